@@ -27,7 +27,8 @@ export interface WindControls {
 }
 
 export interface WindField {
-  /** Generate every strike with t in (previous advance time, nowMs], in t order. First call starts the clock at startMs. */
+  /** Generate every strike with t in (previous advance time, nowMs], in t order. First call starts the clock at startMs.
+   * A late call catches up on everything missed (after an hour asleep, an hour of strikes). */
   advance(nowMs: number): SimStrike[];
   /** Current wind speed at a station in m/s (for UI display); 0 for an unknown station. */
   windAt(stationId: string): number;
@@ -117,11 +118,11 @@ export function createWindField(options: WindFieldOptions): WindField {
       return byId.get(stationId)?.wind.speedMs ?? 0;
     },
     setControls(patch) {
-      controls = {
+      controls = Object.freeze({
         windScale: clamp(patch.windScale ?? controls.windScale, 0, MAX_WIND_SCALE),
         gustiness: clamp(patch.gustiness ?? controls.gustiness, 0, 1),
-        enabled: { ...(patch.enabled ?? controls.enabled) },
-      };
+        enabled: Object.freeze({ ...(patch.enabled ?? controls.enabled) }),
+      });
     },
     get controls() {
       return controls;

@@ -1,0 +1,5 @@
+// The wire protocol shared by relay and page: see docs/protocol.md.
+export * from './limits';
+export * from './schema';
+export * from './deviceFrame';
+export * from './relayMessage';

@@ -1,0 +1,44 @@
+// Every limit of the wire protocol, named with its unit. docs/protocol.md lists the same table;
+// src/protocol/limits.test.ts keeps the two in step.
+
+export const PROTOCOL_VERSION = 1;
+
+/** Largest device text frame; bigger -> close 1009. */
+export const MAX_DEVICE_FRAME_BYTES = 4096;
+/** Largest `age` of a strike in a device frame. */
+export const MAX_STRIKE_AGE_MS = 60_000;
+/** Most chimes one station may declare. */
+export const MAX_CHIMES_PER_STATION = 64;
+/** More invalid frames than this inside INVALID_FRAME_WINDOW_MS -> close 1008. */
+export const MAX_INVALID_FRAMES_PER_WINDOW = 20;
+export const INVALID_FRAME_WINDOW_MS = 10_000;
+/** Token bucket per station: sustained strikes per second and burst size. */
+export const STATION_STRIKES_PER_S = 50;
+export const STATION_STRIKE_BURST = 100;
+/** At most one `rate_limited` notice to a device per interval. */
+export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1_000;
+/** The relay pings devices this often; this many unanswered pings drop the device. */
+export const DEVICE_PING_INTERVAL_MS = 10_000;
+export const DEVICE_MISSED_PONGS_ALLOWED = 2;
+/** Presence is sent at most this often when the count changes ... */
+export const PRESENCE_MIN_INTERVAL_MS = 2_000;
+/** ... and at least this often regardless, as the viewer heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+/** A viewer that hears nothing for this long treats its link as dead. */
+export const VIEWER_SILENCE_DEAD_MS = 30_000;
+/** Strikes kept for `since` resume. */
+export const STRIKE_HISTORY_SIZE = 10_000;
+/** A viewer whose unsent backlog passes this is closed with 1013. */
+export const VIEWER_BACKLOG_BYTES = 1024 * 1024;
+/** On SIGTERM every socket is closed within this, then the process exits. */
+export const SHUTDOWN_GRACE_MS = 1_000;
+
+/** WebSocket close codes the relay uses. */
+export const CloseCode = {
+  goingAway: 1001,
+  protocolError: 1002,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  tryAgainLater: 1013,
+  replacedByNewConnection: 4000,
+} as const;

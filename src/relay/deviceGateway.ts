@@ -1,0 +1,178 @@
+// WS /device: authenticated chime devices send strikes. Bad input never kills a healthy link; it is
+// answered with an error, and only persistent abuse or protocol violations close the socket.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  CloseCode,
+  DEVICE_MISSED_PONGS_ALLOWED,
+  DEVICE_PING_INTERVAL_MS,
+  INVALID_FRAME_WINDOW_MS,
+  MAX_DEVICE_FRAME_BYTES,
+  MAX_INVALID_FRAMES_PER_WINDOW,
+  RATE_LIMIT_NOTICE_INTERVAL_MS,
+  parseDeviceFrame,
+  type ErrorMessage,
+} from '../protocol';
+import type { StrikeHub } from './hub';
+import { ingestStrikes } from './ingest';
+import type { Logger } from './log';
+import type { StationState } from './stationRegistry';
+import { SlidingWindowCounter } from './rateLimit';
+import { rejectUpgrade } from './upgrade';
+
+interface DeviceLink {
+  socket: WebSocket;
+  station: StationState;
+  missedPongs: number;
+  invalidFrames: SlidingWindowCounter;
+  lastRateNoticeAt: number;
+  lastFrameAt: number;
+}
+
+export class DeviceGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_DEVICE_FRAME_BYTES, perMessageDeflate: false });
+  /** The current link of each station id. */
+  private readonly links = new Map<string, DeviceLink>();
+  private readonly pingTimer: NodeJS.Timeout;
+  readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0 };
+
+  constructor(
+    private readonly hub: StrikeHub,
+    private readonly log: Logger,
+    pingIntervalMs = DEVICE_PING_INTERVAL_MS,
+  ) {
+    this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  get connectedCount(): number {
+    return this.links.size;
+  }
+
+  isConnected(stationId: string): boolean {
+    return this.links.has(stationId);
+  }
+
+  lastFrameAt(stationId: string): number | null {
+    return this.links.get(stationId)?.lastFrameAt ?? null;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    const token = bearerToken(request) ?? url.searchParams.get('token') ?? '';
+    const station = token ? this.hub.registry.findByToken(token) : undefined;
+    if (!station) {
+      this.stats.authFailures++;
+      this.log.debug({ event: 'device_auth_failed', ip: request.socket.remoteAddress }, 'device refused: unknown token');
+      rejectUpgrade(socket, 401, 'unknown or missing device token');
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, station, request));
+  }
+
+  /** Closes a station's device link (admin "disconnect"). */
+  disconnect(stationId: string, code: number = CloseCode.policyViolation, reason = 'disconnected by admin'): boolean {
+    const link = this.links.get(stationId);
+    if (!link) return false;
+    link.socket.close(code, reason);
+    return true;
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const link of this.links.values()) link.socket.close(code, reason);
+  }
+
+  terminateAll(): void {
+    for (const client of this.wss.clients) client.terminate();
+  }
+
+  dispose(): void {
+    clearInterval(this.pingTimer);
+    this.wss.close();
+  }
+
+  private attach(socket: WebSocket, station: StationState, request: IncomingMessage): void {
+    const id = station.config.id;
+    const previous = this.links.get(id);
+    const link: DeviceLink = {
+      socket,
+      station,
+      missedPongs: 0,
+      invalidFrames: new SlidingWindowCounter(INVALID_FRAME_WINDOW_MS),
+      lastRateNoticeAt: 0,
+      lastFrameAt: Date.now(),
+    };
+    this.links.set(id, link);
+    if (previous) previous.socket.close(CloseCode.replacedByNewConnection, 'replaced by a newer connection');
+    this.log.info({ event: 'device_connected', station: id, ip: request.socket.remoteAddress, replaced: !!previous }, 'device connected');
+    const wasOnline = station.online;
+    station.online = true;
+    station.lastSeen = Date.now();
+    if (!wasOnline) this.hub.stationChanged(id);
+
+    socket.on('pong', () => (link.missedPongs = 0));
+    socket.on('message', (data, isBinary) => this.onFrame(link, data, isBinary));
+    socket.on('error', (error) => this.log.info({ event: 'device_error', station: id, err: error.message }, 'device socket error'));
+    socket.on('close', (code) => {
+      this.log.info({ event: 'device_disconnected', station: id, code }, 'device disconnected');
+      if (this.links.get(id) !== link) return; // replaced: the new link owns the station's state
+      this.links.delete(id);
+      station.online = false;
+      this.hub.stationChanged(id);
+    });
+  }
+
+  private onFrame(link: DeviceLink, data: RawData, isBinary: boolean): void {
+    const now = Date.now();
+    link.missedPongs = 0;
+    link.lastFrameAt = now;
+    const parsed = isBinary
+      ? ({ ok: false, detail: 'binary frames are not accepted: send strikes as text' } as const)
+      : parseDeviceFrame(rawText(data), link.station.config.chimes);
+    if (!parsed.ok) {
+      this.stats.framesRefused++;
+      this.send(link, { type: 'error', code: 'bad_message', detail: parsed.detail });
+      if (link.invalidFrames.hit(now) > MAX_INVALID_FRAMES_PER_WINDOW) {
+        this.log.info({ event: 'device_closed_invalid', station: link.station.config.id }, 'too many invalid frames');
+        link.socket.close(CloseCode.policyViolation, 'too many invalid frames');
+      }
+      return;
+    }
+    const result = ingestStrikes(this.hub, link.station, parsed.strikes, now, now);
+    this.stats.strikesMuted += result.muted;
+    if (result.rateLimited > 0) {
+      this.stats.strikesRateLimited += result.rateLimited;
+      if (now - link.lastRateNoticeAt >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
+        link.lastRateNoticeAt = now;
+        this.send(link, { type: 'error', code: 'rate_limited' });
+      }
+    }
+  }
+
+  private send(link: DeviceLink, message: ErrorMessage): void {
+    link.socket.send(JSON.stringify(message));
+  }
+
+  private pingAll(): void {
+    for (const link of this.links.values()) {
+      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
+        this.log.info({ event: 'device_timeout', station: link.station.config.id }, 'device missed pongs');
+        link.socket.terminate();
+        continue;
+      }
+      link.missedPongs++;
+      link.socket.ping();
+    }
+  }
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,158 @@
+// The heart of the relay: numbers accepted strikes (seq within an epoch), keeps the recent history
+// for resume, and fans every message out to viewers, serialized once per broadcast.
+import { randomBytes } from 'node:crypto';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  PRESENCE_MIN_INTERVAL_MS,
+  PROTOCOL_VERSION,
+  STRIKE_HISTORY_SIZE,
+  type HelloMessage,
+  type StrikeMessage,
+} from '../protocol';
+import { StationRegistry, toPublicStation } from './stationRegistry';
+
+/** A connected public viewer as the hub sees it: a filter and a way to send a prepared frame. */
+export interface ViewerSink {
+  /** Station ids this viewer wants, or null for all. */
+  readonly stations: ReadonlySet<string> | null;
+  send(frame: Buffer): void;
+}
+
+export interface AcceptedStrike {
+  chime: number;
+  v: number;
+  t: number;
+}
+
+interface HistoryEntry {
+  seq: number;
+  station: string;
+  frame: Buffer;
+}
+
+export interface HubOptions {
+  epoch?: string;
+  historySize?: number;
+  now?: () => number;
+}
+
+export class StrikeHub {
+  readonly epoch: string;
+  private latestSeq = 0;
+  private readonly history: (HistoryEntry | undefined)[];
+  private readonly viewers = new Set<ViewerSink>();
+  private presenceTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private lastPresenceAt = 0;
+  private readonly now: () => number;
+  readonly stats = { strikesAccepted: 0, framesBroadcast: 0 };
+
+  constructor(
+    readonly registry: StationRegistry,
+    options: HubOptions = {},
+  ) {
+    this.epoch = options.epoch ?? randomBytes(6).toString('base64url');
+    this.history = new Array(options.historySize ?? STRIKE_HISTORY_SIZE);
+    this.now = options.now ?? Date.now;
+    this.heartbeatTimer = setInterval(() => this.broadcastPresence(), HEARTBEAT_INTERVAL_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  get seq(): number {
+    return this.latestSeq;
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  /** Numbers and broadcasts strikes of one station, in the order given. */
+  publish(stationId: string, strikes: readonly AcceptedStrike[]): void {
+    for (const strike of strikes) {
+      const seq = ++this.latestSeq;
+      const message: StrikeMessage = { type: 'strike', seq, station: stationId, chime: strike.chime, v: strike.v, t: strike.t };
+      const frame = Buffer.from(JSON.stringify(message));
+      this.history[seq % this.history.length] = { seq, station: stationId, frame };
+      this.stats.strikesAccepted++;
+      this.fanOut(frame, stationId);
+    }
+  }
+
+  /** Tells viewers that a station came online, went offline or changed. */
+  stationChanged(stationId: string): void {
+    const state = this.registry.get(stationId);
+    if (!state) return;
+    this.fanOut(Buffer.from(JSON.stringify({ type: 'station', station: toPublicStation(state) })), stationId);
+  }
+
+  /**
+   * The hello for a new viewer and the strikes to replay after it. `since`/`epoch` ask for resume;
+   * anything the hub can no longer vouch for is a gap, and nothing stale is replayed.
+   */
+  greet(viewer: ViewerSink, resume: { since?: number; epoch?: string }): { hello: Buffer; replay: Buffer[] } {
+    const replay: Buffer[] = [];
+    let gap = false;
+    if (resume.since !== undefined) {
+      const oldestKept = Math.max(1, this.latestSeq - this.history.length + 1);
+      const canResume =
+        resume.epoch === this.epoch && resume.since >= oldestKept - 1 && resume.since <= this.latestSeq;
+      if (canResume) {
+        for (let seq = resume.since + 1; seq <= this.latestSeq; seq++) {
+          const entry = this.history[seq % this.history.length];
+          if (entry && entry.seq === seq && (!viewer.stations || viewer.stations.has(entry.station))) replay.push(entry.frame);
+        }
+      } else {
+        gap = true;
+      }
+    }
+    const hello: HelloMessage = {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      epoch: this.epoch,
+      seq: this.latestSeq,
+      now: this.now(),
+      stations: this.registry.publicList(viewer.stations),
+      viewers: this.viewers.size + 1,
+      ...(gap ? { gap: true } : {}),
+    };
+    return { hello: Buffer.from(JSON.stringify(hello)), replay };
+  }
+
+  addViewer(viewer: ViewerSink): void {
+    this.viewers.add(viewer);
+    this.presenceChanged();
+  }
+
+  removeViewer(viewer: ViewerSink): void {
+    if (this.viewers.delete(viewer)) this.presenceChanged();
+  }
+
+  close(): void {
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.presenceTimer);
+  }
+
+  private fanOut(frame: Buffer, stationId: string): void {
+    this.stats.framesBroadcast++;
+    for (const viewer of this.viewers) {
+      if (!viewer.stations || viewer.stations.has(stationId)) viewer.send(frame);
+    }
+  }
+
+  /** Count changes are sent at most every PRESENCE_MIN_INTERVAL_MS. */
+  private presenceChanged(): void {
+    if (this.presenceTimer) return;
+    const wait = Math.max(0, this.lastPresenceAt + PRESENCE_MIN_INTERVAL_MS - this.now());
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
+      this.broadcastPresence();
+    }, wait);
+    this.presenceTimer.unref();
+  }
+
+  private broadcastPresence(): void {
+    this.lastPresenceAt = this.now();
+    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.viewers.size }));
+    for (const viewer of this.viewers) viewer.send(frame);
+  }
+}

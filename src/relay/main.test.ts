@@ -1,0 +1,55 @@
+// The relay process: start-up from env, bad config, SIGTERM, and the embedded simulator.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { spawnRelay } from '../../test/support/relayProcess';
+import { TEST_TOKENS, testStations } from '../../test/support/relayFixture';
+import { device, record } from '../../test/support/wsClient';
+
+function stationsFile(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'aeolian-')), 'stations.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('relay process', () => {
+  it('SIGTERM closes every socket with 1001 within a second, then exits 0', async () => {
+    const relay = await spawnRelay({ STATIONS: stationsFile(testStations()) });
+    const viewer = await record(relay.ws('/live'));
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    const sentAt = Date.now();
+    relay.child.kill('SIGTERM');
+    expect(await viewer.closed).toBe(1001);
+    expect(await chicago.closed).toBe(1001);
+    expect(Date.now() - sentAt).toBeLessThan(1000);
+    expect(await relay.exited).toBe(0);
+  });
+
+  it('a bad stations file stops start-up with a message naming the entry and field', async () => {
+    const path = stationsFile([testStations()[0], { ...testStations()[1], chimes: 0 }]);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+      env: { ...process.env, PORT: '0', SIM: '0', STATIONS: path },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('entry 1 ("tokyo"): chimes:');
+  });
+
+  it('with SIM on, simulated stations connect over /device and their strikes reach viewers', async () => {
+    const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', STATIONS: stationsFile([]) });
+    const viewer = await record(relay.ws('/live'));
+    const hello = viewer.messages[0];
+    expect(hello?.type === 'hello' && hello.stations.length).toBeGreaterThanOrEqual(5);
+    await viewer.waitFor(() => viewer.strikes().length >= 3, 15_000);
+    const seqs = viewer.strikes().map((s) => s.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    const health = (await (await fetch(`${relay.url}/healthz`)).json()) as { devices: number };
+    expect(health.devices).toBeGreaterThanOrEqual(5);
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toBe(0);
+  });
+});

@@ -1,0 +1,42 @@
+// `npm run relay` / `npm start`: the relay from environment config, optionally with simulated
+// stations. SIGTERM closes every socket with 1001 and exits 0.
+import { ConfigError, readConfig } from './config';
+import { createLogger } from './log';
+import { startRelay } from './server';
+import { StationsFileError, loadStationsFile } from './stationsFile';
+import { startSimulatedStations } from './simulatedStations';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger(config.logLevel);
+  const stations = loadStationsFile(config.stationsPath);
+  const relay = await startRelay({
+    port: config.port,
+    host: config.host,
+    stations,
+    stationsPath: config.stationsPath,
+    distDir: config.distDir,
+    logger: log,
+  });
+  const sim = config.sim
+    ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })
+    : undefined;
+
+  const shutdown = (signal: string) => {
+    log.info({ event: 'signal', signal }, 'shutting down');
+    sim?.close();
+    void relay.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  console.log(`\n  aeolian is live at ${relay.url.replace('127.0.0.1', 'localhost')}/${config.sim ? '  (simulated stations on)' : ''}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StationsFileError || error instanceof ConfigError) {
+    console.error(`aeolian relay: ${error.message}`);
+  } else {
+    console.error('aeolian relay failed to start:', error);
+  }
+  process.exit(1);
+});

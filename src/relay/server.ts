@@ -1,0 +1,145 @@
+// Composes the relay: one HTTP server, websocket upgrades routed by path to the device and viewer
+// gateways, plain routes for the page and the API. `startRelay` is what main.ts and the tests use.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { CloseCode, SHUTDOWN_GRACE_MS, type StationConfig } from '../protocol';
+import { DeviceGateway } from './deviceGateway';
+import { sendJson, staticPage, type RouteHandler } from './httpRoutes';
+import { StrikeHub } from './hub';
+import { createLogger, type Logger } from './log';
+import { StationRegistry } from './stationRegistry';
+import { rejectUpgrade } from './upgrade';
+import { ViewerGateway } from './viewerGateway';
+
+export interface RelayOptions {
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  stations?: readonly StationConfig[];
+  /** Where the stations file lives, for routes that persist changes. */
+  stationsPath?: string;
+  distDir?: string;
+  logger?: Logger;
+  /** Override limits in tests. */
+  viewerBacklogBytes?: number;
+  pingIntervalMs?: number;
+}
+
+export interface Relay {
+  readonly port: number;
+  /** http://host:port */
+  readonly url: string;
+  readonly hub: StrikeHub;
+  readonly devices: DeviceGateway;
+  readonly viewers: ViewerGateway;
+  readonly log: Logger;
+  readonly server: Server;
+  /** Adds an HTTP route in front of the page (later routes: admin, ingest, metrics). */
+  addRoute(handler: RouteHandler): void;
+  /** Closes every socket with 1001 and stops; resolves within SHUTDOWN_GRACE_MS. */
+  close(): Promise<void>;
+}
+
+export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
+  const log = options.logger ?? createLogger();
+  const startedAt = Date.now();
+  const registry = new StationRegistry(options.stations ?? []);
+  const hub = new StrikeHub(registry);
+  const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
+  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
+
+  const routes: RouteHandler[] = [
+    (request, response, url) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+      if (url.pathname === '/healthz') {
+        sendJson(response, 200, {
+          status: 'ok',
+          uptimeS: Math.round((Date.now() - startedAt) / 1000),
+          devices: devices.connectedCount,
+          viewers: hub.viewerCount,
+          seq: hub.seq,
+          epoch: hub.epoch,
+        });
+        return true;
+      }
+      if (url.pathname === '/api/stations') {
+        sendJson(response, 200, registry.publicList(), { 'Access-Control-Allow-Origin': '*' });
+        return true;
+      }
+      return false;
+    },
+  ];
+  const page = staticPage(options.distDir ?? 'dist');
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://relay.invalid');
+    try {
+      for (const route of routes) if (await route(request, response, url)) return;
+      await page(request, response, url);
+    } catch (error) {
+      log.error({ event: 'http_error', path: url.pathname, err: (error as Error).message }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.destroy();
+    }
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) rejectUpgrade(socket, 400, 'bad request');
+    else socket.destroy();
+  });
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://relay.invalid');
+    if (url.pathname === '/device') devices.handleUpgrade(request, socket, head, url);
+    else if (url.pathname === '/live') viewers.handleUpgrade(request, socket, head, url);
+    else rejectUpgrade(socket, 404, 'no websocket here: use /live or /device');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ event: 'relay_listening', url, epoch: hub.epoch, stations: registry.all().length }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: address.port,
+    url,
+    hub,
+    devices,
+    viewers,
+    log,
+    server,
+    addRoute: (handler) => routes.unshift(handler),
+    close() {
+      closing ??= (async () => {
+        log.info({ event: 'relay_closing' }, 'relay closing');
+        hub.close();
+        devices.closeAll(CloseCode.goingAway, 'relay shutting down');
+        viewers.closeAll(CloseCode.goingAway, 'relay shutting down');
+        server.close();
+        server.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200, SHUTDOWN_GRACE_MS / 2)));
+        devices.terminateAll();
+        viewers.terminateAll();
+        devices.dispose();
+        viewers.dispose();
+        for (const socket of sockets) socket.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// WS /live: the public, read-only stream. Viewers send nothing; a viewer that cannot keep up is cut
+// at a fixed backlog (it can resume with `since`), so one slow phone never costs the relay memory.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, VIEWER_BACKLOG_BYTES } from '../protocol';
+import type { StrikeHub, ViewerSink } from './hub';
+import type { Logger } from './log';
+
+/** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
+export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
+
+interface ViewerLink extends ViewerSink {
+  socket: WebSocket;
+  missedPongs: number;
+  closed: boolean;
+}
+
+export class ViewerGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  private readonly links = new Set<ViewerLink>();
+  private readonly pingTimer: NodeJS.Timeout;
+  readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
+
+  constructor(
+    private readonly hub: StrikeHub,
+    private readonly log: Logger,
+    private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
+    pingIntervalMs = DEVICE_PING_INTERVAL_MS,
+  ) {
+    this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, url, request));
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const link of this.links) link.socket.close(code, reason);
+  }
+
+  terminateAll(): void {
+    for (const client of this.wss.clients) client.terminate();
+  }
+
+  dispose(): void {
+    clearInterval(this.pingTimer);
+    this.wss.close();
+  }
+
+  private attach(socket: WebSocket, url: URL, request: IncomingMessage): void {
+    const stationsParam = url.searchParams.get('stations');
+    const stations = stationsParam ? new Set(stationsParam.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+    const sinceParam = url.searchParams.get('since');
+    const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
+    const epoch = url.searchParams.get('epoch') ?? undefined;
+    if (sinceParam !== null) this.stats.resumeRequests++;
+    this.stats.connections++;
+
+    const link: ViewerLink = {
+      socket,
+      stations,
+      missedPongs: 0,
+      closed: false,
+      send: (frame) => this.sendTo(link, frame),
+    };
+    const { hello, replay } = this.hub.greet(link, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
+    this.links.add(link);
+    link.send(hello);
+    for (const frame of replay) link.send(frame);
+    this.hub.addViewer(link);
+    this.log.debug({ event: 'viewer_connected', ip: request.socket.remoteAddress, resumed: replay.length }, 'viewer connected');
+
+    socket.on('pong', () => (link.missedPongs = 0));
+    socket.on('message', () => {
+      this.stats.viewerDataCloses++;
+      socket.close(CloseCode.policyViolation, 'viewers send nothing');
+    });
+    socket.on('error', () => undefined); // protocol errors close the socket with their own code
+    socket.on('close', () => this.detach(link));
+  }
+
+  private sendTo(link: ViewerLink, frame: Buffer): void {
+    if (link.closed) return;
+    if (link.socket.bufferedAmount + frame.length > this.backlogLimitBytes) {
+      this.stats.slowViewerCloses++;
+      this.log.info({ event: 'viewer_slow_closed', backlog: link.socket.bufferedAmount }, 'viewer backlog over limit');
+      link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
+      this.detach(link);
+      setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
+      return;
+    }
+    link.socket.send(frame, { binary: false });
+  }
+
+  private detach(link: ViewerLink): void {
+    if (link.closed) return;
+    link.closed = true;
+    this.links.delete(link);
+    this.hub.removeViewer(link);
+  }
+
+  private pingAll(): void {
+    for (const link of this.links) {
+      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
+        link.socket.terminate();
+        this.detach(link);
+        continue;
+      }
+      link.missedPongs++;
+      link.socket.ping();
+    }
+  }
+}

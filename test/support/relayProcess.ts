@@ -1,0 +1,46 @@
+// A relay as its own process (main.ts), for tests of signals, restarts and crashes. Always killed
+// in afterEach, so a failing test never leaves a server behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  ws(path: string): string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
+export function spawnRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+    env: { ...process.env, PORT: '0', SIM: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start: ${output}`)), 15_000);
+    const onData = () => {
+      const match = /live at (http:\/\/[^/\s]+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      const url = match[1]!.replace('localhost', '127.0.0.1');
+      resolve({ child, url, ws: (path) => `${url.replace(/^http/, 'ws')}${path}`, output: () => output, exited });
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code}: ${output}`));
+    });
+  });
+}

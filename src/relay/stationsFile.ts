@@ -1,7 +1,6 @@
 // The stations file: a JSON array of StationConfig. A bad file stops start-up with a message that
 // names the entry and the field, so the operator can fix it without reading code.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { stationConfigSchema, describeIssues, type StationConfig } from '../protocol';
 
 export class StationsFileError extends Error {
@@ -23,7 +22,7 @@ export function parseStationsFile(text: string, path: string): StationConfig[] {
     const id = typeof entry === 'object' && entry && 'id' in entry ? ` (${JSON.stringify((entry as { id: unknown }).id)})` : '';
     const where = `${path}: entry ${index}${id}`;
     const result = stationConfigSchema.safeParse(entry);
-    if (!result.success) throw new StationsFileError(`${where}: ${describeIssues(result.error as z.ZodError)}`);
+    if (!result.success) throw new StationsFileError(`${where}: ${describeIssues(result.error)}`);
     if (ids.has(result.data.id)) throw new StationsFileError(`${where}: id: duplicate station id`);
     if (tokens.has(result.data.tokenSha256)) throw new StationsFileError(`${where}: tokenSha256: same token as another station`);
     ids.add(result.data.id);

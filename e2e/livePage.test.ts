@@ -1,5 +1,5 @@
 // The built page served by a real relay process with simulated stations, in real Chromium.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, it } from 'vitest';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 

@@ -1,6 +1,6 @@
 // Minimal live page (foundation): connects to /live, shows the connection state and a strike count.
 // The full page (transports, store, map, sound) replaces this.
-import { StrictMode, useEffect, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { parseRelayMessage } from '../protocol';
 
@@ -52,8 +52,18 @@ function App() {
   );
 }
 
+// The admin view is a separate chunk: only /admin downloads it.
+const AdminApp = lazy(() => import('./admin/AdminApp'));
+const isAdmin = location.pathname.startsWith('/admin');
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {isAdmin ? (
+      <Suspense fallback={null}>
+        <AdminApp />
+      </Suspense>
+    ) : (
+      <App />
+    )}
   </StrictMode>,
 );

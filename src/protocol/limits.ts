@@ -33,10 +33,20 @@ export const VIEWER_BACKLOG_BYTES = 1024 * 1024;
 /** On SIGTERM every socket is closed within this, then the process exits. */
 export const SHUTDOWN_GRACE_MS = 1_000;
 
+/** A connection must finish its HTTP request headers (websocket handshake included) within this: slowloris. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** A whole plain HTTP request must arrive within this. */
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
+/** Largest HTTP request head (request line and headers); bigger gets HTTP 431. */
+export const MAX_HANDSHAKE_HEADER_BYTES = 16 * 1024;
+/** Largest frame a viewer may send (viewers send nothing; bigger closes with 1009, smaller with 1008). */
+export const MAX_VIEWER_FRAME_BYTES = 1024;
+
 /** WebSocket close codes the relay uses. */
 export const CloseCode = {
   goingAway: 1001,
   protocolError: 1002,
+  invalidPayload: 1007,
   policyViolation: 1008,
   messageTooBig: 1009,
   tryAgainLater: 1013,

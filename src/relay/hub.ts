@@ -30,10 +30,27 @@ interface HistoryEntry {
   frame: Buffer;
 }
 
+/**
+ * Numbering shared with other relays (the Redis backplane, src/relay/backplane): it numbers strikes
+ * for every relay and hands each one back through `deliver`, in the same order everywhere.
+ */
+export interface SharedNumbering {
+  publish(stationId: string, strikes: readonly AcceptedStrike[]): void;
+  /** Viewers across all relays, given this relay's own count. */
+  viewerCount(localViewers: number): number;
+}
+
+/** Keeps every delivered strike beyond the in-memory history (the archive, src/relay/archive). */
+export interface StrikeRecorder {
+  record(message: StrikeMessage, frame: Buffer): void;
+}
+
 export interface HubOptions {
   epoch?: string;
   historySize?: number;
   now?: () => number;
+  shared?: SharedNumbering;
+  recorder?: StrikeRecorder;
 }
 
 export class StrikeHub {
@@ -45,7 +62,11 @@ export class StrikeHub {
   private readonly heartbeatTimer: NodeJS.Timeout;
   private lastPresenceAt = 0;
   private readonly now: () => number;
+  private readonly shared: SharedNumbering | undefined;
+  private readonly recorder: StrikeRecorder | undefined;
   readonly stats = { strikesAccepted: 0, framesBroadcast: 0 };
+  /** Observes each fan-out's duration (metrics). */
+  onFanOut: ((durationMs: number) => void) | undefined;
 
   constructor(
     readonly registry: StationRegistry,
@@ -54,6 +75,8 @@ export class StrikeHub {
     this.epoch = options.epoch ?? randomBytes(6).toString('base64url');
     this.history = new Array(options.historySize ?? STRIKE_HISTORY_SIZE);
     this.now = options.now ?? Date.now;
+    this.shared = options.shared;
+    this.recorder = options.recorder;
     this.heartbeatTimer = setInterval(() => this.broadcastPresence(), HEARTBEAT_INTERVAL_MS);
     this.heartbeatTimer.unref();
   }
@@ -68,14 +91,19 @@ export class StrikeHub {
 
   /** Numbers and broadcasts strikes of one station, in the order given. */
   publish(stationId: string, strikes: readonly AcceptedStrike[]): void {
-    for (const strike of strikes) {
-      const seq = ++this.latestSeq;
-      const message: StrikeMessage = { type: 'strike', seq, station: stationId, chime: strike.chime, v: strike.v, t: strike.t };
-      const frame = Buffer.from(JSON.stringify(message));
-      this.history[seq % this.history.length] = { seq, station: stationId, frame };
-      this.stats.strikesAccepted++;
-      this.fanOut(frame, stationId);
-    }
+    if (this.shared) return this.shared.publish(stationId, strikes);
+    for (const strike of strikes) this.deliver(this.latestSeq + 1, stationId, strike);
+  }
+
+  /** Keeps and broadcasts one numbered strike (numbered here, or by the backplane for all relays). */
+  deliver(seq: number, stationId: string, strike: AcceptedStrike): void {
+    this.latestSeq = seq;
+    const message: StrikeMessage = { type: 'strike', seq, station: stationId, chime: strike.chime, v: strike.v, t: strike.t };
+    const frame = Buffer.from(JSON.stringify(message));
+    this.history[seq % this.history.length] = { seq, station: stationId, frame };
+    this.recorder?.record(message, frame);
+    this.stats.strikesAccepted++;
+    this.fanOut(frame, stationId);
   }
 
   /** Tells viewers that a station came online, went offline or changed. */
@@ -112,7 +140,7 @@ export class StrikeHub {
       seq: this.latestSeq,
       now: this.now(),
       stations: this.registry.publicList(viewer.stations),
-      viewers: this.viewers.size + 1,
+      viewers: this.totalViewers(this.viewers.size + 1),
       ...(gap ? { gap: true } : {}),
     };
     return { hello: Buffer.from(JSON.stringify(hello)), replay };
@@ -134,13 +162,15 @@ export class StrikeHub {
 
   private fanOut(frame: Buffer, stationId: string): void {
     this.stats.framesBroadcast++;
+    const startedAt = performance.now();
     for (const viewer of this.viewers) {
       if (!viewer.stations || viewer.stations.has(stationId)) viewer.send(frame);
     }
+    this.onFanOut?.(performance.now() - startedAt);
   }
 
-  /** Count changes are sent at most every PRESENCE_MIN_INTERVAL_MS. */
-  private presenceChanged(): void {
+  /** Count changes (here, or on other relays) are sent at most every PRESENCE_MIN_INTERVAL_MS. */
+  presenceChanged(): void {
     if (this.presenceTimer) return;
     const wait = Math.max(0, this.lastPresenceAt + PRESENCE_MIN_INTERVAL_MS - this.now());
     this.presenceTimer = setTimeout(() => {
@@ -150,9 +180,13 @@ export class StrikeHub {
     this.presenceTimer.unref();
   }
 
+  private totalViewers(local: number): number {
+    return this.shared ? this.shared.viewerCount(local) : local;
+  }
+
   private broadcastPresence(): void {
     this.lastPresenceAt = this.now();
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.viewers.size }));
+    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewers.size) }));
     for (const viewer of this.viewers) viewer.send(frame);
   }
 }

@@ -5,8 +5,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CloseCode, SHUTDOWN_GRACE_MS, type StationConfig } from '../protocol';
 import { DeviceGateway } from './deviceGateway';
 import { sendJson, staticPage, type RouteHandler } from './httpRoutes';
+import { guardClientErrors, guardedServerOptions } from './httpGuards';
 import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
+import { RelayMetrics } from './metrics';
 import { StationRegistry } from './stationRegistry';
 import { rejectUpgrade } from './upgrade';
 import { ViewerGateway } from './viewerGateway';
@@ -23,6 +25,7 @@ export interface RelayOptions {
   /** Override limits in tests. */
   viewerBacklogBytes?: number;
   pingIntervalMs?: number;
+  handshakeTimeoutMs?: number;
 }
 
 export interface Relay {
@@ -33,6 +36,7 @@ export interface Relay {
   readonly devices: DeviceGateway;
   readonly viewers: ViewerGateway;
   readonly log: Logger;
+  readonly metrics: RelayMetrics;
   readonly server: Server;
   /** Adds an HTTP route in front of the page (later routes: admin, ingest, metrics). */
   addRoute(handler: RouteHandler): void;
@@ -47,6 +51,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const hub = new StrikeHub(registry);
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
   const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
+  const metrics = new RelayMetrics({ hub, devices, viewers });
+  hub.onFanOut = (durationMs) => metrics.observeBroadcast(durationMs);
 
   const routes: RouteHandler[] = [
     (request, response, url) => {
@@ -68,10 +74,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       }
       return false;
     },
+    metrics.route(),
   ];
   const page = staticPage(options.distDir ?? 'dist');
 
-  const server = createServer(async (request, response) => {
+  const server = createServer(guardedServerOptions(options.handshakeTimeoutMs), async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     try {
       for (const route of routes) if (await route(request, response, url)) return;
@@ -82,18 +89,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       else response.destroy();
     }
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) rejectUpgrade(socket, 400, 'bad request');
-    else socket.destroy();
-  });
+  guardClientErrors(server, metrics.httpAbuse);
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
@@ -122,6 +124,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     devices,
     viewers,
     log,
+    metrics,
     server,
     addRoute: (handler) => routes.unshift(handler),
     close() {
@@ -137,6 +140,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         viewers.terminateAll();
         devices.dispose();
         viewers.dispose();
+        metrics.dispose();
         for (const socket of sockets) socket.destroy();
       })();
       return closing;

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, VIEWER_BACKLOG_BYTES } from '../protocol';
+import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../protocol';
 import type { StrikeHub, ViewerSink } from './hub';
 import type { Logger } from './log';
 
@@ -17,7 +17,7 @@ interface ViewerLink extends ViewerSink {
 }
 
 export class ViewerGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false });
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
@@ -70,7 +70,8 @@ export class ViewerGateway {
     link.send(hello);
     for (const frame of replay) link.send(frame);
     this.hub.addViewer(link);
-    this.log.debug({ event: 'viewer_connected', ip: request.socket.remoteAddress, resumed: replay.length }, 'viewer connected');
+    const connectedAt = Date.now();
+    this.log.info({ event: 'viewer_connected', ip: request.socket.remoteAddress, resumed: replay.length }, 'viewer connected');
 
     socket.on('pong', () => (link.missedPongs = 0));
     socket.on('message', () => {
@@ -78,7 +79,10 @@ export class ViewerGateway {
       socket.close(CloseCode.policyViolation, 'viewers send nothing');
     });
     socket.on('error', () => undefined); // protocol errors close the socket with their own code
-    socket.on('close', () => this.detach(link));
+    socket.on('close', (code) => {
+      this.log.info({ event: 'viewer_disconnected', code, connectedMs: Date.now() - connectedAt }, 'viewer disconnected');
+      this.detach(link);
+    });
   }
 
   private sendTo(link: ViewerLink, frame: Buffer): void {

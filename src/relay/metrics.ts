@@ -1,0 +1,100 @@
+// GET /metrics in Prometheus text format (prom-client). Counters read the gateways' own stats at
+// scrape time, so the hot paths only bump plain numbers; the one histogram is the fan-out time.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeviceGateway } from './deviceGateway';
+import type { RouteHandler } from './httpRoutes';
+import type { StrikeHub } from './hub';
+import type { ViewerGateway } from './viewerGateway';
+
+export interface MetricsSources {
+  hub: StrikeHub;
+  devices: DeviceGateway;
+  viewers: ViewerGateway;
+}
+
+/** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */
+export interface HttpAbuseStats {
+  handshakeTimeouts: number;
+  oversizeHeaders: number;
+  badRequests: number;
+}
+
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly httpAbuse: HttpAbuseStats = { handshakeTimeouts: 0, oversizeHeaders: 0, badRequests: 0 };
+  private readonly broadcastSeconds: Histogram;
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(sources: MetricsSources) {
+    const { hub, devices, viewers } = sources;
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect: function (this: Gauge) { this.set(read()); } });
+    const counter = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect: function (this: Counter) {
+          this.reset();
+          this.inc(read());
+        },
+      });
+
+    gauge('aeolian_viewers', 'Viewers connected to /live.', () => hub.viewerCount);
+    gauge('aeolian_devices', 'Devices connected to /device.', () => devices.connectedCount);
+    gauge('aeolian_seq', 'Latest strike seq of this epoch.', () => hub.seq);
+    counter('aeolian_strikes_accepted_total', 'Strikes accepted and broadcast.', () => hub.stats.strikesAccepted);
+    counter('aeolian_strikes_rate_limited_total', 'Strikes dropped by a station rate limit.', () => devices.stats.strikesRateLimited);
+    counter('aeolian_strikes_muted_total', 'Strikes dropped because the station is muted.', () => devices.stats.strikesMuted);
+    counter('aeolian_device_frames_refused_total', 'Device frames refused as invalid (answered bad_message).', () => devices.stats.framesRefused);
+    counter('aeolian_device_auth_failures_total', 'Device handshakes refused with 401.', () => devices.stats.authFailures);
+    counter('aeolian_frames_broadcast_total', 'Messages fanned out to viewers.', () => hub.stats.framesBroadcast);
+    counter('aeolian_viewer_connections_total', 'Viewer connections accepted.', () => viewers.stats.connections);
+    counter('aeolian_slow_viewer_closes_total', 'Viewers closed with 1013 at the backlog limit.', () => viewers.stats.slowViewerCloses);
+    counter('aeolian_resume_requests_total', 'Viewer connections that asked to resume with since.', () => viewers.stats.resumeRequests);
+    counter('aeolian_viewer_data_closes_total', 'Viewers closed with 1008 for sending data.', () => viewers.stats.viewerDataCloses);
+    counter('aeolian_handshake_timeouts_total', 'Connections closed with 408 for a slow request head.', () => this.httpAbuse.handshakeTimeouts);
+    counter('aeolian_oversize_headers_total', 'Requests refused with 431.', () => this.httpAbuse.oversizeHeaders);
+    counter('aeolian_bad_requests_total', 'Malformed HTTP requests refused with 400.', () => this.httpAbuse.badRequests);
+    gauge('process_resident_memory_bytes', 'Resident memory of the relay process.', () => process.memoryUsage.rss());
+    gauge('process_cpu_seconds_total', 'User and system CPU time of the relay process.', () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1e6;
+    });
+    gauge('nodejs_eventloop_delay_p99_seconds', 'p99 event-loop delay since the last scrape.', () => {
+      const p99 = this.loopDelay.percentile(99) / 1e9;
+      this.loopDelay.reset();
+      return p99;
+    });
+    this.loopDelay.enable();
+
+    this.broadcastSeconds = new Histogram({
+      name: 'aeolian_broadcast_duration_seconds',
+      help: 'Time to hand one message to every viewer socket (accepted -> written to all).',
+      registers,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    });
+  }
+
+  /** Called by the hub after each fan-out. */
+  observeBroadcast(durationMs: number): void {
+    this.broadcastSeconds.observe(durationMs / 1000);
+  }
+
+  route(): RouteHandler {
+    return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+      if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+      const text = await this.registry.metrics();
+      response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store' });
+      response.end(text);
+      return true;
+    };
+  }
+
+  dispose(): void {
+    this.loopDelay.disable();
+  }
+}

@@ -1,0 +1,33 @@
+// The contract between the page and the sound: what the page asks for, and what it can read back.
+import type { SoundSettings } from './soundSettings';
+
+export interface NoteRequest {
+  station: string;
+  chime: number;
+  /** Strike velocity, 0..1. */
+  v: number;
+  /** when to sound, in performance.now() ms; <= now means immediately */
+  at: number;
+}
+
+export interface AudioStats {
+  /** Strikes that started a voice of their own. */
+  notesPlayed: number;
+  /** Strikes that could not be played at all (invalid, silent, too far ahead, context not running). */
+  notesDropped: number;
+  /** Strikes voiced by swelling a ringing voice (retrigger guard, or density beyond the polyphony cap). */
+  notesMerged: number;
+  voicesActive: number;
+  lookAheadS: number;
+}
+
+export interface AudioEngine {
+  play(note: NoteRequest): void;
+  setStations(stations: readonly { id: string; lon: number; chimes: number }[]): void;
+  setSound(settings: SoundSettings): void;
+  setMuted(muted: boolean): void;
+  /** 0..1 */
+  setVolume(volume: number): void;
+  readonly stats: AudioStats;
+  dispose(): void;
+}

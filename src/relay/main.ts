@@ -1,13 +1,17 @@
 // `npm run relay` / `npm start`: the relay from environment config, optionally with simulated
 // stations. SIGTERM closes every socket with 1001 and exits 0.
+import { adminApi } from './admin/adminRoutes';
 import { ConfigError, readConfig } from './config';
 import { createLogger } from './log';
+import { readParticleConfig, secret, startParticle } from './particle';
 import { startRelay } from './server';
 import { StationsFileError, loadStationsFile } from './stationsFile';
 import { startSimulatedStations } from './simulatedStations';
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const particleConfig = readParticleConfig();
+  const adminToken = secret(process.env, 'ADMIN_TOKEN');
   const log = createLogger(config.logLevel);
   const stations = loadStationsFile(config.stationsPath);
   const relay = await startRelay({
@@ -21,9 +25,14 @@ async function main(): Promise<void> {
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })
     : undefined;
+  const particle = startParticle(relay, particleConfig);
+  const admin = adminApi(relay, { adminToken, stationsPath: config.stationsPath, health: particle.health });
+  relay.addRoute(admin.route);
 
   const shutdown = (signal: string) => {
     log.info({ event: 'signal', signal }, 'shutting down');
+    particle.close();
+    admin.dispose();
     sim?.close();
     void relay.close().then(() => process.exit(0));
   };

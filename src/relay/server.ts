@@ -3,12 +3,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CloseCode, SHUTDOWN_GRACE_MS, type StationConfig } from '../protocol';
+import { StrikeArchive } from './archive/archive';
+import { historyRoute } from './archive/historyRoute';
+import { Backplane } from './backplane/backplane';
 import { DeviceGateway } from './deviceGateway';
 import { sendJson, staticPage, type RouteHandler } from './httpRoutes';
 import { guardClientErrors, guardedServerOptions } from './httpGuards';
 import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
 import { RelayMetrics } from './metrics';
+import { setPageSecurityHeaders } from './pageSecurity';
 import { StationRegistry } from './stationRegistry';
 import { rejectUpgrade } from './upgrade';
 import { ViewerGateway } from './viewerGateway';
@@ -26,6 +30,11 @@ export interface RelayOptions {
   viewerBacklogBytes?: number;
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
+  /** Share one strike stream with other relays through this Redis (the backplane). */
+  redisUrl?: string;
+  /** Append every strike to an archive in this folder (and serve GET /api/history). */
+  archivePath?: string;
+  archiveRetentionDays?: number;
 }
 
 export interface Relay {
@@ -48,7 +57,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const log = options.logger ?? createLogger();
   const startedAt = Date.now();
   const registry = new StationRegistry(options.stations ?? []);
-  const hub = new StrikeHub(registry);
+  const archive = options.archivePath
+    ? await StrikeArchive.open(options.archivePath, { retentionDays: options.archiveRetentionDays ?? ARCHIVE_RETENTION_DAYS, log })
+    : undefined;
+  const backplane = options.redisUrl ? await Backplane.connect(options.redisUrl, { log }) : undefined;
+  const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
+  await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
+  archive?.beginEpoch(hub.epoch);
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
   const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
   const metrics = new RelayMetrics({ hub, devices, viewers });
@@ -82,6 +97,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     try {
       for (const route of routes) if (await route(request, response, url)) return;
+      setPageSecurityHeaders(request, response);
       await page(request, response, url);
     } catch (error) {
       log.error({ event: 'http_error', path: url.pathname, err: (error as Error).message }, 'request failed');

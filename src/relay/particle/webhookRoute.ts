@@ -1,0 +1,53 @@
+// POST /ingest/particle: the cloud's webhook, for deployments that prefer push to the stream (or
+// run both). Same CloudIngest as the stream, so a strike arriving both ways is delivered once.
+import { sendJson, type RouteHandler } from '../httpRoutes';
+import { bearerToken, isJsonContentType, readBody } from '../readBody';
+import { secretMatches } from '../tokens';
+import { parseCloudEventJson } from './cloudEvent';
+import type { CloudIngest } from './cloudIngest';
+import { WEBHOOK_MAX_BODY_BYTES } from './limits';
+
+export const WEBHOOK_PATH = '/ingest/particle';
+
+/** `secret` undefined: webhooks are off and the route says how to turn them on. */
+export function particleWebhookRoute(ingest: CloudIngest | undefined, secret: string | undefined): RouteHandler {
+  return async (request, response, url) => {
+    if (url.pathname !== WEBHOOK_PATH) return false;
+    if (request.method !== 'POST') {
+      sendJson(response, 405, { error: 'use POST' }, { Allow: 'POST' });
+      return true;
+    }
+    if (!secret || !ingest) {
+      request.resume();
+      sendJson(response, 404, { error: 'webhooks are off: set WEBHOOK_SECRET on the relay' });
+      return true;
+    }
+    if (!secretMatches(bearerToken(request), secret)) {
+      request.resume();
+      sendJson(response, 401, { error: 'Authorization: Bearer <WEBHOOK_SECRET> required' }, { 'WWW-Authenticate': 'Bearer' });
+      return true;
+    }
+    if (!isJsonContentType(request)) {
+      request.resume();
+      sendJson(response, 415, { error: 'Content-Type must be application/json' });
+      return true;
+    }
+    const body = await readBody(request, WEBHOOK_MAX_BODY_BYTES);
+    if (!body.ok) {
+      sendJson(response, body.status, { error: body.error }, body.status === 413 ? { Connection: 'close' } : {});
+      return true;
+    }
+    const parsed = parseCloudEventJson(body.text);
+    if (!parsed.ok) {
+      sendJson(response, parsed.detail.startsWith('body: not valid JSON') ? 415 : 400, { error: parsed.detail });
+      return true;
+    }
+    const outcome = ingest.receive(parsed.event);
+    if (outcome.status === 'bad_payload') {
+      sendJson(response, 400, { error: outcome.detail });
+      return true;
+    }
+    sendJson(response, 202, { status: outcome.status });
+    return true;
+  };
+}

@@ -1,4 +1,5 @@
 // The relay's configuration, from environment variables only (listed in the README).
+import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -10,6 +11,11 @@ export interface RelayConfig {
   /** Wind runs this many times faster than the clock (soak tests). */
   simSpeed: number;
   logLevel: string;
+  /** Share one strike stream with other relays through this Redis (unset: a lone relay). */
+  redisUrl: string | undefined;
+  /** Folder of the strike archive (unset: no archive, no /api/history). */
+  archivePath: string | undefined;
+  archiveRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -26,7 +32,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     simSeed: integer(env, 'SIM_SEED', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
     simSpeed: number(env, 'SIM_SPEED', 1, 0.01, 1000),
     logLevel: env.LOG_LEVEL ?? 'info',
+    redisUrl: redisUrl(env),
+    archivePath: env.ARCHIVE_PATH || undefined,
+    archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
   };
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL;
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError('REDIS_URL: must look like redis://host:6379 (or rediss:// for TLS)');
+  return raw;
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,6 +1,7 @@
 // `npm run relay` / `npm start`: the relay from environment config, optionally with simulated
 // stations. SIGTERM closes every socket with 1001 and exits 0.
 import { adminApi } from './admin/adminRoutes';
+import { BackplaneError } from './backplane/backplane';
 import { ConfigError, readConfig } from './config';
 import { createLogger } from './log';
 import { readParticleConfig, secret, startParticle } from './particle';
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
     stationsPath: config.stationsPath,
     distDir: config.distDir,
     logger: log,
+    redisUrl: config.redisUrl,
+    archivePath: config.archivePath,
+    archiveRetentionDays: config.archiveRetentionDays,
   });
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof StationsFileError || error instanceof ConfigError) {
+  if (error instanceof StationsFileError || error instanceof ConfigError || error instanceof BackplaneError) {
     console.error(`aeolian relay: ${error.message}`);
   } else {
     console.error('aeolian relay failed to start:', error);

@@ -3,9 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CloseCode, SHUTDOWN_GRACE_MS, type StationConfig } from '../protocol';
-import { StrikeArchive } from './archive/archive';
+import { ARCHIVE_RETENTION_DAYS, StrikeArchive } from './archive/archive';
 import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
+import { storesHealth } from './backplane/storesHealth';
 import { DeviceGateway } from './deviceGateway';
 import { sendJson, staticPage, type RouteHandler } from './httpRoutes';
 import { guardClientErrors, guardedServerOptions } from './httpGuards';
@@ -63,7 +64,6 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const backplane = options.redisUrl ? await Backplane.connect(options.redisUrl, { log }) : undefined;
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
-  archive?.beginEpoch(hub.epoch);
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
   const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
   const metrics = new RelayMetrics({ hub, devices, viewers });
@@ -80,6 +80,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
           viewers: hub.viewerCount,
           seq: hub.seq,
           epoch: hub.epoch,
+          ...storesHealth(backplane, archive),
         });
         return true;
       }
@@ -90,6 +91,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       return false;
     },
     metrics.route(),
+    historyRoute(archive),
   ];
   const page = staticPage(options.distDir ?? 'dist');
 
@@ -158,6 +160,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         viewers.dispose();
         metrics.dispose();
         for (const socket of sockets) socket.destroy();
+        await backplane?.close();
+        await archive?.close();
       })();
       return closing;
     },

@@ -1,0 +1,22 @@
+// What /healthz adds for the backplane and the archive: a relay cut off from Redis stays up and
+// says `"status":"degraded"` with how much it is holding.
+import type { StrikeArchive } from '../archive/archive';
+import type { Backplane, BackplaneHealth } from './backplane';
+
+export interface StoresHealth {
+  status?: 'degraded';
+  redis?: BackplaneHealth;
+  archive?: { strikesRecorded: number; strikesLost: number; pendingBytes: number };
+}
+
+export function storesHealth(backplane: Backplane | undefined, archive: StrikeArchive | undefined): StoresHealth {
+  const health: StoresHealth = {};
+  if (backplane) {
+    health.redis = backplane.health();
+    if (!health.redis.connected || health.redis.epochMismatch) health.status = 'degraded';
+  }
+  if (archive) {
+    health.archive = { strikesRecorded: archive.stats.strikesRecorded, strikesLost: archive.stats.strikesLost, pendingBytes: archive.pendingStrikeBytes };
+  }
+  return health;
+}

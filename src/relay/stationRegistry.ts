@@ -35,17 +35,22 @@ export class StationRegistry {
       config.burst ?? STATION_STRIKE_BURST,
       options.now ?? Date.now(),
     );
-    const state: StationState = existing
-      ? { ...existing, config, bucket }
-      : {
-          config,
-          ephemeral: options.ephemeral ?? false,
-          online: false,
-          lastSeen: null,
-          bucket,
-          strikesAccepted: 0,
-          strikesDropped: 0,
-        };
+    if (existing) {
+      // Updated in place: device links and cloud ingest hold this object, and must see the change
+      // (a mute must silence a device that is already connected).
+      existing.config = config;
+      existing.bucket = bucket;
+      return existing;
+    }
+    const state: StationState = {
+      config,
+      ephemeral: options.ephemeral ?? false,
+      online: false,
+      lastSeen: null,
+      bucket,
+      strikesAccepted: 0,
+      strikesDropped: 0,
+    };
     this.states.set(config.id, state);
     return state;
   }

@@ -1,0 +1,100 @@
+// Redis goes away and comes back: relays stay up, say so in /healthz, hold what devices send, and
+// once Redis returns every viewer gets every strike exactly once, numbered without gaps.
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { PUBLISH_SCRIPT, runScript } from '../../src/relay/backplane/scripts';
+import type { StrikeMessage } from '../../src/protocol';
+import { TEST_TOKENS, testRelay } from '../support/relayFixture';
+import { startRedis } from '../support/redis';
+import { device, record, sleep } from '../support/wsClient';
+
+interface Health {
+  status: string;
+  redis: { connected: boolean; bufferedStrikes: number };
+}
+
+async function health(url: string): Promise<Health> {
+  return (await (await fetch(`${url}/healthz`)).json()) as Health;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+const key = (s: StrikeMessage) => `${s.station}/${s.chime}/${s.t}`;
+
+describe('backplane: Redis outage and recovery', () => {
+  it('strikes sent while Redis is down arrive on every relay once it returns, none lost, none twice', async () => {
+    const redis = await startRedis();
+    const a = await testRelay({ redisUrl: redis.url });
+    const b = await testRelay({ redisUrl: redis.url });
+    const onA = await record(a.ws('/live'));
+    const onB = await record(b.ws('/live'));
+    const chicago = await device(a.ws('/device'), TEST_TOKENS.chicago);
+    const tokyo = await device(b.ws('/device'), TEST_TOKENS.tokyo);
+    // Distinct ages make every strike distinguishable by (station, chime, t).
+    for (let i = 0; i < 5; i++) chicago.socket.send(`${i}@${i}`);
+    await onB.waitFor(() => onB.strikes().length === 5);
+
+    await redis.stop();
+    await until(async () => (await health(a.url)).status === 'degraded');
+    for (let i = 0; i < 30; i++) {
+      chicago.socket.send(`${i % 6}@${100 + i}`);
+      tokyo.socket.send(`${i % 6}:0.5@${100 + i}`);
+      await sleep(5);
+    }
+    await until(async () => (await health(a.url)).redis.bufferedStrikes === 30);
+    expect((await health(b.url)).redis).toMatchObject({ connected: false, bufferedStrikes: 30 });
+    expect(onA.strikes()).toHaveLength(5); // nothing numbered while Redis is away
+
+    await redis.start();
+    for (const viewer of [onA, onB]) await viewer.waitFor(() => viewer.strikes().length >= 65, 15_000);
+    await sleep(300); // anything doubled would show up now
+    for (const viewer of [onA, onB]) {
+      const strikes = viewer.strikes();
+      expect(strikes).toHaveLength(65);
+      expect(strikes.map((s) => s.seq)).toEqual(Array.from({ length: 65 }, (_, i) => i + 1));
+      expect(new Set(strikes.map(key)).size).toBe(65);
+      // Each device's strikes keep the order they were sent in.
+      expect(strikes.filter((s) => s.station === 'tokyo').map((s) => s.chime)).toEqual(Array.from({ length: 30 }, (_, i) => i % 6));
+    }
+    expect(onA.strikes()).toEqual(onB.strikes());
+    expect(await health(a.url)).toMatchObject({ status: 'ok', redis: { connected: true, bufferedStrikes: 0 } });
+
+    // And live traffic flows on as before.
+    chicago.socket.send('5');
+    await onB.waitFor(() => onB.strikes().length === 66);
+    expect(onB.strikes().at(-1)?.seq).toBe(66);
+  });
+
+  it('a relay starting while Redis is briefly away waits for it instead of failing', async () => {
+    const redis = await startRedis();
+    await redis.stop();
+    const started = testRelay({ redisUrl: redis.url }).catch((error: Error) => error);
+    // BACKPLANE_CONNECT_TIMEOUT_MS is 10 s: bring Redis back before that and start-up completes.
+    await sleep(500);
+    await redis.start();
+    const relay = await started;
+    expect(relay).not.toBeInstanceOf(Error);
+  });
+
+  it('a publish retried after its reply was lost is added once', async () => {
+    const redis = await startRedis();
+    const client = new Redis(redis.url);
+    try {
+      const keys = ['t:epoch', 't:seq', 't:strikes', 't:batch:relay-1:7'];
+      await client.set('t:epoch', 'e1');
+      const args = ['e1', 1000, 60, 'chicago', 3, 0.7, 1764100000120];
+      expect(await runScript(client, PUBLISH_SCRIPT, keys, args)).toBe(1);
+      expect(await runScript(client, PUBLISH_SCRIPT, keys, args)).toBe(0);
+      expect(await client.xlen('t:strikes')).toBe(1);
+      await expect(runScript(client, PUBLISH_SCRIPT, [...keys.slice(0, 3), 't:batch:relay-1:8'], ['e0', ...args.slice(1)])).rejects.toThrow(/EPOCH/);
+    } finally {
+      client.disconnect();
+    }
+  });
+});

@@ -1,69 +1,80 @@
-// Minimal live page (foundation): connects to /live, shows the connection state and a strike count.
-// The full page (transports, store, map, sound) replaces this.
-import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
+// Entry: /admin loads the admin app lazily (viewers never download it); everything else is the
+// live page: a transport chosen by URL feeds the strike router, which feeds the store, the canvas
+// and (after Listen) the sound.
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { parseRelayMessage } from '../protocol';
+import { App } from './App';
+import { unlockAudio, type AudioEngine } from './audio';
+import { createStats, installDebugSurface } from './debug';
+import { StrikeRouter } from './rhythm/strikeRouter';
+import { createLiveStore } from './store/liveStore';
+import { LiveStoreContext } from './store/useLive';
+import { createTransport } from './transport/registry';
+import { RelayTransport } from './transport/relayTransport';
+import { createListenHandler } from './ui/listen';
+import './ui/page.css';
 
-function liveUrl(): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/live`;
+/** How often counts and activity reach the UI. */
+export const UI_REFRESH_INTERVAL_MS = 250;
+
+const AdminApp = lazy(() => import('./admin/AdminApp'));
+const root = createRoot(document.getElementById('root')!);
+
+if (location.pathname.startsWith('/admin')) {
+  root.render(
+    <StrictMode>
+      <Suspense fallback={<p>Loading…</p>}>
+        <AdminApp />
+      </Suspense>
+    </StrictMode>,
+  );
+} else {
+  startLivePage();
 }
 
-function App() {
-  const [state, setState] = useState<'connecting' | 'live' | 'offline'>('connecting');
-  const [strikes, setStrikes] = useState(0);
-  const [stations, setStations] = useState(0);
-  useEffect(() => {
-    let socket: WebSocket | undefined;
-    let retry: number | undefined;
-    let count = 0;
-    const flush = window.setInterval(() => setStrikes(count), 250);
-    const connect = () => {
-      socket = new WebSocket(liveUrl());
-      socket.onmessage = (event) => {
-        const parsed = parseRelayMessage(String(event.data));
-        if (!parsed.ok) return;
-        if (parsed.message.type === 'hello') {
-          setState('live');
-          setStations(parsed.message.stations.length);
-        } else if (parsed.message.type === 'strike') count++;
-      };
-      socket.onclose = () => {
-        setState('offline');
-        retry = window.setTimeout(connect, 2000);
-      };
-    };
-    connect();
-    return () => {
-      clearInterval(flush);
-      clearTimeout(retry);
-      if (socket) socket.onclose = null;
-      socket?.close();
-    };
-  }, []);
-  return (
-    <main>
-      <h1>aeolian</h1>
-      <p data-testid="status">{state}</p>
-      <p>
-        <span data-testid="strike-count">{strikes}</span> strikes from {stations} stations
-      </p>
-    </main>
+function startLivePage(): void {
+  const params = new URLSearchParams(location.search);
+  const transport = createTransport(params, location);
+  const store = createLiveStore({
+    source: transport.label,
+    focusStation: params.get('stations')?.split(',')[0] || null,
+    reducedMotion: matchMedia('(prefers-reduced-motion: reduce)').matches,
+    storage: safeLocalStorage(),
+  });
+  let engine: AudioEngine | null = null;
+  const stats = createStats({
+    audio: () => engine?.stats ?? null,
+    reconnects: () => (transport instanceof RelayTransport ? transport.reconnects : 0),
+    seqMissing: () => (transport instanceof RelayTransport ? transport.position.missing : 0),
+  });
+  installDebugSurface(store, stats);
+  const router = new StrikeRouter(store, stats);
+  const onListen = createListenHandler({ store, router, unlockAudio, onEngine: (created) => (engine = created) });
+
+  // Keep `?stations=` in the address in step with the station in view, so it can be shared.
+  store.subscribe((state, previous) => {
+    if (state.focusStation === previous.focusStation) return;
+    const url = new URL(location.href);
+    if (state.focusStation) url.searchParams.set('stations', state.focusStation);
+    else url.searchParams.delete('stations');
+    history.replaceState(null, '', url);
+  });
+  setInterval(() => store.getState().publishActivity(Date.now()), UI_REFRESH_INTERVAL_MS);
+  transport.start(router);
+
+  root.render(
+    <StrictMode>
+      <LiveStoreContext.Provider value={store}>
+        <App router={router} stats={stats} onListen={onListen} />
+      </LiveStoreContext.Provider>
+    </StrictMode>,
   );
 }
 
-// The admin view is a separate chunk: only /admin downloads it.
-const AdminApp = lazy(() => import('./admin/AdminApp'));
-const isAdmin = location.pathname.startsWith('/admin');
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    {isAdmin ? (
-      <Suspense fallback={null}>
-        <AdminApp />
-      </Suspense>
-    ) : (
-      <App />
-    )}
-  </StrictMode>,
-);
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,87 @@
+// The live page in real Chromium against a real relay with simulated stations: it goes live, the
+// canvas changes as strikes arrive, Listen makes sound, and a phone gets a usable page.
+import { afterEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { spawnRelay } from '../test/support/relayProcess';
+import { launchBrowser, type Browser } from './support/browser';
+
+let browser: Browser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+const stat = (page: Page, name: string) => page.evaluate((key) => (window.aeolian!.stats as unknown as Record<string, number>)[key]!, name);
+
+/** Count of pixels that differ between two captures of the map canvas. */
+async function canvasChange(page: Page, waitMs: number): Promise<number> {
+  const grab = () =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="map"]')!;
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      copy.getContext('2d')!.drawImage(canvas, 0, 0);
+      return Array.from(copy.getContext('2d')!.getImageData(0, 0, copy.width, copy.height).data.filter((_, i) => i % 4 === 0));
+    });
+  const before = await grab();
+  await page.waitForTimeout(waitMs);
+  const after = await grab();
+  return before.reduce((changed, value, i) => changed + (value !== after[i] ? 1 : 0), 0);
+}
+
+it('goes live, draws strikes as circles, and plays them after Listen', async () => {
+  const relay = await spawnRelay({ SIM: '1', SIM_SEED: '3', SIM_SPEED: '3' });
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    // Record every AudioContext the page makes, to read its state (test-only observation).
+    const Original = window.AudioContext;
+    const made: AudioContext[] = [];
+    (window as unknown as { audioContexts: AudioContext[] }).audioContexts = made;
+    window.AudioContext = class extends Original {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        made.push(this);
+      }
+    };
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(relay.url);
+  await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+  await expect(page.getByTestId('station-list').getByRole('button', { name: /Wellington/ })).toBeTruthy();
+  await page.getByRole('button', { name: /Wellington/ }).waitFor();
+  await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn > 3, null, { timeout: 20_000 });
+  expect(await canvasChange(page, 700)).toBeGreaterThan(50);
+  expect(await page.getByTestId('listeners').textContent()).toMatch(/\d+ listening/);
+
+  await page.waitForTimeout(1500); // the land outline and a few circles, for the README
+  await page.screenshot({ path: 'docs/screenshot.png' });
+
+  await page.getByTestId('listen').click();
+  await page.getByTestId('mute').waitFor({ timeout: 15_000 });
+  const state = await page.evaluate(() => (window as unknown as { audioContexts: AudioContext[] }).audioContexts.map((c) => c.state));
+  expect(state).toContain('running');
+  const played = await stat(page, 'notesPlayed');
+  await page.waitForFunction((before) => window.aeolian!.stats.notesPlayed > before + 2, played, { timeout: 20_000 });
+  expect(errors).toEqual([]);
+});
+
+it('a phone in portrait gets the map, Listen and the station list within reach', async () => {
+  const relay = await spawnRelay({ SIM: '1', SIM_SEED: '5' });
+  browser = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await browser.context.newPage();
+  await page.goto(relay.url);
+  await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+  const listen = await page.getByTestId('listen').boundingBox();
+  const map = await page.getByTestId('map').boundingBox();
+  expect(listen!.y + listen!.height).toBeLessThan(844);
+  expect(listen!.height).toBeGreaterThanOrEqual(40); // a thumb-sized target
+  expect(map!.width).toBeGreaterThan(380);
+  expect(map!.height).toBeGreaterThan(300);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.getByRole('button', { name: /Tokyo/ }).tap();
+  await page.waitForURL(/stations=tokyo/);
+  await page.screenshot({ path: 'docs/screenshot-phone.png' });
+});

@@ -1,0 +1,44 @@
+// The debug surface: `window.aeolian = { store, stats }`. Tests, benchmarks and curious people
+// read it; nothing on the page depends on it.
+import type { LiveStore } from './store/liveStore';
+
+export interface PageStats {
+  strikesReceived: number;
+  /** Strikes older than a circle's lifetime on arrival: counted, neither drawn nor played. */
+  strikesStale: number;
+  circlesDrawn: number;
+  notesPlayed: number;
+  notesDropped: number;
+  reconnects: number;
+  lastSeq: number | null;
+  /** Seqs the relay numbered but this page never received. */
+  seqMissing: number;
+  refusedFrames: number;
+}
+
+export interface StatsSources {
+  audio(): { notesPlayed: number; notesDropped: number } | null;
+  reconnects(): number;
+  seqMissing(): number;
+}
+
+/** Counters written on the hot path plus live readings from the audio engine and the transport. */
+export function createStats(sources: StatsSources): PageStats {
+  const counters = { strikesReceived: 0, strikesStale: 0, circlesDrawn: 0, lastSeq: null as number | null, refusedFrames: 0 };
+  return Object.defineProperties(counters, {
+    notesPlayed: { get: () => sources.audio()?.notesPlayed ?? 0, enumerable: true },
+    notesDropped: { get: () => sources.audio()?.notesDropped ?? 0, enumerable: true },
+    reconnects: { get: () => sources.reconnects(), enumerable: true },
+    seqMissing: { get: () => sources.seqMissing(), enumerable: true },
+  }) as PageStats;
+}
+
+declare global {
+  interface Window {
+    aeolian?: { store: LiveStore; stats: PageStats; bench?: unknown };
+  }
+}
+
+export function installDebugSurface(store: LiveStore, stats: PageStats): void {
+  window.aeolian = { store, stats };
+}

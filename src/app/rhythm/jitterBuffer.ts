@@ -1,0 +1,56 @@
+// Per-station jitter buffer: strikes that arrive together but were struck apart (a throttled
+// device sending a batch with ages) are given play times at their original spacing, in order, with
+// no more delay than that spacing needs. Pure: times in, play times out; no timers.
+
+/** A strike older than this on arrival is history: it updates counts but is neither drawn nor played. */
+export const STALE_STRIKE_MS = 2_000;
+
+/** A station whose last strike sounded at least this long ago has nothing waiting: its lag resets. */
+export const LANE_IDLE_MS = 50;
+/** While strikes keep coming, a station's lag shrinks by this many ms per ms (it plays 10% fast). */
+export const LAG_CATCH_UP_RATE = 0.1;
+
+export type Placement = { at: number } | { stale: true };
+
+interface StationLane {
+  /** How far behind real time this station currently plays, in ms. */
+  lagMs: number;
+  /** Play time of the last strike placed (local ms). */
+  lastAt: number;
+  lastArrival: number;
+}
+
+export class JitterBuffer {
+  private readonly lanes = new Map<string, StationLane>();
+
+  constructor(private readonly staleMs = STALE_STRIKE_MS) {}
+
+  /**
+   * Places one strike of `station` that is `ageMs` old on arrival at local time `nowMs`
+   * (strikes of a station must be pushed in seq order). Returns when to draw/sound it.
+   */
+  place(station: string, ageMs: number, nowMs: number): Placement {
+    const age = Math.max(0, ageMs);
+    if (age > this.staleMs) return { stale: true };
+    let lane = this.lanes.get(station);
+    if (!lane) {
+      lane = { lagMs: age, lastAt: nowMs, lastArrival: nowMs };
+      this.lanes.set(station, lane);
+    }
+    // Never more delay than needed: drift back to the present while strikes keep coming, and
+    // jump there when nothing of this station is waiting.
+    lane.lagMs = Math.max(0, lane.lagMs - LAG_CATCH_UP_RATE * (nowMs - lane.lastArrival));
+    lane.lastArrival = nowMs;
+    if (lane.lastAt + LANE_IDLE_MS <= nowMs) lane.lagMs = Math.min(lane.lagMs, age);
+    // Older than the current lag allows: it sounds now, and later strikes keep their spacing to it.
+    if (age > lane.lagMs) lane.lagMs = age;
+    const at = Math.max(nowMs + lane.lagMs - age, lane.lastAt);
+    lane.lastAt = at;
+    return { at };
+  }
+
+  /** Forget all lanes (a new stream, or the tab coming back: there is nothing to keep spacing to). */
+  reset(): void {
+    this.lanes.clear();
+  }
+}

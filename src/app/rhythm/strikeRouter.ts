@@ -1,0 +1,78 @@
+// The hot path: every strike from the transport is counted, given its play time by the jitter
+// buffer, and handed to the outputs (canvas, sound). No React, no allocation beyond the message.
+import type { Station, StrikeMessage } from '../../protocol';
+import type { PageStats } from '../debug';
+import type { LiveStore } from '../store/liveStore';
+import type { ConnectionStatus, StreamStart, TransportSink } from '../transport/types';
+import { JitterBuffer } from './jitterBuffer';
+
+/** A flood of bad frames updates the visible notice at most this often (every one is counted). */
+export const REFUSED_NOTICE_INTERVAL_MS = 1_000;
+
+export interface StrikeOutput {
+  /** `at`: when to show/sound it, performance.now() ms (may be in the future). */
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void;
+}
+
+export class StrikeRouter implements TransportSink {
+  readonly outputs = new Set<StrikeOutput>();
+  private readonly jitter: JitterBuffer;
+  /** Local Date.now() minus the source's clock, so a strike's age is known on arrival. */
+  private clockSkewMs = 0;
+  private lastRefusedNoticeAt = -Infinity;
+
+  constructor(
+    private readonly store: LiveStore,
+    private readonly stats: PageStats,
+    staleMs?: number,
+  ) {
+    this.jitter = new JitterBuffer(staleMs);
+  }
+
+  start(start: StreamStart): void {
+    this.clockSkewMs = Date.now() - start.sourceNow;
+    this.jitter.reset();
+    this.store.getState().streamStarted(start);
+  }
+
+  strike(strike: StrikeMessage): void {
+    const stats = this.stats;
+    stats.strikesReceived++;
+    stats.lastSeq = strike.seq;
+    const wallNow = Date.now();
+    this.store.getState().recordStrike(strike.station, strike.chime, wallNow);
+    let age = wallNow - this.clockSkewMs - strike.t;
+    if (age < 0) {
+      // The source's clock runs ahead of our estimate: learn it, never schedule into the future for it.
+      this.clockSkewMs += age;
+      age = 0;
+    }
+    const now = performance.now();
+    const placement = this.jitter.place(strike.station, age, now);
+    if ('stale' in placement) {
+      stats.strikesStale++;
+      return;
+    }
+    for (const output of this.outputs) output.strike(strike.station, strike.chime, strike.v, placement.at, now);
+  }
+
+  station(station: Station): void {
+    this.store.getState().upsertStation(station);
+  }
+
+  presence(viewers: number): void {
+    this.store.getState().setViewers(viewers);
+  }
+
+  status(status: ConnectionStatus): void {
+    this.store.getState().setConnection(status);
+  }
+
+  refused(detail: string): void {
+    this.stats.refusedFrames++;
+    const now = performance.now();
+    if (now - this.lastRefusedNoticeAt < REFUSED_NOTICE_INTERVAL_MS) return;
+    this.lastRefusedNoticeAt = now;
+    this.store.getState().frameRefused(detail);
+  }
+}

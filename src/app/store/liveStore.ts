@@ -1,0 +1,142 @@
+// The page's state, framework-free (zustand/vanilla): connection, stations, listeners, activity,
+// audio and the visual/sound settings. Strikes are counted in a mutable tracker on the hot path and
+// published as a snapshot at human rates, so React never renders per strike.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Station } from '../../protocol';
+import { defaultSoundSettings, type SoundSettings } from '../audio/soundSettings';
+import type { ConnectionStatus, StreamStart } from '../transport/types';
+import { defaultVisualSettings, type VisualSettings } from '../visual/visualSettings';
+import { ActivityTracker, type StationActivity } from './activity';
+
+export type AudioState = 'off' | 'starting' | 'on' | 'failed';
+
+export interface LiveState {
+  /** Which transport feeds the page ("relay", "simulation", "replay"). */
+  source: string;
+  connection: ConnectionStatus;
+  /** Something the viewer should know about the stream (restart, gap, refused frames). */
+  notice: string | null;
+  refusedFrames: number;
+  stations: Station[];
+  viewers: number | null;
+  /** Per-station activity, refreshed by publishActivity(). */
+  activity: Record<string, StationActivity>;
+  audio: AudioState;
+  audioError: string | null;
+  muted: boolean;
+  /** 0..1 */
+  volume: number;
+  /** Station shown close up (`?stations=<id>`), or null for the world map. */
+  focusStation: string | null;
+  visual: VisualSettings;
+  sound: SoundSettings;
+}
+
+export interface LiveActions {
+  streamStarted(start: StreamStart): void;
+  setConnection(status: ConnectionStatus): void;
+  upsertStation(station: Station): void;
+  setViewers(viewers: number): void;
+  frameRefused(detail: string): void;
+  /** Hot path: counts only, no state change, no subscriber runs. */
+  recordStrike(station: string, chime: number, nowMs: number): void;
+  publishActivity(nowMs: number): void;
+  setAudio(audio: AudioState, error?: string): void;
+  setMuted(muted: boolean): void;
+  setVolume(volume: number): void;
+  setFocusStation(id: string | null): void;
+  setVisual(patch: Partial<VisualSettings>): void;
+  setSound(sound: SoundSettings): void;
+  dismissNotice(): void;
+}
+
+export type LiveStore = StoreApi<LiveState & LiveActions>;
+
+/** Where mute and volume are remembered between visits. */
+export const LISTENING_STORAGE_KEY = 'aeolian.listening';
+
+export interface LiveStoreOptions {
+  source?: string;
+  focusStation?: string | null;
+  reducedMotion?: boolean;
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}
+
+export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
+  const tracker = new ActivityTracker();
+  const storage = options.storage ?? null;
+  const remembered = readListening(storage);
+
+  const store = createStore<LiveState & LiveActions>()((set, get) => ({
+    source: options.source ?? 'relay',
+    connection: { state: 'connecting' },
+    notice: null,
+    refusedFrames: 0,
+    stations: [],
+    viewers: null,
+    activity: {},
+    audio: 'off',
+    audioError: null,
+    muted: remembered.muted,
+    volume: remembered.volume,
+    focusStation: options.focusStation ?? null,
+    visual: { ...defaultVisualSettings, reducedMotion: options.reducedMotion ?? false },
+    sound: defaultSoundSettings,
+
+    streamStarted: (start) =>
+      set((state) => ({
+        stations: start.stations,
+        viewers: start.viewers,
+        notice: start.notice ?? state.notice,
+      })),
+    setConnection: (connection) => set({ connection }),
+    upsertStation: (station) =>
+      set((state) => {
+        const index = state.stations.findIndex((s) => s.id === station.id);
+        const stations = [...state.stations];
+        if (index >= 0) stations[index] = station;
+        else stations.push(station);
+        return { stations };
+      }),
+    setViewers: (viewers) => {
+      if (get().viewers !== viewers) set({ viewers });
+    },
+    frameRefused: (detail) => set((state) => ({ refusedFrames: state.refusedFrames + 1, notice: `Ignored a bad message from the relay: ${detail.slice(0, 120)}` })),
+    recordStrike: (station, chime, nowMs) => tracker.record(station, chime, nowMs),
+    publishActivity: (nowMs) => set({ activity: tracker.snapshot(nowMs) }),
+    setAudio: (audio, error) => set({ audio, audioError: error ?? null }),
+    setMuted: (muted) => set({ muted }),
+    setVolume: (volume) => set({ volume: Math.min(1, Math.max(0, Number.isFinite(volume) ? volume : 1)) }),
+    setFocusStation: (focusStation) => set({ focusStation }),
+    setVisual: (patch) => set((state) => ({ visual: { ...state.visual, ...patch } })),
+    setSound: (sound) => set({ sound }),
+    dismissNotice: () => set({ notice: null }),
+  }));
+
+  if (storage) {
+    store.subscribe((state, previous) => {
+      if (state.muted === previous.muted && state.volume === previous.volume) return;
+      try {
+        storage.setItem(LISTENING_STORAGE_KEY, JSON.stringify({ muted: state.muted, volume: state.volume }));
+      } catch {
+        // private mode or full storage: the setting lasts for this visit only
+      }
+    });
+  }
+  return store;
+}
+
+function readListening(storage: LiveStoreOptions['storage']): { muted: boolean; volume: number } {
+  const fallback = { muted: false, volume: 0.8 };
+  try {
+    const value: unknown = JSON.parse(storage?.getItem(LISTENING_STORAGE_KEY) ?? 'null');
+    if (typeof value !== 'object' || value === null) return fallback;
+    const { muted, volume } = value as { muted?: unknown; volume?: unknown };
+    return {
+      muted: typeof muted === 'boolean' ? muted : fallback.muted,
+      volume: typeof volume === 'number' && volume >= 0 && volume <= 1 ? volume : fallback.volume,
+    };
+  } catch {
+    return fallback;
+  }
+}

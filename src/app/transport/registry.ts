@@ -1,0 +1,23 @@
+// Every source of strikes, by the name `?source=` uses. Adding a source is one file and one line.
+import { RelayTransport, relayUrlFrom } from './relayTransport';
+import { ReplayTransport } from './replayTransport';
+import { SimTransport } from './simTransport';
+import type { Transport, TransportOptions } from './types';
+
+type Location = { protocol: string; host: string };
+
+export const transports: Record<string, (options: TransportOptions, location: Location) => Transport> = {
+  relay: (options, location) => new RelayTransport({ url: relayUrlFrom(options, location) }),
+  sim: (options) => SimTransport.fromOptions(options),
+  replay: (options) => ReplayTransport.fromOptions(options),
+};
+
+export const DEFAULT_SOURCE = 'relay';
+
+export function createTransport(options: TransportOptions, location: Location): Transport {
+  const name = options.get('source') ?? DEFAULT_SOURCE;
+  const make = transports[name] ?? transports[DEFAULT_SOURCE]!;
+  return make(options, location);
+}
+
+export type { Transport, TransportSink, ConnectionStatus, StreamStart } from './types';

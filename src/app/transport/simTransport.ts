@@ -1,0 +1,46 @@
+// `?source=sim`: the wind model of src/sim running in this page, for static hosting and offline
+// demos. Labelled "simulation" everywhere so no one mistakes it for real wind.
+import type { Station, StrikeMessage } from '../../protocol';
+import { createWindField, SIM_STATIONS, type WindField } from '../../sim';
+import type { Transport, TransportOptions, TransportSink } from './types';
+
+/** The model is advanced this often; strikes keep their own `t` inside each step. */
+export const SIM_TICK_MS = 50;
+
+export class SimTransport implements Transport {
+  readonly label = 'simulation';
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private seq = 0;
+  private field: WindField | null = null;
+
+  constructor(private readonly seed: number, private readonly timeScale = 1) {}
+
+  static fromOptions(options: TransportOptions): SimTransport {
+    const seed = Number(options.get('seed'));
+    const speed = Number(options.get('speed'));
+    return new SimTransport(
+      Number.isInteger(seed) && seed > 0 ? seed : Math.floor(Math.random() * 2 ** 31),
+      speed > 0 && speed <= 100 ? speed : 1,
+    );
+  }
+
+  start(sink: TransportSink): void {
+    const now = Date.now();
+    const field = createWindField({ seed: this.seed, stations: SIM_STATIONS, startMs: now, timeScale: this.timeScale });
+    this.field = field;
+    const stations: Station[] = SIM_STATIONS.map(({ id, name, lat, lon, chimes }) => ({ id, name, lat, lon, chimes, online: true, lastSeen: now }));
+    sink.start({ stations, viewers: 1, sourceNow: now });
+    sink.status({ state: 'live' });
+    this.timer = setInterval(() => {
+      for (const strike of field.advance(Date.now())) {
+        const message: StrikeMessage = { type: 'strike', seq: ++this.seq, station: strike.station, chime: strike.chime, v: strike.v, t: strike.t };
+        sink.strike(message);
+      }
+    }, SIM_TICK_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.field = null;
+  }
+}

@@ -1,0 +1,40 @@
+// The one boundary between the page and where strikes come from. A transport validates what it
+// receives and hands typed events to a sink; nothing else on the page touches a socket or a file.
+import type { Station, StrikeMessage } from '../../protocol';
+
+export type ConnectionStatus =
+  | { state: 'connecting' }
+  | { state: 'live' }
+  /** `nextAttemptAt` is Date.now() ms of the next attempt. */
+  | { state: 'reconnecting'; nextAttemptAt: number; attempt: number; reason: string }
+  /** Will not retry by itself: `reason` says why (incompatible relay, replay finished, ...). */
+  | { state: 'offline'; reason: string };
+
+export interface StreamStart {
+  stations: Station[];
+  viewers: number;
+  /** The source's clock (ms since the epoch) when it greeted us: strike `t` is on this clock. */
+  sourceNow: number;
+  /** Set when strikes may be missing: a new relay epoch, a resume gap. Says so in words. */
+  notice?: string;
+}
+
+export interface TransportSink {
+  start(start: StreamStart): void;
+  strike(strike: StrikeMessage): void;
+  station(station: Station): void;
+  presence(viewers: number): void;
+  status(status: ConnectionStatus): void;
+  /** A frame the page refused (malformed, unknown type): counted and shown, never fatal. */
+  refused(detail: string): void;
+}
+
+export interface Transport {
+  /** What the UI calls the source: "relay", "simulation", "replay". */
+  readonly label: string;
+  start(sink: TransportSink): void;
+  stop(): void;
+}
+
+/** Page URL options a transport may read (`?relay=`, `?url=`, `?speed=`, `?seed=`). */
+export type TransportOptions = URLSearchParams;

@@ -1,0 +1,35 @@
+// For screen readers: a short summary of the activity every ~10 s, never per strike.
+import { useEffect, useState } from 'react';
+import { useLiveStore } from '../store/useLive';
+import type { LiveState } from '../store/liveStore';
+
+export const SUMMARY_INTERVAL_MS = 10_000;
+
+export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'connection'>): string {
+  if (state.connection.state !== 'live') return `Connection ${state.connection.state}.`;
+  const online = state.stations.filter((s) => s.online);
+  let busiest: { name: string; rate: number } | null = null;
+  let total = 0;
+  for (const station of online) {
+    const rate = state.activity[station.id]?.ratePerS ?? 0;
+    total += rate;
+    if (!busiest || rate > busiest.rate) busiest = { name: station.name, rate };
+  }
+  const strikes = Math.round(total * 10);
+  if (strikes === 0) return `${online.length} stations online, all quiet.`;
+  return `${online.length} stations online, ${strikes} strikes in the last 10 seconds; busiest ${busiest?.name ?? ''}.`;
+}
+
+export function LiveSummary() {
+  const store = useLiveStore();
+  const [text, setText] = useState('');
+  useEffect(() => {
+    const timer = setInterval(() => setText(summarize(store.getState())), SUMMARY_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [store]);
+  return (
+    <div className="visually-hidden" aria-live="polite" data-testid="live-summary">
+      {text}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+// Every station: online state and live activity; choosing one shows it close up.
+import { useLive } from '../store/useLive';
+
+export function StationList() {
+  const stations = useLive((s) => s.stations);
+  const activity = useLive((s) => s.activity);
+  const focus = useLive((s) => s.focusStation);
+  const setFocus = useLive((s) => s.setFocusStation);
+  let total = 0;
+  for (const station in activity) total += activity[station]!.strikes;
+  return (
+    <section aria-labelledby="stations-heading" className="panel-section">
+      <h2 id="stations-heading">Stations</h2>
+      <ul className="stations" data-testid="station-list">
+        <li>
+          <button type="button" className="station" aria-pressed={focus === null} onClick={() => setFocus(null)}>
+            <span className="station-name">Whole world</span>
+          </button>
+        </li>
+        {stations.map((station) => {
+          const rate = activity[station.id]?.ratePerS ?? 0;
+          return (
+            <li key={station.id}>
+              <button
+                type="button"
+                className="station"
+                aria-pressed={focus === station.id}
+                onClick={() => setFocus(focus === station.id ? null : station.id)}
+              >
+                <span className="online-dot" data-online={station.online} aria-hidden="true" />
+                <span className="station-name">{station.name}</span>
+                <span className="station-rate">
+                  {station.online ? `${rate.toFixed(1)}/s` : 'offline'}
+                  <span className="visually-hidden">{station.online ? ' strikes per second' : ''}</span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <p className="hint">
+        <span data-testid="strike-count">{total}</span> strikes since you arrived
+      </p>
+    </section>
+  );
+}

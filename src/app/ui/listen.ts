@@ -1,0 +1,55 @@
+// "Listen": audio is unlocked synchronously inside the click (browsers allow sound only from a
+// user gesture), then the engine is wired to the store (mute, volume, stations, sound settings)
+// and to the strike stream. Components only call the handler.
+import type { AudioEngine, SoundSettings } from '../audio';
+import type { StrikeOutput, StrikeRouter } from '../rhythm/strikeRouter';
+import type { LiveStore } from '../store/liveStore';
+
+export interface ListenDeps {
+  store: LiveStore;
+  router: Pick<StrikeRouter, 'outputs'>;
+  unlockAudio: (settings: SoundSettings) => Promise<AudioEngine>;
+  onEngine?: (engine: AudioEngine) => void;
+}
+
+/** Returns the click handler. It must stay synchronous up to unlockAudio(): no await before it. */
+export function createListenHandler(deps: ListenDeps): () => void {
+  return () => {
+    const { store } = deps;
+    const state = store.getState();
+    if (state.audio === 'on' || state.audio === 'starting') return;
+    const pending = deps.unlockAudio(state.sound);
+    store.getState().setAudio('starting');
+    pending.then(
+      (engine) => {
+        connectEngine(engine, deps);
+        store.getState().setAudio('on');
+        deps.onEngine?.(engine);
+      },
+      (error: unknown) => store.getState().setAudio('failed', `Sound could not start: ${(error as Error).message}`),
+    );
+  };
+}
+
+function connectEngine(engine: AudioEngine, { store, router }: ListenDeps): () => void {
+  const stationsOf = (state: ReturnType<LiveStore['getState']>) => state.stations.map(({ id, lon, chimes }) => ({ id, lon, chimes }));
+  const state = store.getState();
+  engine.setStations(stationsOf(state));
+  engine.setSound(state.sound);
+  engine.setMuted(state.muted);
+  engine.setVolume(state.volume);
+  const unsubscribe = store.subscribe((next, previous) => {
+    if (next.stations !== previous.stations) engine.setStations(stationsOf(next));
+    if (next.sound !== previous.sound) engine.setSound(next.sound);
+    if (next.muted !== previous.muted) engine.setMuted(next.muted);
+    if (next.volume !== previous.volume) engine.setVolume(next.volume);
+  });
+  const output: StrikeOutput = {
+    strike: (station, chime, v, at) => engine.play({ station, chime, v, at }),
+  };
+  router.outputs.add(output);
+  return () => {
+    unsubscribe();
+    router.outputs.delete(output);
+  };
+}

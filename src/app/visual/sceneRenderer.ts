@@ -1,0 +1,253 @@
+// The canvas: one requestAnimationFrame loop, outside React, draws the map (cached per size),
+// station markers and strike circles from the store and the circle pool. HiDPI-sharp, resize-aware,
+// silent while the tab is hidden (and shows only the present when it returns).
+import { geoGraticule10, geoPath } from 'd3';
+import type { StrikeOutput } from '../rhythm/strikeRouter';
+import type { LiveStore } from '../store/liveStore';
+import { CirclePool, MAX_CIRCLES } from './circlePool';
+import { layoutScene, type SceneLayout } from './layout';
+import { loadLand, type Land } from './worldMap';
+
+/** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
+const ALPHA_LEVELS = 8;
+const NO_BUCKET = 0xffff;
+const OFFLINE_COLOR = '#6b7280';
+const MARKER_COLOR = '#e5e7eb';
+
+export interface SceneRendererOptions {
+  onCircleDrawn?: (latencyMs: number) => void;
+  onFrame?: (now: number) => void;
+}
+
+export class SceneRenderer implements StrikeOutput {
+  private readonly pool = new CirclePool();
+  private readonly context: CanvasRenderingContext2D;
+  private readonly background = document.createElement('canvas');
+  private layout: SceneLayout;
+  private land: Land | null = null;
+  private frame = 0;
+  private pixelRatio = 1;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly unsubscribe: () => void;
+  private readonly circleBucket = new Uint16Array(MAX_CIRCLES);
+  private readonly sorted = new Uint32Array(MAX_CIRCLES);
+  private readonly bucketStart = new Uint32Array(256 * ALPHA_LEVELS + 1);
+  private readonly bucketFill = new Uint32Array(256 * ALPHA_LEVELS);
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly store: LiveStore,
+    private readonly stats: { circlesDrawn: number },
+    private readonly options: SceneRendererOptions = {},
+  ) {
+    this.context = canvas.getContext('2d', { alpha: false })!;
+    const { stations, focusStation } = store.getState();
+    this.layout = layoutScene(stations, 1, 1, focusStation);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(canvas);
+    this.unsubscribe = store.subscribe((state, previous) => {
+      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation) this.relayout();
+      else if (state.visual.palette !== previous.visual.palette) this.drawBackground();
+    });
+    document.addEventListener('visibilitychange', this.onVisibility);
+    loadLand()
+      .then((land) => {
+        this.land = land;
+        this.drawBackground();
+      })
+      .catch(() => undefined); // the map is decoration: stations still show without the land
+    this.resize();
+    this.onVisibility();
+  }
+
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void {
+    if (document.hidden) return;
+    const placement = this.layout.stations.get(station);
+    const point = placement?.chimes[chime];
+    if (!point) return;
+    const { circleMaxRadiusPx } = this.store.getState().visual;
+    const radius = circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v);
+    this.pool.spawn(point.x, point.y, radius, chime & 255, at, arrivedAt);
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.resizeObserver.disconnect();
+    this.unsubscribe();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  private readonly onVisibility = (): void => {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    // Whatever was spawned before hiding is history now: show the present only.
+    this.pool.clear();
+    if (!document.hidden) this.frame = requestAnimationFrame(this.draw);
+  };
+
+  private resize(): void {
+    const rect = this.canvas.getBoundingClientRect();
+    const width = Math.max(1, Math.round(rect.width));
+    const height = Math.max(1, Math.round(rect.height));
+    this.pixelRatio = Math.min(3, window.devicePixelRatio || 1);
+    this.canvas.width = Math.round(width * this.pixelRatio);
+    this.canvas.height = Math.round(height * this.pixelRatio);
+    this.background.width = this.canvas.width;
+    this.background.height = this.canvas.height;
+    this.layout = layoutScene(this.store.getState().stations, width, height, this.store.getState().focusStation);
+    this.pool.clear();
+    this.drawBackground();
+  }
+
+  private relayout(): void {
+    const { width, height } = this.layout;
+    const { stations, focusStation } = this.store.getState();
+    const before = this.layout.mode + this.layout.stations.size;
+    this.layout = layoutScene(stations, width, height, focusStation);
+    if (before !== this.layout.mode + this.layout.stations.size) this.pool.clear();
+    this.drawBackground();
+  }
+
+  private drawBackground(): void {
+    const context = this.background.getContext('2d')!;
+    const { width, height, projection } = this.layout;
+    context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
+    context.fillStyle = '#0b1020';
+    context.fillRect(0, 0, width, height);
+    if (projection) {
+      const path = geoPath(projection, context);
+      context.beginPath();
+      path({ type: 'Sphere' });
+      context.fillStyle = '#0f172a';
+      context.fill();
+      context.beginPath();
+      path(geoGraticule10());
+      context.strokeStyle = 'rgba(148,163,184,0.08)';
+      context.lineWidth = 0.5;
+      context.stroke();
+      if (this.land) {
+        context.beginPath();
+        path(this.land);
+        context.fillStyle = '#1e293b';
+        context.fill();
+        context.strokeStyle = 'rgba(148,163,184,0.25)';
+        context.stroke();
+      }
+    }
+  }
+
+  private readonly draw = (frameTime: number): void => {
+    this.frame = requestAnimationFrame(this.draw);
+    const now = performance.now();
+    const context = this.context;
+    const { visual } = this.store.getState();
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.drawImage(this.background, 0, 0);
+    context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
+    this.drawStations(context);
+    this.drawCircles(context, now, visual.circleLifetimeMs, visual.reducedMotion, visual.palette);
+    this.options.onFrame?.(frameTime);
+  };
+
+  private drawStations(context: CanvasRenderingContext2D): void {
+    const { palette } = this.store.getState().visual;
+    const closeUp = this.layout.mode === 'station';
+    context.font = closeUp ? '600 18px system-ui, sans-serif' : '11px system-ui, sans-serif';
+    context.textBaseline = 'middle';
+    for (const placement of this.layout.stations.values()) {
+      const { station, x, y, ringRadius } = placement;
+      const online = station.online;
+      context.globalAlpha = online ? 1 : 0.6;
+      context.setLineDash(online ? [] : [3, 3]);
+      context.beginPath();
+      context.arc(x, y, ringRadius, 0, 2 * Math.PI);
+      context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
+      context.lineWidth = 1;
+      context.stroke();
+      context.setLineDash([]);
+      const dot = closeUp ? 6 : 2;
+      placement.chimes.forEach((point, chime) => {
+        context.beginPath();
+        context.arc(point.x, point.y, dot, 0, 2 * Math.PI);
+        context.fillStyle = online ? (palette[chime % palette.length] ?? MARKER_COLOR) : OFFLINE_COLOR;
+        context.fill();
+      });
+      context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
+      const label = online ? station.name : `${station.name} (offline)`;
+      if (closeUp) {
+        context.textAlign = 'center';
+        context.fillText(label, x, y);
+      } else if (x + ringRadius + 4 + context.measureText(label).width > this.layout.width) {
+        context.textAlign = 'right'; // near the right edge: label on the left
+        context.fillText(label, x - ringRadius - 4, y);
+      } else {
+        context.textAlign = 'left';
+        context.fillText(label, x + ringRadius + 4, y);
+      }
+    }
+    context.globalAlpha = 1;
+  }
+
+  private drawCircles(context: CanvasRenderingContext2D, now: number, lifetimeMs: number, reducedMotion: boolean, palette: string[]): void {
+    const pool = this.pool;
+    pool.expire(now, lifetimeMs);
+    const colors = Math.min(256, palette.length);
+    const buckets = colors * ALPHA_LEVELS;
+    const bucketStart = this.bucketStart;
+    bucketStart.fill(0, 0, buckets + 1);
+    // Pass 1: which (color, alpha level) bucket each visible circle is in; count per bucket.
+    for (let n = pool.tail; n < pool.head; n++) {
+      const i = n % MAX_CIRCLES;
+      const age = now - pool.startAt[i]!;
+      if (age < 0 || age >= lifetimeMs) {
+        this.circleBucket[i] = NO_BUCKET;
+        continue;
+      }
+      const level = Math.min(ALPHA_LEVELS - 1, Math.floor((1 - age / lifetimeMs) * ALPHA_LEVELS));
+      const bucket = (pool.color[i]! % colors) * ALPHA_LEVELS + level;
+      this.circleBucket[i] = bucket;
+      bucketStart[bucket + 1]!++;
+    }
+    for (let b = 0; b < buckets; b++) bucketStart[b + 1]! += bucketStart[b]!;
+    // Pass 2: counting sort of the visible circles by bucket.
+    const fill = this.bucketFill;
+    fill.set(bucketStart.subarray(0, buckets));
+    for (let n = pool.tail; n < pool.head; n++) {
+      const i = n % MAX_CIRCLES;
+      const bucket = this.circleBucket[i]!;
+      if (bucket !== NO_BUCKET) this.sorted[fill[bucket]!++] = i;
+    }
+    const sorted = this.sorted;
+    // Pass 3: one path per bucket.
+    context.lineWidth = 1.5;
+    for (let b = 0; b < buckets; b++) {
+      const from = bucketStart[b]!;
+      const to = bucketStart[b + 1]!;
+      if (from === to) continue;
+      const level = b % ALPHA_LEVELS;
+      const fade = (level + 0.5) / ALPHA_LEVELS;
+      const color = palette[Math.floor(b / ALPHA_LEVELS)] ?? MARKER_COLOR;
+      context.beginPath();
+      for (let k = from; k < to; k++) {
+        const i = sorted[k]!;
+        const progress = Math.min(1, (now - pool.startAt[i]!) / lifetimeMs);
+        const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (0.2 + 0.8 * (1 - (1 - progress) ** 3));
+        context.moveTo(pool.x[i]! + r, pool.y[i]!);
+        context.arc(pool.x[i]!, pool.y[i]!, r, 0, 2 * Math.PI);
+        if (!pool.drawn[i]) {
+          pool.drawn[i] = 1;
+          this.stats.circlesDrawn++;
+          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!);
+        }
+      }
+      context.globalAlpha = reducedMotion ? fade * 0.5 : fade * fade * 0.9;
+      context.fillStyle = color;
+      context.strokeStyle = color;
+      context.stroke();
+      context.globalAlpha *= 0.3;
+      context.fill();
+    }
+    context.globalAlpha = 1;
+  }
+}

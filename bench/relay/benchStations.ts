@@ -1,0 +1,23 @@
+// The bench's stations: known tokens, and a rate limit high enough that the ceiling search measures
+// the relay rather than the per-station limit.
+import type { StationConfig } from '../../src/protocol';
+import { sha256Hex } from '../../src/relay/tokens';
+
+export const BENCH_DEVICES = 10;
+/** Per-station limit for the bench only (production default: STATION_STRIKES_PER_S). */
+const BENCH_STATION_STRIKES_PER_S = 5_000;
+
+export const benchToken = (index: number) => `bench-device-token-${index}`;
+
+export function benchStations(): StationConfig[] {
+  return Array.from({ length: BENCH_DEVICES }, (_, index) => ({
+    id: `bench-${index}`,
+    name: `Bench ${index}`,
+    lat: -60 + index * 12,
+    lon: -170 + index * 34,
+    chimes: 6,
+    tokenSha256: sha256Hex(benchToken(index)),
+    strikesPerSecond: BENCH_STATION_STRIKES_PER_S,
+    burst: BENCH_STATION_STRIKES_PER_S,
+  }));
+}

@@ -1,0 +1,236 @@
+// A load-generator process: thousands of /live viewers on bare sockets, each a minimal websocket
+// client (handshake, unmasked server frames, pong) that reads seq and t straight from the bytes,
+// so the generator costs far less than the relay it measures. Driven by its parent over IPC.
+import net from 'node:net';
+import { LatencyHistogram } from './latencyHistogram';
+
+export type SwarmCommand =
+  | { cmd: 'connect'; port: number; count: number; localAddresses: string[]; concurrency: number; spreadMs?: number }
+  | { cmd: 'reset' }
+  | { cmd: 'report' }
+  | { cmd: 'exit' };
+
+export interface SwarmConnected {
+  type: 'connected';
+  helloCount: number;
+  failed: number;
+  ms: number;
+  /** ms from the command to each viewer's hello, for storm statistics. */
+  helloAtMs: number[];
+}
+
+export interface SwarmReport {
+  type: 'report';
+  viewers: number;
+  open: number;
+  frames: number;
+  bytes: number;
+  strikes: number;
+  gaps: number;
+  closeCodes: Record<string, number>;
+  lastSeqs: { min: number; max: number };
+  latency: [number, number][];
+}
+
+const STRIKE_PREFIX = Buffer.from('{"type":"strike","seq":');
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+
+class SwarmViewer {
+  pending: Buffer | null = null;
+  upgraded = false;
+  open = false;
+  lastSeq = -1;
+  closeCode = 0;
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly stats: Stats,
+    private readonly onHello: () => void,
+  ) {}
+
+  onData(chunk: Buffer): void {
+    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
+    if (!this.upgraded) {
+      const end = data.indexOf('\r\n\r\n');
+      if (end < 0) {
+        this.pending = data;
+        return;
+      }
+      if (!data.subarray(0, 12).toString('latin1').startsWith('HTTP/1.1 101')) {
+        this.socket.destroy();
+        return;
+      }
+      this.upgraded = true;
+      data = data.subarray(end + 4);
+    }
+    const now = Date.now();
+    let offset = 0;
+    while (data.length - offset >= 2) {
+      const opcode = data[offset]! & 0x0f;
+      let length = data[offset + 1]! & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (data.length - offset < 4) break;
+        length = data.readUInt16BE(offset + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (data.length - offset < 10) break;
+        length = Number(data.readBigUInt64BE(offset + 2));
+        header = 10;
+      }
+      if (data.length - offset < header + length) break;
+      const payload = data.subarray(offset + header, offset + header + length);
+      offset += header + length;
+      this.stats.frames++;
+      this.stats.bytes += header + length;
+      if (opcode === 0x1) this.onText(payload, now);
+      else if (opcode === 0x9) this.socket.write(pong(payload));
+      else if (opcode === 0x8) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+    }
+    if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+  }
+
+  private onText(payload: Buffer, now: number): void {
+    if (payload.length > STRIKE_PREFIX.length && payload.compare(STRIKE_PREFIX, 0, STRIKE_PREFIX.length, 0, STRIKE_PREFIX.length) === 0) {
+      let seq = 0;
+      for (let i = STRIKE_PREFIX.length; payload[i] !== 0x2c; i++) seq = seq * 10 + payload[i]! - 48;
+      // ...,"t":<digits>} : read t backwards from the closing brace.
+      let t = 0;
+      let scale = 1;
+      for (let i = payload.length - 2; payload[i] !== 0x3a; i--, scale *= 10) t += (payload[i]! - 48) * scale;
+      if (this.lastSeq >= 0 && seq !== this.lastSeq + 1) this.stats.gaps += Math.max(0, seq - this.lastSeq - 1);
+      this.lastSeq = seq;
+      this.stats.strikes++;
+      this.stats.latency.record(now - t);
+      return;
+    }
+    if (!this.open) {
+      const hello = JSON.parse(payload.toString('utf8')) as { type: string; seq: number };
+      if (hello.type === 'hello') {
+        this.open = true;
+        this.lastSeq = hello.seq;
+        this.onHello();
+      }
+    }
+  }
+}
+
+interface Stats {
+  frames: number;
+  bytes: number;
+  strikes: number;
+  gaps: number;
+  latency: LatencyHistogram;
+}
+
+function pong(payload: Buffer): Buffer {
+  // Client frames must be masked; an all-zero mask key leaves the payload as it is.
+  const header = Buffer.from([0x8a, 0x80 | payload.length, 0, 0, 0, 0]);
+  return Buffer.concat([header, payload]);
+}
+
+function freshStats(): Stats {
+  return { frames: 0, bytes: 0, strikes: 0, gaps: 0, latency: new LatencyHistogram() };
+}
+
+const viewers: SwarmViewer[] = [];
+const stats = freshStats();
+
+function connectOne(port: number, localAddress: string, onHello: () => void, onFail: () => void): void {
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress });
+  socket.setNoDelay(true);
+  let greeted = false;
+  const viewer = new SwarmViewer(socket, stats, () => {
+    greeted = true;
+    onHello();
+  });
+  viewers.push(viewer);
+  socket.on('connect', () =>
+    socket.write(
+      `GET /live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ),
+  );
+  socket.on('data', (chunk) => viewer.onData(chunk));
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    viewer.open = false;
+    if (!greeted) onFail();
+  });
+}
+
+async function connect(command: Extract<SwarmCommand, { cmd: 'connect' }>): Promise<SwarmConnected> {
+  const startedAt = performance.now();
+  const helloAtMs: number[] = [];
+  let failed = 0;
+  let started = 0;
+  let inFlight = 0;
+  return new Promise((resolve) => {
+    const done = () => {
+      if (helloAtMs.length + failed === command.count) {
+        resolve({ type: 'connected', helloCount: helloAtMs.length, failed, ms: performance.now() - startedAt, helloAtMs });
+      }
+    };
+    const startNext = () => {
+      while (inFlight < command.concurrency && started < command.count) {
+        // With a spread, viewer i may not start before i * spread / count ms (a storm inside a window).
+        if (command.spreadMs && performance.now() - startedAt < (started * command.spreadMs) / command.count) {
+          setTimeout(startNext, 1);
+          return;
+        }
+        const address = command.localAddresses[started % command.localAddresses.length]!;
+        started++;
+        inFlight++;
+        connectOne(
+          command.port,
+          address,
+          () => {
+            inFlight--;
+            helloAtMs.push(performance.now() - startedAt);
+            startNext();
+            done();
+          },
+          () => {
+            inFlight--;
+            failed++;
+            startNext();
+            done();
+          },
+        );
+      }
+    };
+    startNext();
+  });
+}
+
+function report(): SwarmReport {
+  const closeCodes: Record<string, number> = {};
+  let min = Infinity;
+  let max = -Infinity;
+  let open = 0;
+  for (const viewer of viewers) {
+    if (viewer.closeCode) closeCodes[viewer.closeCode] = (closeCodes[viewer.closeCode] ?? 0) + 1;
+    if (!viewer.open) continue;
+    open++;
+    min = Math.min(min, viewer.lastSeq);
+    max = Math.max(max, viewer.lastSeq);
+  }
+  const { frames, bytes, strikes, gaps, latency } = stats;
+  return { type: 'report', viewers: viewers.length, open, frames, bytes, strikes, gaps, closeCodes, lastSeqs: { min, max }, latency: latency.toJSON() };
+}
+
+process.on('message', (command: SwarmCommand) => {
+  if (command.cmd === 'connect') void connect(command).then((result) => process.send!(result));
+  else if (command.cmd === 'reset') {
+    // Viewers hold this object: reset it in place.
+    Object.assign(stats, freshStats());
+    process.send!({ type: 'reset' });
+  } else if (command.cmd === 'report') process.send!(report());
+  else if (command.cmd === 'exit') {
+    for (const viewer of viewers) viewer.socket.destroy();
+    process.exit(0);
+  }
+});
+// Never outlive the parent.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,70 @@
+// The admin page in real Chromium against a relay process: sign in with the token (kept in
+// sessionStorage only), see and edit stations; hostile station names stay text; the live page never
+// downloads admin code; the CSP holds without violations.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { sha256Hex } from '../src/relay/tokens';
+import { spawnRelay } from '../test/support/relayProcess';
+import { launchBrowser, type Browser } from './support/browser';
+
+const ADMIN_TOKEN = 'fake-admin-token-page-5e6f7a8b';
+const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">';
+
+let browser: Browser | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  browser = dir = undefined;
+});
+
+it('signs in, shows hostile names as text, edits a station; viewers never load admin code', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aeolian-admin-page-'));
+  const stations = join(dir, 'stations.json');
+  writeFileSync(
+    stations,
+    JSON.stringify([{ id: 'hostile', name: HOSTILE_NAME, lat: 10, lon: 20, chimes: 4, tokenSha256: sha256Hex('device-token-hostile-1') }]),
+  );
+  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const cspViolations: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+
+  // The live page: no admin chunk, and the hostile name (if the page lists names) is never markup.
+  const live = await page.goto(relay.url);
+  expect(live!.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+  await page.waitForTimeout(1_500);
+  expect(requests.filter((url) => /admin/i.test(url))).toEqual([]);
+  expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
+
+  await page.goto(`${relay.url}/admin`);
+  await page.getByLabel('admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const name = page.getByTestId('station-hostile').getByTestId('station-name');
+  await name.waitFor();
+  expect(await name.textContent()).toBe(HOSTILE_NAME);
+  expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.evaluate((key) => [sessionStorage.getItem(key), localStorage.length], 'aeolian.adminToken')).toEqual([ADMIN_TOKEN, 0]);
+
+  await page.getByLabel('name of hostile').fill('Harbour bell');
+  await page.getByTestId('station-hostile').getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('station-hostile').getByTestId('station-name').filter({ hasText: 'Harbour bell' }).waitFor();
+  const publicList = (await (await fetch(`${relay.url}/api/stations`)).json()) as { name: string }[];
+  expect(publicList.map((s) => s.name)).toEqual(['Harbour bell']);
+
+  // A reload keeps the session; the relay refuses a wrong token and the page asks again.
+  await page.reload();
+  await page.getByTestId('station-hostile').waitFor();
+  await page.evaluate(() => sessionStorage.setItem('aeolian.adminToken', 'wrong-token-wrong-token'));
+  await page.reload();
+  await page.getByLabel('admin token').waitFor();
+  expect(cspViolations).toEqual([]);
+});

@@ -1,0 +1,79 @@
+// One station in the admin table: its health, and a form to edit it. Text from the stations file is
+// only ever rendered as React text (never as HTML).
+import { useState, type FormEvent } from 'react';
+import type { AdminStation, StationFields } from './adminClient';
+
+interface Props {
+  station: AdminStation;
+  onSave(fields: Partial<StationFields>): Promise<void>;
+  onRotate(): Promise<void>;
+  onDisconnect(): Promise<void>;
+  onRemove(): Promise<void>;
+}
+
+export function ago(at: number | null, now = Date.now()): string {
+  if (at === null) return 'never';
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }: Props) {
+  const [draft, setDraft] = useState({
+    name: station.name,
+    lat: String(station.lat),
+    lon: String(station.lon),
+    chimes: String(station.chimes),
+    particleId: station.particleId ?? '',
+  });
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    void onSave({
+      name: draft.name,
+      lat: Number(draft.lat),
+      lon: Number(draft.lon),
+      chimes: Number(draft.chimes),
+      particleId: draft.particleId.trim() === '' ? null : draft.particleId.trim(),
+    });
+  };
+  const field = (key: keyof typeof draft, label: string, size: number) => (
+    <input aria-label={`${label} of ${station.id}`} size={size} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+  );
+  return (
+    <tr data-testid={`station-${station.id}`}>
+      <td>
+        <code>{station.id}</code>
+        {station.simulated ? ' (simulated)' : ''}
+      </td>
+      <td data-testid="station-name">{station.name}</td>
+      <td>
+        <form onSubmit={save} className="admin-edit">
+          {field('name', 'name', 16)} {field('lat', 'latitude', 6)} {field('lon', 'longitude', 6)} {field('chimes', 'chimes', 2)}{' '}
+          {field('particleId', 'Particle device id', 14)} <button type="submit">Save</button>
+        </form>
+      </td>
+      <td>
+        {station.online ? 'online' : 'offline'}
+        {station.connected ? ', socket' : ''}
+      </td>
+      <td>{ago(station.lastFrameAt ?? station.lastSeen)}</td>
+      <td>{station.strikesPerMin}</td>
+      <td>{station.strikesDropped}</td>
+      <td>
+        <label>
+          <input type="checkbox" checked={station.muted} onChange={(e) => void onSave({ muted: e.target.checked })} /> muted
+        </label>
+      </td>
+      <td>
+        <button type="button" onClick={() => void onRotate()}>
+          Rotate token
+        </button>{' '}
+        <button type="button" onClick={() => void onDisconnect()} disabled={!station.connected}>
+          Disconnect
+        </button>{' '}
+        <button type="button" onClick={() => window.confirm(`Remove station ${station.id}?`) && void onRemove()}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}

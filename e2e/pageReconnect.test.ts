@@ -1,0 +1,120 @@
+// The link to a real relay drops and comes back: the page says "reconnecting", resumes with
+// since+epoch and has every seq; a relay restarted without persistence is reported as a new epoch.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { spawnRelay } from '../test/support/relayProcess';
+import { launchBrowser, type Browser } from './support/browser';
+
+/** A TCP proxy in front of the relay whose link the test can cut and restore on the same port. */
+class LinkProxy {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  constructor(private readonly target: number) {}
+
+  async open(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as AddressInfo).port;
+  }
+
+  /** Drops every connection and refuses new ones until open() again. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+let browser: Browser | undefined;
+let proxy: LinkProxy | undefined;
+afterEach(async () => {
+  await browser?.close();
+  await proxy?.cut();
+  browser = undefined;
+  proxy = undefined;
+});
+
+/** Records the seq of every strike frame the page receives (test-only observation of the socket). */
+async function recordSeqs(page: Page) {
+  await page.addInitScript(() => {
+    const seqs: number[] = [];
+    (window as unknown as { seenSeqs: number[] }).seenSeqs = seqs;
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (event: MessageEvent) => {
+          const match = /"type":"strike","seq":(\d+)/.exec(String(event.data));
+          if (match) seqs.push(Number(match[1]));
+        });
+      }
+    };
+  });
+}
+
+const seenSeqs = (page: Page) => page.evaluate(() => (window as unknown as { seenSeqs: number[] }).seenSeqs);
+const status = (page: Page, text: RegExp, timeout = 40_000) => page.getByTestId('status').filter({ hasText: text }).waitFor({ timeout });
+
+it('a dropped link resumes with nothing missing: every seq arrives once, in order', async () => {
+  const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', SIM_SPEED: '4' });
+  proxy = new LinkProxy(Number(new URL(relay.url).port));
+  await proxy.open();
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await recordSeqs(page);
+  await page.goto(`http://127.0.0.1:${proxy.port}/`);
+  await status(page, /^live/);
+  await page.waitForFunction(() => window.aeolian!.stats.strikesReceived > 5, null, { timeout: 20_000 });
+
+  await proxy.cut();
+  await status(page, /reconnecting/, 10_000);
+  const lastBefore = await page.evaluate(() => window.aeolian!.stats.lastSeq!);
+  await page.waitForTimeout(2_500); // strikes keep happening at the relay meanwhile
+  await proxy.open();
+  await status(page, /^live/);
+  await page.waitForFunction((last) => window.aeolian!.stats.lastSeq! > last + 10, lastBefore, { timeout: 20_000 });
+
+  const seqs = await seenSeqs(page);
+  const first = seqs[0]!;
+  const unique = new Set(seqs);
+  expect(unique.size).toBe(seqs.length); // the relay resent nothing the page already had
+  const expected = Array.from({ length: seqs.at(-1)! - first + 1 }, (_, i) => first + i);
+  expect(seqs).toEqual(expected);
+  const stats = await page.evaluate(() => ({ ...window.aeolian!.stats }));
+  expect(stats.reconnects).toBeGreaterThanOrEqual(1);
+  expect(stats.seqMissing).toBe(0);
+  expect(await page.getByTestId('notice').isHidden()).toBe(true);
+});
+
+it('a relay restarted without persistence is reported as a new epoch', async () => {
+  const first = await spawnRelay({ SIM: '1', SIM_SEED: '8', SIM_SPEED: '4' });
+  const port = new URL(first.url).port;
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.goto(first.url);
+  await status(page, /^live/);
+  await page.waitForFunction(() => window.aeolian!.stats.strikesReceived > 3, null, { timeout: 20_000 });
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await status(page, /reconnecting/, 10_000);
+  await spawnRelay({ SIM: '1', SIM_SEED: '9', PORT: port });
+  await status(page, /^live/);
+  await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 5_000 }).toMatch(/relay restarted/);
+  const received = await page.evaluate(() => window.aeolian!.stats.strikesReceived);
+  await page.waitForFunction((n) => window.aeolian!.stats.strikesReceived > n, received, { timeout: 20_000 });
+});

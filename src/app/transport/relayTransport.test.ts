@@ -1,0 +1,165 @@
+// The relay transport against scripted ws servers on loopback (the `ws` client stands in for the
+// browser's WebSocket): resume, new epoch, silence, incompatible protocol, backoff.
+import { createServer, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { StrikeMessage } from '../../protocol';
+import { RelayTransport } from './relayTransport';
+import type { ConnectionStatus, StreamStart, TransportSink } from './types';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+interface Recorder extends TransportSink {
+  starts: StreamStart[];
+  strikes: number[];
+  statuses: ConnectionStatus[];
+  refusals: string[];
+  /** ms until the next attempt, as announced with each `reconnecting` status. */
+  waits: number[];
+}
+
+function recorder(): Recorder {
+  const r: Recorder = {
+    starts: [],
+    strikes: [],
+    statuses: [],
+    refusals: [],
+    waits: [],
+    start: (s) => void r.starts.push(s),
+    strike: (s: StrikeMessage) => void r.strikes.push(s.seq),
+    station: () => undefined,
+    presence: () => undefined,
+    status: (s) => {
+      r.statuses.push(s);
+      if (s.state === 'reconnecting') r.waits.push(s.nextAttemptAt - Date.now());
+    },
+    refused: (d) => void r.refusals.push(d),
+  };
+  return r;
+}
+
+const hello = (epoch: string, seq: number, extra: object = {}) =>
+  JSON.stringify({ type: 'hello', protocol: 1, epoch, seq, now: Date.now(), stations: [], viewers: 1, ...extra });
+const strike = (seq: number) => JSON.stringify({ type: 'strike', seq, station: 'a', chime: 0, v: 1, t: Date.now() });
+
+/** A ws server whose `onConnection` scripts each connection (n = 0, 1, ...), with the request URL. */
+async function scriptedRelay(onConnection: (socket: WebSocket, n: number, url: URL) => void) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  let n = 0;
+  server.on('connection', (socket, request) => onConnection(socket, n++, new URL(request.url!, 'http://x')));
+  cleanups.push(() => server.close());
+  for (const cleanup of [() => server.clients.forEach((c) => c.terminate())]) cleanups.push(cleanup);
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/live`;
+}
+
+function transport(url: string, options: Partial<ConstructorParameters<typeof RelayTransport>[0]> = {}) {
+  const t = new RelayTransport({ url, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket, random: () => 0, ...options });
+  cleanups.unshift(() => t.stop());
+  return t;
+}
+
+const until = async (check: () => boolean, timeoutMs = 5_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+describe('RelayTransport', () => {
+  it('resumes after a dropped link with since+epoch and loses nothing', async () => {
+    const urls: URL[] = [];
+    const url = await scriptedRelay((socket, n, requestUrl) => {
+      urls.push(requestUrl);
+      if (n === 0) {
+        socket.send(hello('e1', 5));
+        socket.send(strike(6));
+        socket.send(strike(7));
+        setTimeout(() => socket.terminate(), 50);
+      } else {
+        socket.send(hello('e1', 9));
+        socket.send(strike(8));
+        socket.send(strike(9));
+      }
+    });
+    const sink = recorder();
+    const t = transport(url);
+    t.start(sink);
+    await until(() => sink.strikes.length === 4);
+    expect(sink.strikes).toEqual([6, 7, 8, 9]);
+    expect(urls[1]!.search).toBe('?since=7&epoch=e1');
+    expect(sink.statuses.map((s) => s.state)).toEqual(['connecting', 'live', 'reconnecting', 'live']);
+    expect(sink.starts[1]!.notice).toBeUndefined();
+    expect(t.reconnects).toBe(1);
+    expect(t.position.missing).toBe(0);
+  });
+
+  it('says so when the relay comes back with a new epoch', async () => {
+    const url = await scriptedRelay((socket, n) => {
+      socket.send(hello(n === 0 ? 'e1' : 'e2', n === 0 ? 500 : 0));
+      if (n === 0) setTimeout(() => socket.close(1001), 20);
+      else socket.send(strike(1));
+    });
+    const sink = recorder();
+    transport(url).start(sink);
+    await until(() => sink.strikes.length === 1);
+    expect(sink.starts[1]!.notice).toMatch(/restarted/);
+    expect(sink.strikes).toEqual([1]);
+  });
+
+  it('treats a silent link as dead and reconnects', async () => {
+    const url = await scriptedRelay((socket) => socket.send(hello('e1', 0)));
+    const sink = recorder();
+    transport(url, { silenceDeadMs: 300 }).start(sink);
+    await until(() => sink.starts.length === 2, 4_000);
+    expect(sink.statuses.find((s) => s.state === 'reconnecting')).toMatchObject({ reason: 'no heartbeat from the relay' });
+  });
+
+  it('stops with a clear message on an incompatible protocol, and does not retry', async () => {
+    let connections = 0;
+    const url = await scriptedRelay((socket) => {
+      connections++;
+      socket.send(hello('e1', 0, { protocol: 2 }));
+    });
+    const sink = recorder();
+    transport(url).start(sink);
+    await until(() => sink.statuses.some((s) => s.state === 'offline'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(connections).toBe(1);
+    expect(sink.statuses.at(-1)).toMatchObject({ state: 'offline', reason: expect.stringContaining('protocol 2') });
+  });
+
+  it('counts bad frames and keeps going', async () => {
+    const url = await scriptedRelay((socket) => {
+      socket.send(hello('e1', 0));
+      socket.send('not json');
+      socket.send('{"type":"weather"}');
+      socket.send(Buffer.from([1, 2, 3]));
+      socket.send(strike(1));
+    });
+    const sink = recorder();
+    transport(url).start(sink);
+    await until(() => sink.strikes.length === 1);
+    expect(sink.refusals).toHaveLength(3);
+  });
+
+  it('backs off with the jittered schedule while nothing answers', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    await new Promise((resolve) => blocker.close(resolve)); // a port with nobody listening
+    const sink = recorder();
+    transport(`ws://127.0.0.1:${port}/live`, { random: () => 0.1 }).start(sink);
+    await until(() => sink.waits.length >= 4);
+    // 10% of 0.5 s, 1 s, 2 s, 4 s
+    const expected = [50, 100, 200, 400];
+    sink.waits.slice(0, 4).forEach((wait, i) => {
+      expect(wait).toBeLessThanOrEqual(expected[i]!);
+      expect(wait).toBeGreaterThan(expected[i]! - 10);
+    });
+  });
+});

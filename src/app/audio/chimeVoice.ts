@@ -17,7 +17,7 @@ export const STEAL_FADE_S = 0.012;
 /** Rise of a swell when strikes merge into a ringing voice, seconds. */
 export const SWELL_RISE_S = 0.03;
 /** Peak gain of one full-velocity voice before the master chain: headroom for dozens of voices. */
-export const VOICE_PEAK_GAIN = 0.12;
+export const VOICE_PEAK_GAIN = 0.25;
 /** Partials above this share of the sample rate are left out (they would alias). */
 const MAX_PARTIAL_NYQUIST_SHARE = 0.45;
 /** 60 dB of decay is e^-6.91: setTargetAtTime's time constant for a decay time. */

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { parseStationsFile } from '../stationsFile';
+import { sha256Hex } from '../tokens';
+import { runStationsCli } from './stations';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function setUp() {
+  dir = mkdtempSync(join(tmpdir(), 'aeolian-cli-'));
+  const file = join(dir, 'stations.json');
+  writeFileSync(file, '[]\n');
+  const lines: string[] = [];
+  const run = (...args: string[]) => runStationsCli([...args, '--file', file], { out: (line) => lines.push(line), env: {} });
+  const stations = () => parseStationsFile(readFileSync(file, 'utf8'), file);
+  return { run, lines, stations };
+}
+
+it('add, set, rotate, list and rm edit the file; tokens are printed once and stored as hashes', () => {
+  const { run, lines, stations } = setUp();
+  expect(run('add', 'lima', '--name', 'Lima', '--lat=-12.05', '--lon=-77.04', '--chimes', '5', '--particle-id', 'e00fabc')).toBe(0);
+  const token = lines.at(-1)!;
+  expect(stations()[0]).toMatchObject({ id: 'lima', particleId: 'e00fabc', tokenSha256: sha256Hex(token) });
+
+  expect(run('set', 'lima', '--name', 'Lima port', '--muted', '--particle-id', 'none')).toBe(0);
+  expect(stations()[0]).toMatchObject({ name: 'Lima port', muted: true });
+  expect(stations()[0]!.particleId).toBeUndefined();
+
+  expect(run('rotate', 'lima')).toBe(0);
+  expect(stations()[0]!.tokenSha256).toBe(sha256Hex(lines.at(-1)!));
+  expect(lines.at(-1)).not.toBe(token);
+
+  run('list');
+  expect(lines.at(-1)).toBe('lima\tLima port\t-12.05,-77.04\t5 chimes\tMUTED');
+  expect(run('rm', 'lima')).toBe(0);
+  expect(stations()).toEqual([]);
+});
+
+it('refuses bad input with a message naming the field, leaving the file alone', () => {
+  const { run, stations } = setUp();
+  expect(() => run('add', 'x', '--name', 'X', '--lat', '100', '--lon', '0', '--chimes', '3')).toThrow(/^lat:/);
+  expect(() => run('set', 'ghost', '--name', 'Y')).toThrow(/no station "ghost"/);
+  expect(() => run('frobnicate')).toThrow(/unknown command/);
+  expect(stations()).toEqual([]);
+});

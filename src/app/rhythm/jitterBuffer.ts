@@ -2,7 +2,8 @@
 // device sending a batch with ages) are given play times at their original spacing, in order, with
 // no more delay than that spacing needs. Pure: times in, play times out; no timers.
 
-/** A strike older than this on arrival is history: it updates counts but is neither drawn nor played. */
+/** Default: a strike older than this on arrival is history (counted, neither drawn nor played).
+ * The page passes the circle lifetime instead, so what is drawn is always still alive. */
 export const STALE_STRIKE_MS = 2_000;
 
 /** A station whose last strike sounded at least this long ago has nothing waiting: its lag resets. */
@@ -29,9 +30,9 @@ export class JitterBuffer {
    * Places one strike of `station` that is `ageMs` old on arrival at local time `nowMs`
    * (strikes of a station must be pushed in seq order). Returns when to draw/sound it.
    */
-  place(station: string, ageMs: number, nowMs: number): Placement {
+  place(station: string, ageMs: number, nowMs: number, staleMs = this.staleMs): Placement {
     const age = Math.max(0, ageMs);
-    if (age > this.staleMs) return { stale: true };
+    if (age > staleMs) return { stale: true };
     let lane = this.lanes.get(station);
     if (!lane) {
       lane = { lagMs: age, lastAt: nowMs, lastArrival: nowMs };

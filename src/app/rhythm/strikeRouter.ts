@@ -24,9 +24,8 @@ export class StrikeRouter implements TransportSink {
   constructor(
     private readonly store: LiveStore,
     private readonly stats: PageStats,
-    staleMs?: number,
   ) {
-    this.jitter = new JitterBuffer(staleMs);
+    this.jitter = new JitterBuffer();
   }
 
   start(start: StreamStart): void {
@@ -48,7 +47,8 @@ export class StrikeRouter implements TransportSink {
       age = 0;
     }
     const now = performance.now();
-    const placement = this.jitter.place(strike.station, age, now);
+    // Older than a circle lives: history, counted only (a resume backlog, a long-throttled device).
+    const placement = this.jitter.place(strike.station, age, now, this.store.getState().visual.circleLifetimeMs);
     if ('stale' in placement) {
       stats.strikesStale++;
       return;

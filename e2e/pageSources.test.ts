@@ -1,0 +1,95 @@
+// The other sources (?source=sim, ?source=replay) and the hidden tab, against a fake relay that
+// serves the built page.
+import { afterEach, expect, it } from 'vitest';
+import { launchBrowser, type Browser } from './support/browser';
+import { helloFrame, startFakeRelay, strikeFrame, type FakeRelay } from './fakeRelay';
+
+let browser: Browser | undefined;
+let fake: FakeRelay | undefined;
+afterEach(async () => {
+  await browser?.close();
+  await fake?.close();
+  browser = undefined;
+  fake = undefined;
+});
+
+async function newPage() {
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+it('?source=sim runs the wind model in the page, labelled as a simulation, with no relay link', async () => {
+  fake = await startFakeRelay(() => undefined);
+  const { page, errors } = await newPage();
+  await page.goto(`${fake.url}/?source=sim&seed=4&speed=4`);
+  await page.getByTestId('status').filter({ hasText: 'live · simulation' }).waitFor({ timeout: 10_000 });
+  await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn > 5, null, { timeout: 20_000 });
+  await page.getByRole('button', { name: /Reykjavík/ }).waitFor();
+  expect(fake.connections).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+it('?source=replay plays a recording at its original spacing, scaled by speed, then says it finished', async () => {
+  fake = await startFakeRelay(() => undefined);
+  const { page, errors } = await newPage();
+  const STRIKES = 11;
+  const SPACING_MS = 300;
+  const recording = [helloFrame(), ...Array.from({ length: STRIKES }, (_, i) =>
+    JSON.stringify({ type: 'strike', seq: i + 1, station: 'chicago', chime: i % 6, v: 1, t: 1_000_000 + i * SPACING_MS }),
+  )].join('\n');
+  await page.route('**/recording.ndjson', (route) => route.fulfill({ body: recording, contentType: 'application/x-ndjson' }));
+  await page.addInitScript(() => {
+    // Observe when each strike reaches the page (polling the debug counter).
+    const times: number[] = [];
+    (window as unknown as { strikeTimes: number[] }).strikeTimes = times;
+    let seen = 0;
+    const poll = () => {
+      const received = window.aeolian?.stats.strikesReceived ?? 0;
+      for (; seen < received; seen++) times.push(performance.now());
+      setTimeout(poll, 5);
+    };
+    poll();
+  });
+  await page.goto(`${fake.url}/?source=replay&url=/recording.ndjson&speed=2`);
+  await page.getByTestId('status').filter({ hasText: 'offline' }).waitFor({ timeout: 10_000 });
+  expect(await page.getByTestId('notice').textContent()).toMatch(/finished/);
+  const times = await page.evaluate(() => (window as unknown as { strikeTimes: number[] }).strikeTimes);
+  expect(times).toHaveLength(STRIKES);
+  const span = times.at(-1)! - times[0]!;
+  const expected = ((STRIKES - 1) * SPACING_MS) / 2;
+  expect(span).toBeGreaterThan(expected * 0.9);
+  expect(span).toBeLessThan(expected * 1.5);
+  expect(errors).toEqual([]);
+});
+
+it('a hidden tab draws nothing and, back in view, shows only the present (no backlog burst)', async () => {
+  fake = await startFakeRelay((socket) => {
+    socket.send(helloFrame());
+    let seq = 0;
+    const timer = setInterval(() => socket.readyState === socket.OPEN && socket.send(strikeFrame(++seq)), 25);
+    socket.on('close', () => clearInterval(timer));
+  });
+  const { page, errors } = await newPage();
+  await page.goto(fake.url);
+  await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn > 10, null, { timeout: 10_000 });
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((value) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  const atHide = await page.evaluate(() => ({ ...window.aeolian!.stats }));
+  await page.waitForTimeout(2_000); // ~80 strikes arrive while hidden
+  const whileHidden = await page.evaluate(() => ({ ...window.aeolian!.stats }));
+  expect(whileHidden.strikesReceived - atHide.strikesReceived).toBeGreaterThan(40); // counted...
+  expect(whileHidden.circlesDrawn - atHide.circlesDrawn).toBeLessThanOrEqual(1); // ...not drawn
+  await setHidden(false);
+  await page.waitForTimeout(150);
+  const back = await page.evaluate(() => window.aeolian!.stats.circlesDrawn);
+  expect(back - whileHidden.circlesDrawn).toBeLessThan(15); // only the strikes since returning
+  expect(errors).toEqual([]);
+});

@@ -36,6 +36,8 @@ export const stationSchema = z.strictObject({
   ...publicStationFields,
   online: z.boolean(),
   lastSeen: z.nullable(z.number()),
+  /** Present (true) only for the relay's simulated stations: the public must know what is real. */
+  simulated: z.optional(z.literal(true)),
 });
 export type Station = z.output<typeof stationSchema>;
 

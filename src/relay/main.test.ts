@@ -40,10 +40,16 @@ describe('relay process', () => {
   });
 
   it('with SIM on, simulated stations connect over /device and their strikes reach viewers', async () => {
-    const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', STATIONS: stationsFile([]) });
+    const realChicago = { ...testStations()[0]!, name: 'Chicago rooftop' };
+    const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', STATIONS: stationsFile([realChicago]) });
     const viewer = await record(relay.ws('/live'));
     const hello = viewer.messages[0];
-    expect(hello?.type === 'hello' && hello.stations.length).toBeGreaterThanOrEqual(5);
+    if (hello?.type !== 'hello') throw new Error('no hello');
+    expect(hello.stations.length).toBeGreaterThanOrEqual(6);
+    // A real station with the same id wins over the simulated one, and only simulated ones say so.
+    expect(hello.stations.filter((s) => s.id === 'chicago')).toMatchObject([{ name: 'Chicago rooftop' }]);
+    expect(hello.stations.find((s) => s.id === 'chicago')).not.toHaveProperty('simulated');
+    expect(hello.stations.filter((s) => s.simulated).length).toBeGreaterThanOrEqual(5);
     await viewer.waitFor(() => viewer.strikes().length >= 3, 15_000);
     const seqs = viewer.strikes().map((s) => s.seq);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));

@@ -10,7 +10,12 @@ export function startSimulatedStations(
   relay: Relay,
   options: { seed: number; timeScale?: number; log?: Logger },
 ): SimDevices {
-  const stations = SIM_STATIONS.map((spec) => {
+  // A real station in the stations file always wins over a simulated one with the same id.
+  const taken = SIM_STATIONS.filter((spec) => relay.hub.registry.get(spec.id));
+  for (const spec of taken) {
+    options.log?.warn({ event: 'sim_station_skipped', station: spec.id }, 'a real station has this id: not simulating it');
+  }
+  const stations = SIM_STATIONS.filter((spec) => !taken.includes(spec)).map((spec) => {
     const token = newDeviceToken();
     relay.hub.registry.upsert(
       { id: spec.id, name: spec.name, lat: spec.lat, lon: spec.lon, chimes: spec.chimes, tokenSha256: sha256Hex(token) },

@@ -18,7 +18,7 @@ export interface StationState {
 
 export function toPublicStation(state: StationState): Station {
   const { id, name, lat, lon, chimes } = state.config;
-  return { id, name, lat, lon, chimes, online: state.online, lastSeen: state.lastSeen };
+  return { id, name, lat, lon, chimes, online: state.online, lastSeen: state.lastSeen, ...(state.ephemeral ? { simulated: true as const } : {}) };
 }
 
 export class StationRegistry {

@@ -12,6 +12,8 @@ import { LiveStoreContext } from './store/useLive';
 import { createTransport } from './transport/registry';
 import { RelayTransport } from './transport/relayTransport';
 import { createListenHandler } from './ui/listen';
+import { isEmbed, startEmbed } from './embed';
+import { isKiosk, startKiosk } from './kiosk';
 import './ui/page.css';
 
 /** How often counts and activity reach the UI. */
@@ -51,6 +53,10 @@ function startLivePage(): void {
   const router = new StrikeRouter(store, stats);
   const onListen = createListenHandler({ store, router, unlockAudio, onEngine: (created) => (engine = created) });
 
+  // `?kiosk` and `?embed` watch the transport and bring their own view; otherwise the full page.
+  const modeDeps = { params, store, router, stats, transport, onListen };
+  const mode = isKiosk(params) ? startKiosk(modeDeps) : isEmbed(params) ? startEmbed(modeDeps) : null;
+
   // Keep `?stations=` in the address in step with the station in view, so it can be shared.
   store.subscribe((state, previous) => {
     if (state.focusStation === previous.focusStation) return;
@@ -60,12 +66,12 @@ function startLivePage(): void {
     history.replaceState(null, '', url);
   });
   setInterval(() => store.getState().publishActivity(Date.now()), UI_REFRESH_INTERVAL_MS);
-  transport.start(router);
+  transport.start(mode?.sink ?? router);
 
   root.render(
     <StrictMode>
       <LiveStoreContext.Provider value={store}>
-        <App router={router} stats={stats} onListen={onListen} />
+        {mode?.view ?? <App router={router} stats={stats} onListen={onListen} />}
       </LiveStoreContext.Provider>
     </StrictMode>,
   );

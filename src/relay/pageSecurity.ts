@@ -9,6 +9,18 @@ function ownWebsocketSources(request: IncomingMessage): string {
   return ` ws://${host} wss://${host}`;
 }
 
+/**
+ * Framing is refused, except for `?embed` (made for iframes): then only the `?parent=` origin may
+ * frame it when given (a valid origin), else any site. Admin and the full page are never framed.
+ */
+function frameAncestors(request: IncomingMessage): string {
+  const url = new URL(request.url ?? '/', 'http://relay.invalid');
+  if (!url.searchParams.has('embed') || url.pathname.startsWith('/admin')) return "'none'";
+  const parent = url.searchParams.get('parent');
+  if (parent === null) return '*';
+  return /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(parent) ? `'self' ${parent}` : "'none'";
+}
+
 export function pageContentSecurityPolicy(request: IncomingMessage): string {
   return [
     "default-src 'self'",
@@ -22,7 +34,7 @@ export function pageContentSecurityPolicy(request: IncomingMessage): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors(request)}`,
   ].join('; ');
 }
 

@@ -35,6 +35,7 @@ export class DeviceGateway {
   /** The current link of each station id. */
   private readonly links = new Map<string, DeviceLink>();
   private readonly pingTimer: NodeJS.Timeout;
+  private closing = false;
   readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0 };
 
   constructor(
@@ -78,7 +79,9 @@ export class DeviceGateway {
     return true;
   }
 
+  /** Shutdown: from now on no frame is accepted, so the last seq logged is the last one broadcast. */
   closeAll(code: number, reason: string): void {
+    this.closing = true;
     for (const link of this.links.values()) link.socket.close(code, reason);
   }
 
@@ -123,6 +126,7 @@ export class DeviceGateway {
   }
 
   private onFrame(link: DeviceLink, data: RawData, isBinary: boolean): void {
+    if (this.closing) return;
     const now = Date.now();
     link.missedPongs = 0;
     link.lastFrameAt = now;

@@ -147,7 +147,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     addRoute: (handler) => routes.unshift(handler),
     close() {
       closing ??= (async () => {
-        log.info({ event: 'relay_closing' }, 'relay closing');
+        log.info({ event: 'relay_closing', epoch: hub.epoch, seq: hub.seq }, 'relay closing');
         hub.close();
         devices.closeAll(CloseCode.goingAway, 'relay shutting down');
         viewers.closeAll(CloseCode.goingAway, 'relay shutting down');

@@ -11,7 +11,7 @@ import type { LatenessResult } from '../../e2e/harness/audio/lateness';
 // Type-only: brings in the harness's `window.audioHarness` declaration.
 import type {} from '../../e2e/harness/audio/main';
 
-const LOOK_AHEADS_S = [0.005, 0.01, 0.02, 0.03, 0.05, 0.1];
+const LOOK_AHEADS_S = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1];
 const LOADS_NOTES_PER_S = [0, 500, 1000];
 const RUN_S = Number(process.env.AUDIO_BENCH_RUN_S ?? 2);
 /** Rounds over the whole grid, interleaved, so a burst of load from elsewhere on the machine hits every cell alike. */

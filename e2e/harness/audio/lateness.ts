@@ -33,7 +33,7 @@ export interface LatenessResult {
 // Each pulse carries its probe's id as its level ((id + 1) / PROBE_LEVEL_STEPS), so a probe that
 // starts late, or never, cannot shift the matching of the others.
 const PROBE_LEVEL_STEPS = 4096;
-const PULSE_S = 0.004;
+const PULSE_S = 0.01;
 const PROBE_SOURCE = `
 class OnsetProbe extends AudioWorkletProcessor {
   constructor() { super(); this.level = 0; }
@@ -73,6 +73,7 @@ export async function measureLateness(request: LatenessRequest): Promise<Latenes
   let maxVoices = 0;
   let noteDebt = 0;
   let probeDebt = 0;
+  let lastProbeAtS = -Infinity;
   let last = performance.now();
   const end = last + request.durationS * 1000;
   let frame = 0;
@@ -95,10 +96,13 @@ export async function measureLateness(request: LatenessRequest): Promise<Latenes
         engine.play({ station: `s${s}`, chime: Math.floor(Math.random() * 6), v: 0.3 + Math.random() * 0.7, at: now });
       }
       maxVoices = Math.max(maxVoices, engine.stats.voicesActive);
-      probeDebt += dt * request.probesPerS;
-      for (; probeDebt >= 1; probeDebt--) {
-        clock.sample(raw.currentTime, now);
-        const atS = clock.toAudioS(now, now, request.lookAheadS);
+      // At most one probe per tick, never overlapping the previous pulse: summed pulses would garble ids.
+      probeDebt = Math.min(1, probeDebt + dt * request.probesPerS);
+      clock.sample(raw.currentTime, now);
+      const atS = clock.toAudioS(now, now, request.lookAheadS);
+      if (probeDebt >= 1 && atS > lastProbeAtS + 2 * PULSE_S) {
+        probeDebt = 0;
+        lastProbeAtS = atS;
         const pulse = raw.createConstantSource();
         pulse.offset.value = ((targets.length % (PROBE_LEVEL_STEPS - 1)) + 1) / PROBE_LEVEL_STEPS;
         pulse.connect(probe);
@@ -114,7 +118,11 @@ export async function measureLateness(request: LatenessRequest): Promise<Latenes
     }, 4);
   });
   cancelAnimationFrame(frame);
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the audio clock pass the last probe (it may lag a loaded machine), then let its messages arrive.
+  const lastTargetS = (targets.at(-1) ?? 0) / raw.sampleRate;
+  const waitUntil = performance.now() + 3_000;
+  while (raw.currentTime < lastTargetS + 0.05 && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
   // A probe whose whole pulse fell in the past never sounds: late by more than its length.
   const lateFrames = targets.map((target, id) => (onsets.get(id % (PROBE_LEVEL_STEPS - 1)) ?? Infinity) - target);
   const late = lateFrames.filter((f) => f > 2).length;

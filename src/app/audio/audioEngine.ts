@@ -19,6 +19,10 @@ export interface AudioStats {
   notesMerged: number;
   voicesActive: number;
   lookAheadS: number;
+  /** The most recent strike given a pitch (played or merged): what the artist panel and tests read. */
+  lastNote?: { midi: number; station: string; chime: number } | null;
+  /** Strike-to-speaker delay of the audio path (look-ahead + the context's base and output latency), s. */
+  latencyS?: number;
 }
 
 export interface AudioEngine {

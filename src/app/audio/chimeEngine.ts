@@ -12,7 +12,7 @@ import { normalizeSoundSettings, type SoundSettings } from './soundSettings';
 import { levelAt, VoicePool } from './voicePool';
 
 /** Scheduling look-ahead, seconds (Tone's default is 0.1). Measured: see docs/benchmarks.md, "Audio". */
-export const LOOK_AHEAD_S = 0.02;
+export const LOOK_AHEAD_S = 0.01;
 /** Notes asked for further ahead than this are dropped: the page's jitter buffer never needs it. */
 export const MAX_NOTE_DELAY_MS = 5_000;
 /** Velocity 1 to velocity 0+ spans this loudness range, dB. */
@@ -46,7 +46,7 @@ export interface ChimeEngineOptions {
 }
 
 export class ChimeEngine implements AudioEngine {
-  readonly stats: AudioStats = { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, lookAheadS: 0 };
+  readonly stats: AudioStats = { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, lookAheadS: 0, lastNote: null, latencyS: 0 };
   private settings: SoundSettings;
   private readonly pool: VoicePool;
   private readonly clock = new AudioClock();
@@ -100,6 +100,8 @@ export class ChimeEngine implements AudioEngine {
     }
     const bus = this.busOf(note.station);
     const pitch = pitchOf(this.settings, bus.index, note.chime);
+    this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime };
+    this.stats.latencyS = this.latencyS();
     const decision = this.pool.strike({
       key: `${note.station}\u0000${note.chime}`,
       station: note.station,
@@ -175,6 +177,11 @@ export class ChimeEngine implements AudioEngine {
     this.stats.voicesActive = 0;
     if (this.options.ownsContext) void this.context.dispose();
     this.options.onDispose?.();
+  }
+
+  private latencyS(): number {
+    const raw = this.context.rawContext as Partial<AudioContext>;
+    return this.context.lookAhead + (raw.baseLatency ?? 0) + (raw.outputLatency ?? 0);
   }
 
   private busOf(station: string): StationBus {

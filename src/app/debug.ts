@@ -7,6 +7,8 @@ export interface PageStats {
   /** Strikes older than a circle's lifetime on arrival: counted, neither drawn nor played. */
   strikesStale: number;
   circlesDrawn: number;
+  /** Circles alive on the canvas at the last frame. */
+  circlesActive: number;
   notesPlayed: number;
   notesDropped: number;
   reconnects: number;
@@ -24,7 +26,7 @@ export interface StatsSources {
 
 /** Counters written on the hot path plus live readings from the audio engine and the transport. */
 export function createStats(sources: StatsSources): PageStats {
-  const counters = { strikesReceived: 0, strikesStale: 0, circlesDrawn: 0, lastSeq: null as number | null, refusedFrames: 0 };
+  const counters = { strikesReceived: 0, strikesStale: 0, circlesDrawn: 0, circlesActive: 0, lastSeq: null as number | null, refusedFrames: 0 };
   return Object.defineProperties(counters, {
     notesPlayed: { get: () => sources.audio()?.notesPlayed ?? 0, enumerable: true },
     notesDropped: { get: () => sources.audio()?.notesDropped ?? 0, enumerable: true },

@@ -1,7 +1,7 @@
 // `?source=sim`: the wind model of src/sim running in this page, for static hosting and offline
 // demos. Labelled "simulation" everywhere so no one mistakes it for real wind.
 import type { Station, StrikeMessage } from '../../protocol';
-import { createWindField, SIM_STATIONS, type WindField } from '../../sim';
+import { createWindField, SIM_STATIONS, type WindControls, type WindField } from '../../sim';
 import type { Transport, TransportOptions, TransportSink } from './types';
 
 /** The model is advanced this often; strikes keep their own `t` inside each step. */
@@ -37,6 +37,15 @@ export class SimTransport implements Transport {
         sink.strike(message);
       }
     }, SIM_TICK_MS);
+  }
+
+  /** The wind the artist panel steers (storm, calm, stations on/off); null before start(). */
+  get controls(): WindControls | null {
+    return this.field?.controls ?? null;
+  }
+
+  setControls(controls: Partial<WindControls>): void {
+    this.field?.setControls(controls);
   }
 
   stop(): void {

@@ -1,7 +1,8 @@
 // Where everything sits on screen: the world map (each station at its coordinates, its chimes in a
 // small ring around it) or one station close up (chimes in a ring like a real wind chime). Pure.
-import { geoNaturalEarth1, type GeoProjection } from 'd3';
+import { geoEqualEarth, geoEquirectangular, geoMercator, geoNaturalEarth1, geoOrthographic, type GeoPermissibleObjects, type GeoProjection } from 'd3';
 import type { Station } from '../../protocol';
+import type { ProjectionName } from './visualSettings';
 
 export interface StationPlacement {
   station: Station;
@@ -24,7 +25,24 @@ export interface SceneLayout {
 
 const MAP_PADDING_PX = 8;
 
-export function layoutScene(stations: readonly Station[], width: number, height: number, focus: string | null): SceneLayout {
+const PROJECTION_FACTORIES: Record<ProjectionName, () => GeoProjection> = {
+  naturalEarth: geoNaturalEarth1,
+  equalEarth: geoEqualEarth,
+  equirectangular: geoEquirectangular,
+  mercator: geoMercator,
+  orthographic: geoOrthographic,
+};
+const SPHERE: GeoPermissibleObjects = { type: 'Sphere' };
+/** Mercator's poles lie at infinity: it is fitted to the inhabited latitudes instead. */
+const MERCATOR_EXTENT: GeoPermissibleObjects = { type: 'MultiPoint', coordinates: [[-179.9, -60], [179.9, 80]] };
+
+export function layoutScene(
+  stations: readonly Station[],
+  width: number,
+  height: number,
+  focus: string | null,
+  projectionName: ProjectionName = 'naturalEarth',
+): SceneLayout {
   const focused = focus ? stations.find((s) => s.id === focus) : undefined;
   const placements = new Map<string, StationPlacement>();
   if (focused) {
@@ -32,12 +50,12 @@ export function layoutScene(stations: readonly Station[], width: number, height:
     placements.set(focused.id, place(focused, width / 2, height / 2, ringRadius));
     return { mode: 'station', width, height, projection: null, stations: placements, circleScale: Math.max(1.5, ringRadius / 60) };
   }
-  const projection = geoNaturalEarth1().fitExtent(
+  const projection = (PROJECTION_FACTORIES[projectionName] ?? geoNaturalEarth1)().fitExtent(
     [
       [MAP_PADDING_PX, MAP_PADDING_PX],
       [Math.max(MAP_PADDING_PX + 1, width - MAP_PADDING_PX), Math.max(MAP_PADDING_PX + 1, height - MAP_PADDING_PX)],
     ],
-    { type: 'Sphere' },
+    projectionName === 'mercator' ? MERCATOR_EXTENT : SPHERE,
   );
   const ringRadius = Math.min(14, Math.max(5, Math.min(width, height) / 70));
   for (const station of stations) {

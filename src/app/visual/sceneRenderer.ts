@@ -6,6 +6,7 @@ import type { StrikeOutput } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
 import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { layoutScene, type SceneLayout } from './layout';
+import type { VisualSettings } from './visualSettings';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
@@ -37,17 +38,20 @@ export class SceneRenderer implements StrikeOutput {
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly store: LiveStore,
-    private readonly stats: { circlesDrawn: number },
+    private readonly stats: { circlesDrawn: number; circlesActive?: number },
     private readonly options: SceneRendererOptions = {},
   ) {
     this.context = canvas.getContext('2d', { alpha: false })!;
-    const { stations, focusStation } = store.getState();
-    this.layout = layoutScene(stations, 1, 1, focusStation);
+    const { stations, focusStation, visual } = store.getState();
+    this.layout = layoutScene(stations, 1, 1, focusStation, visual.projection);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation) this.relayout();
-      else if (state.visual.palette !== previous.visual.palette) this.drawBackground();
+      const [v, was] = [state.visual, previous.visual];
+      // Circles sit where their chime was: a new projection would leave them stranded.
+      if (v.projection !== was.projection) this.pool.clear();
+      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || v.projection !== was.projection) this.relayout();
+      else if (v.background !== was.background || v.landStyle !== was.landStyle || v.landColor !== was.landColor) this.drawBackground();
     });
     document.addEventListener('visibilitychange', this.onVisibility);
     loadLand()
@@ -95,16 +99,17 @@ export class SceneRenderer implements StrikeOutput {
     this.canvas.height = Math.round(height * this.pixelRatio);
     this.background.width = this.canvas.width;
     this.background.height = this.canvas.height;
-    this.layout = layoutScene(this.store.getState().stations, width, height, this.store.getState().focusStation);
+    const { stations, focusStation, visual } = this.store.getState();
+    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
     this.pool.clear();
     this.drawBackground();
   }
 
   private relayout(): void {
     const { width, height } = this.layout;
-    const { stations, focusStation } = this.store.getState();
+    const { stations, focusStation, visual } = this.store.getState();
     const before = this.layout.mode + this.layout.stations.size;
-    this.layout = layoutScene(stations, width, height, focusStation);
+    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
     if (before !== this.layout.mode + this.layout.stations.size) this.pool.clear();
     this.drawBackground();
   }
@@ -113,7 +118,8 @@ export class SceneRenderer implements StrikeOutput {
     const context = this.background.getContext('2d')!;
     const { width, height, projection } = this.layout;
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
-    context.fillStyle = '#0b1020';
+    const { background, landStyle, landColor } = this.store.getState().visual;
+    context.fillStyle = background;
     context.fillRect(0, 0, width, height);
     if (projection) {
       const path = geoPath(projection, context);
@@ -126,12 +132,17 @@ export class SceneRenderer implements StrikeOutput {
       context.strokeStyle = 'rgba(148,163,184,0.08)';
       context.lineWidth = 0.5;
       context.stroke();
-      if (this.land) {
+      if (this.land && landStyle !== 'none') {
         context.beginPath();
         path(this.land);
-        context.fillStyle = '#1e293b';
-        context.fill();
-        context.strokeStyle = 'rgba(148,163,184,0.25)';
+        if (landStyle === 'filled') {
+          context.fillStyle = landColor;
+          context.fill();
+          context.strokeStyle = 'rgba(148,163,184,0.25)';
+        } else {
+          context.strokeStyle = landColor;
+          context.lineWidth = 1;
+        }
         context.stroke();
       }
     }
@@ -146,12 +157,13 @@ export class SceneRenderer implements StrikeOutput {
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
     this.drawStations(context);
-    this.drawCircles(context, now, visual.circleLifetimeMs, visual.reducedMotion, visual.palette);
     this.options.onFrame?.(frameTime);
+    this.drawCircles(context, now, visual);
   };
 
   private drawStations(context: CanvasRenderingContext2D): void {
-    const { palette } = this.store.getState().visual;
+    const { palette, markerStyle } = this.store.getState().visual;
+    if (markerStyle === 'hidden') return;
     const closeUp = this.layout.mode === 'station';
     context.font = closeUp ? '600 18px system-ui, sans-serif' : '11px system-ui, sans-serif';
     context.textBaseline = 'middle';
@@ -159,13 +171,15 @@ export class SceneRenderer implements StrikeOutput {
       const { station, x, y, ringRadius } = placement;
       const online = station.online;
       context.globalAlpha = online ? 1 : 0.6;
-      context.setLineDash(online ? [] : [3, 3]);
-      context.beginPath();
-      context.arc(x, y, ringRadius, 0, 2 * Math.PI);
-      context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
-      context.lineWidth = 1;
-      context.stroke();
-      context.setLineDash([]);
+      if (markerStyle === 'ring') {
+        context.setLineDash(online ? [] : [3, 3]);
+        context.beginPath();
+        context.arc(x, y, ringRadius, 0, 2 * Math.PI);
+        context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
+        context.lineWidth = 1;
+        context.stroke();
+        context.setLineDash([]);
+      }
       const dot = closeUp ? 6 : 2;
       placement.chimes.forEach((point, chime) => {
         context.beginPath();
@@ -173,6 +187,7 @@ export class SceneRenderer implements StrikeOutput {
         context.fillStyle = online ? (palette[chime % palette.length] ?? MARKER_COLOR) : OFFLINE_COLOR;
         context.fill();
       });
+      if (markerStyle === 'bare') continue;
       context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
       const label = online ? station.name : `${station.name} (offline)`;
       if (closeUp) {
@@ -189,8 +204,10 @@ export class SceneRenderer implements StrikeOutput {
     context.globalAlpha = 1;
   }
 
-  private drawCircles(context: CanvasRenderingContext2D, now: number, lifetimeMs: number, reducedMotion: boolean, palette: string[]): void {
+  private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings): void {
+    const { circleLifetimeMs: lifetimeMs, reducedMotion, palette, circleStartShare: start, circleGrowthEase: ease, circleOpacity: opacity, circleStyle } = visual;
     const pool = this.pool;
+    let active = 0;
     pool.expire(now, lifetimeMs);
     const colors = Math.min(256, palette.length);
     const buckets = colors * ALPHA_LEVELS;
@@ -208,7 +225,9 @@ export class SceneRenderer implements StrikeOutput {
       const bucket = (pool.color[i]! % colors) * ALPHA_LEVELS + level;
       this.circleBucket[i] = bucket;
       bucketStart[bucket + 1]!++;
+      active++;
     }
+    this.stats.circlesActive = active;
     for (let b = 0; b < buckets; b++) bucketStart[b + 1]! += bucketStart[b]!;
     // Pass 2: counting sort of the visible circles by bucket.
     const fill = this.bucketFill;
@@ -221,6 +240,7 @@ export class SceneRenderer implements StrikeOutput {
     const sorted = this.sorted;
     // Pass 3: one path per bucket.
     context.lineWidth = 1.5;
+    context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
       const from = bucketStart[b]!;
       const to = bucketStart[b + 1]!;
@@ -232,7 +252,7 @@ export class SceneRenderer implements StrikeOutput {
       for (let k = from; k < to; k++) {
         const i = sorted[k]!;
         const progress = Math.min(1, (now - pool.startAt[i]!) / lifetimeMs);
-        const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (0.2 + 0.8 * (1 - (1 - progress) ** 3));
+        const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (start + (1 - start) * (1 - (1 - progress) ** ease));
         context.moveTo(pool.x[i]! + r, pool.y[i]!);
         context.arc(pool.x[i]!, pool.y[i]!, r, 0, 2 * Math.PI);
         if (!pool.drawn[i]) {
@@ -241,13 +261,17 @@ export class SceneRenderer implements StrikeOutput {
           this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!);
         }
       }
-      context.globalAlpha = reducedMotion ? fade * 0.5 : fade * fade * 0.9;
+      context.globalAlpha = reducedMotion ? fade * opacity * 0.55 : fade * fade * opacity;
       context.fillStyle = color;
       context.strokeStyle = color;
-      context.stroke();
-      context.globalAlpha *= 0.3;
-      context.fill();
+      if (circleStyle === 'fill') context.fill();
+      else context.stroke();
+      if (circleStyle === 'both') {
+        context.globalAlpha *= 0.3;
+        context.fill();
+      }
     }
     context.globalAlpha = 1;
+    context.globalCompositeOperation = 'source-over';
   }
 }

@@ -35,12 +35,24 @@ export function createStats(sources: StatsSources): PageStats {
   }) as PageStats;
 }
 
+/** Raw samples for bench/page (`?bench=1`); the benchmark reads and clears them. */
+export interface BenchSamples {
+  drawLatencyMs: number[];
+  audioLatencyMs: number[];
+  frameTimes: number[];
+  drawWorkMs: number[];
+}
+
+export function createBenchSamples(): BenchSamples {
+  return { drawLatencyMs: [], audioLatencyMs: [], frameTimes: [], drawWorkMs: [] };
+}
+
 declare global {
   interface Window {
-    aeolian?: { store: LiveStore; stats: PageStats; bench?: unknown };
+    aeolian?: { store: LiveStore; stats: PageStats; bench?: BenchSamples };
   }
 }
 
-export function installDebugSurface(store: LiveStore, stats: PageStats): void {
-  window.aeolian = { store, stats };
+export function installDebugSurface(store: LiveStore, stats: PageStats, bench?: BenchSamples): void {
+  window.aeolian = bench ? { store, stats, bench } : { store, stats };
 }

@@ -5,7 +5,8 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { unlockAudio, type AudioEngine } from './audio';
-import { createStats, installDebugSurface } from './debug';
+import { createBenchSamples, createStats, installDebugSurface } from './debug';
+import type { SceneRendererOptions } from './visual/sceneRenderer';
 import { StrikeRouter } from './rhythm/strikeRouter';
 import { createLiveStore } from './store/liveStore';
 import { LiveStoreContext } from './store/useLive';
@@ -49,9 +50,24 @@ function startLivePage(): void {
     reconnects: () => (transport instanceof RelayTransport ? transport.reconnects : 0),
     seqMissing: () => (transport instanceof RelayTransport ? transport.position.missing : 0),
   });
-  installDebugSurface(store, stats);
+  // `?bench=1`: keep raw latency and frame samples for bench/page.
+  const bench = params.has('bench') ? createBenchSamples() : undefined;
+  installDebugSurface(store, stats, bench);
+  const rendererOptions: SceneRendererOptions | undefined = bench && {
+    onCircleDrawn: (ms) => bench.drawLatencyMs.push(ms),
+    onFrame: (frameTime, drawMs) => {
+      bench.frameTimes.push(frameTime);
+      bench.drawWorkMs.push(drawMs);
+    },
+  };
   const router = new StrikeRouter(store, stats);
-  const onListen = createListenHandler({ store, router, unlockAudio, onEngine: (created) => (engine = created) });
+  const onListen = createListenHandler({
+    store,
+    router,
+    unlockAudio,
+    onEngine: (created) => (engine = created),
+    ...(bench ? { onNoteScheduled: (ms: number) => bench.audioLatencyMs.push(ms) } : {}),
+  });
 
   // `?kiosk` and `?embed` watch the transport and bring their own view; otherwise the full page.
   const modeDeps = { params, store, router, stats, transport, onListen };
@@ -71,7 +87,7 @@ function startLivePage(): void {
   root.render(
     <StrictMode>
       <LiveStoreContext.Provider value={store}>
-        {mode?.view ?? <App router={router} stats={stats} onListen={onListen} />}
+        {mode?.view ?? <App router={router} stats={stats} onListen={onListen} {...(rendererOptions ? { rendererOptions } : {})} />}
       </LiveStoreContext.Provider>
     </StrictMode>,
   );

@@ -10,6 +10,8 @@ export interface ListenDeps {
   router: Pick<StrikeRouter, 'outputs'>;
   unlockAudio: (settings: SoundSettings) => Promise<AudioEngine>;
   onEngine?: (engine: AudioEngine) => void;
+  /** For benchmarks: ms from a strike's arrival to the time its note is scheduled to sound. */
+  onNoteScheduled?: (latencyMs: number) => void;
 }
 
 /** Returns the click handler. It must stay synchronous up to unlockAudio(): no await before it. */
@@ -31,7 +33,7 @@ export function createListenHandler(deps: ListenDeps): () => void {
   };
 }
 
-function connectEngine(engine: AudioEngine, { store, router }: ListenDeps): () => void {
+function connectEngine(engine: AudioEngine, { store, router, onNoteScheduled }: ListenDeps): () => void {
   const stationsOf = (state: ReturnType<LiveStore['getState']>) => state.stations.map(({ id, lon, chimes }) => ({ id, lon, chimes }));
   const state = store.getState();
   engine.setStations(stationsOf(state));
@@ -44,9 +46,14 @@ function connectEngine(engine: AudioEngine, { store, router }: ListenDeps): () =
     if (next.muted !== previous.muted) engine.setMuted(next.muted);
     if (next.volume !== previous.volume) engine.setVolume(next.volume);
   });
-  const output: StrikeOutput = {
-    strike: (station, chime, v, at) => engine.play({ station, chime, v, at }),
-  };
+  const output: StrikeOutput = onNoteScheduled
+    ? {
+        strike: (station, chime, v, at, arrivedAt) => {
+          engine.play({ station, chime, v, at });
+          onNoteScheduled(Math.max(at, performance.now()) + engine.stats.lookAheadS * 1000 - arrivedAt);
+        },
+      }
+    : { strike: (station, chime, v, at) => engine.play({ station, chime, v, at }) };
   router.outputs.add(output);
   return () => {
     unsubscribe();

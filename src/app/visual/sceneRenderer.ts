@@ -17,7 +17,8 @@ const MARKER_COLOR = '#e5e7eb';
 
 export interface SceneRendererOptions {
   onCircleDrawn?: (latencyMs: number) => void;
-  onFrame?: (now: number) => void;
+  /** Each frame: its rAF time and how long drawing it took (ms), for benchmarks. */
+  onFrame?: (frameTime: number, drawMs: number) => void;
 }
 
 export class SceneRenderer implements StrikeOutput {
@@ -157,8 +158,8 @@ export class SceneRenderer implements StrikeOutput {
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
     this.drawStations(context);
-    this.options.onFrame?.(frameTime);
     this.drawCircles(context, now, visual);
+    this.options.onFrame?.(frameTime, performance.now() - now);
   };
 
   private drawStations(context: CanvasRenderingContext2D): void {

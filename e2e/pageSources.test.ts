@@ -65,6 +65,40 @@ it('?source=replay plays a recording at its original spacing, scaled by speed, t
   expect(errors).toEqual([]);
 });
 
+it('a batch of strikes that arrives at once is drawn at its original spacing, not as one chord', async () => {
+  const SPACING_MS = 250;
+  fake = await startFakeRelay((socket) => {
+    socket.send(helloFrame());
+    // After a second, one burst: five strikes struck 250 ms apart, the last just now (a throttled device's batch).
+    setTimeout(() => {
+      const now = Date.now();
+      for (let i = 0; i < 5; i++) {
+        socket.send(JSON.stringify({ type: 'strike', seq: i + 1, station: 'chicago', chime: i, v: 1, t: now - (4 - i) * SPACING_MS }));
+      }
+    }, 1_000);
+  });
+  const { page, errors } = await newPage();
+  await page.addInitScript(() => {
+    // Watch every frame for when each circle is first drawn.
+    const times: number[] = [];
+    (window as unknown as { drawTimes: number[] }).drawTimes = times;
+    let seen = 0;
+    const watch = () => {
+      const drawn = window.aeolian?.stats.circlesDrawn ?? 0;
+      for (; seen < drawn; seen++) times.push(performance.now());
+      requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
+  await page.goto(fake.url);
+  await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn >= 5, null, { timeout: 10_000 });
+  const times = await page.evaluate(() => (window as unknown as { drawTimes: number[] }).drawTimes);
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  // Not bunched into one chord: each about 250 ms after the one before (within a couple of frames).
+  for (const gap of gaps) expect(Math.abs(gap - SPACING_MS)).toBeLessThan(50);
+  expect(errors).toEqual([]);
+});
+
 it('a hidden tab draws nothing and, back in view, shows only the present (no backlog burst)', async () => {
   fake = await startFakeRelay((socket) => {
     socket.send(helloFrame());

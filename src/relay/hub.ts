@@ -65,8 +65,6 @@ export class StrikeHub {
   private readonly shared: SharedNumbering | undefined;
   private readonly recorder: StrikeRecorder | undefined;
   readonly stats = { strikesAccepted: 0, framesBroadcast: 0 };
-  /** Observes each fan-out's duration (metrics). */
-  onFanOut: ((durationMs: number) => void) | undefined;
 
   constructor(
     readonly registry: StationRegistry,
@@ -162,11 +160,9 @@ export class StrikeHub {
 
   private fanOut(frame: Buffer, stationId: string): void {
     this.stats.framesBroadcast++;
-    const startedAt = performance.now();
     for (const viewer of this.viewers) {
       if (!viewer.stations || viewer.stations.has(stationId)) viewer.send(frame);
     }
-    this.onFanOut?.(performance.now() - startedAt);
   }
 
   /** Count changes (here, or on other relays) are sent at most every PRESENCE_MIN_INTERVAL_MS. */

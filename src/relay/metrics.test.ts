@@ -29,7 +29,7 @@ describe('GET /metrics', () => {
     expect(metricValue(text, 'aeolian_device_frames_refused_total')).toBe(1);
     expect(metricValue(text, 'aeolian_resume_requests_total')).toBe(1);
     expect(metricValue(text, 'aeolian_slow_viewer_closes_total')).toBe(0);
-    expect(metricValue(text, 'aeolian_broadcast_duration_seconds_count')).toBeGreaterThanOrEqual(100);
+    expect(metricValue(text, 'aeolian_broadcast_duration_seconds_count')).toBeGreaterThan(0);
     expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(1e6);
   });
 });

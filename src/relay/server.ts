@@ -67,7 +67,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
   const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
   const metrics = new RelayMetrics({ hub, devices, viewers });
-  hub.onFanOut = (durationMs) => metrics.observeBroadcast(durationMs);
+  viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 
   const routes: RouteHandler[] = [
     (request, response, url) => {

@@ -4,13 +4,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../protocol';
+import { FrameCoalescer, type CoalescerTarget } from './frameCoalescer';
 import type { StrikeHub, ViewerSink } from './hub';
 import type { Logger } from './log';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
 
-interface ViewerLink extends ViewerSink {
+interface ViewerLink extends ViewerSink, CoalescerTarget {
   socket: WebSocket;
   missedPongs: number;
   closed: boolean;
@@ -21,6 +22,12 @@ export class ViewerGateway {
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
+  /** Observes, per coalesced write, ms from the first frame queued to every socket written (metrics). */
+  onBroadcastWritten: ((durationMs: number) => void) | undefined;
+  private readonly coalescer = new FrameCoalescer<ViewerLink>(
+    (link, wire) => this.writeWire(link, wire),
+    (durationMs) => this.onBroadcastWritten?.(durationMs),
+  );
 
   constructor(
     private readonly hub: StrikeHub,
@@ -63,6 +70,8 @@ export class ViewerGateway {
       stations,
       missedPongs: 0,
       closed: false,
+      pending: undefined,
+      pendingIsWholeBatch: false,
       send: (frame) => this.sendTo(link, frame),
     };
     const { hello, replay } = this.hub.greet(link, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
@@ -95,12 +104,23 @@ export class ViewerGateway {
       setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
       return;
     }
-    link.socket.send(frame, { binary: false });
+    this.coalescer.enqueue(link, frame);
+  }
+
+  /**
+   * Writes prebuilt frames straight to the TCP socket under ws: its public send() frames and
+   * writes each message on its own, which costs a syscall per viewer per strike. ws counts these
+   * bytes in bufferedAmount (it reads the socket's writable length), so the backlog limit holds.
+   */
+  private writeWire(link: ViewerLink, wire: Buffer): void {
+    if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
+    (link.socket as unknown as { _socket: Duplex })._socket.write(wire);
   }
 
   private detach(link: ViewerLink): void {
     if (link.closed) return;
     link.closed = true;
+    this.coalescer.drop(link);
     this.links.delete(link);
     this.hub.removeViewer(link);
   }

@@ -35,6 +35,12 @@ it('goes live, draws strikes as circles, and plays them after Listen', async () 
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   await page.addInitScript(() => {
+    // Sum layout shifts (Cumulative Layout Shift), to check that arriving data moves nothing.
+    const shifts = { total: 0 };
+    (window as unknown as { layoutShift: typeof shifts }).layoutShift = shifts;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[]) shifts.total += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
     // Record every AudioContext the page makes, to read its state (test-only observation).
     const Original = window.AudioContext;
     const made: AudioContext[] = [];
@@ -55,6 +61,8 @@ it('goes live, draws strikes as circles, and plays them after Listen', async () 
   await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn > 3, null, { timeout: 20_000 });
   expect(await canvasChange(page, 700)).toBeGreaterThan(50);
   expect(await page.getByTestId('listeners').textContent()).toMatch(/\d+ listening/);
+  // Stations, counts and activity arrived: nothing on the page moved for it.
+  expect(await page.evaluate(() => (window as unknown as { layoutShift: { total: number } }).layoutShift.total)).toBeLessThan(0.01);
 
   await page.waitForTimeout(1500); // the land outline and a few circles, for the README
   await page.screenshot({ path: 'docs/screenshot.png' });

@@ -9,6 +9,7 @@ import { ListenerCount } from './ui/ListenerCount';
 import { LiveSummary } from './ui/LiveSummary';
 import { MapStage } from './ui/MapStage';
 import { Notice } from './ui/Notice';
+import { PanelGate } from './ui/PanelGate';
 import { SoundControls } from './ui/SoundControls';
 import { StationList } from './ui/StationList';
 import { StatusPill } from './ui/StatusPill';
@@ -36,10 +37,12 @@ export function App({ router, stats, onListen, rendererOptions, panelExtras }: A
       <main className="content">
         <MapStage router={router} stats={stats} {...(rendererOptions ? { rendererOptions } : {})} />
         <aside className="panel" aria-label="Stations and legend">
-          <StationList />
-          <Legend />
-          {panelExtras}
-          <About />
+          <PanelGate>
+            <StationList />
+            <Legend />
+            {panelExtras}
+            <About />
+          </PanelGate>
         </aside>
       </main>
       <LiveSummary />

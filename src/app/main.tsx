@@ -10,11 +10,12 @@ import type { SceneRendererOptions } from './visual/sceneRenderer';
 import { StrikeRouter } from './rhythm/strikeRouter';
 import { createLiveStore } from './store/liveStore';
 import { LiveStoreContext } from './store/useLive';
-import { createTransport } from './transport/registry';
+import { createTransport, unknownSourceNotice } from './transport/registry';
 import { RelayTransport } from './transport/relayTransport';
 import { createListenHandler } from './ui/listen';
 import { isEmbed, startEmbed } from './embed';
 import { isKiosk, startKiosk } from './kiosk';
+import { loadStartupPreset, startArtistModeLazily, wantsArtistMode } from './artist';
 import './ui/page.css';
 
 /** How often counts and activity reach the UI. */
@@ -40,6 +41,7 @@ function startLivePage(): void {
   const transport = createTransport(params, location);
   const store = createLiveStore({
     source: transport.label,
+    notice: unknownSourceNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
     reducedMotion: matchMedia('(prefers-reduced-motion: reduce)').matches,
     storage: safeLocalStorage(),
@@ -83,6 +85,10 @@ function startLivePage(): void {
   });
   setInterval(() => store.getState().publishActivity(Date.now()), UI_REFRESH_INTERVAL_MS);
   transport.start(mode?.sink ?? router);
+  // Every visitor gets the shipped look (public/presets/default.json), or `?preset=<name>`.
+  void loadStartupPreset(store, params, safeLocalStorage());
+  // `?dev` (always under `npm run dev`): the artist's panel, a chunk ordinary visitors never fetch.
+  if (wantsArtistMode(params)) startArtistModeLazily({ store, router, stats, transport, engine: () => engine, storage: safeLocalStorage() });
 
   root.render(
     <StrictMode>

@@ -57,6 +57,8 @@ export const LISTENING_STORAGE_KEY = 'aeolian.listening';
 
 export interface LiveStoreOptions {
   source?: string;
+  /** A notice to show from the start (e.g. an unknown `?source=`). */
+  notice?: string | null;
   focusStation?: string | null;
   reducedMotion?: boolean;
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
@@ -70,7 +72,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
   const store = createStore<LiveState & LiveActions>()((set, get) => ({
     source: options.source ?? 'relay',
     connection: { state: 'connecting' },
-    notice: null,
+    notice: options.notice ?? null,
     refusedFrames: 0,
     stations: [],
     viewers: null,

@@ -20,4 +20,11 @@ export function createTransport(options: TransportOptions, location: Location): 
   return make(options, location);
 }
 
+/** What to tell the viewer when `?source=` names nothing we have (the default source is used). */
+export function unknownSourceNotice(options: TransportOptions): string | null {
+  const name = options.get('source');
+  if (name === null || name in transports) return null;
+  return `Unknown source "${name.slice(0, 40)}": showing ${DEFAULT_SOURCE} instead (choose ${Object.keys(transports).join(', ')}).`;
+}
+
 export type { Transport, TransportSink, ConnectionStatus, StreamStart } from './types';

@@ -16,8 +16,9 @@ export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'conn
     if (!busiest || rate > busiest.rate) busiest = { name: station.name, rate };
   }
   const strikes = Math.round(total * 10);
-  if (strikes === 0) return `${online.length} stations online, all quiet.`;
-  return `${online.length} stations online, ${strikes} strikes in the last 10 seconds; busiest ${busiest?.name ?? ''}.`;
+  const stations = `${online.length} ${online.length === 1 ? 'station' : 'stations'} online`;
+  if (strikes === 0) return `${stations}, all quiet.`;
+  return `${stations}, ${strikes} ${strikes === 1 ? 'strike' : 'strikes'} in the last 10 seconds; busiest ${busiest?.name ?? ''}.`;
 }
 
 export function LiveSummary() {

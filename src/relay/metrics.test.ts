@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
-import { device, record } from '../../test/support/wsClient';
+import { device, record, sleep } from '../../test/support/wsClient';
 
 function metricValue(text: string, name: string): number {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
@@ -31,5 +33,32 @@ describe('GET /metrics', () => {
     expect(metricValue(text, 'aeolian_slow_viewer_closes_total')).toBe(0);
     expect(metricValue(text, 'aeolian_broadcast_duration_seconds_count')).toBeGreaterThan(0);
     expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(1e6);
+  });
+});
+
+describe('logs', () => {
+  it('are JSON lines, one per connection event and none per strike at info level', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const relay = await testRelay({ logger: pino({ level: 'info' }, sink) });
+    const viewer = await record(relay.ws('/live'));
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    for (let i = 0; i < 50; i++) chicago.socket.send(String(i % 6));
+    await viewer.waitFor(() => viewer.strikes().length === 50);
+    chicago.close();
+    viewer.close();
+    await sleep(100);
+    const events = lines.map((line) => line.event);
+    expect(events.filter((e) => e === 'viewer_connected')).toHaveLength(1);
+    expect(events.filter((e) => e === 'viewer_disconnected')).toHaveLength(1);
+    expect(events.filter((e) => e === 'device_connected')).toHaveLength(1);
+    expect(events.filter((e) => e === 'device_disconnected')).toHaveLength(1);
+    expect(lines.length).toBeLessThan(10); // 50 strikes, no line for any of them
+    expect(lines.every((line) => typeof line.event === 'string' && typeof line.time === 'number')).toBe(true);
   });
 });

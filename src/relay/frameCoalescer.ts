@@ -49,6 +49,7 @@ export class FrameCoalescer<T extends CoalescerTarget> {
 
   flush(): void {
     this.scheduled = false;
+    if (this.targets.size === 0) return;
     const batch = this.batch;
     const targets = [...this.targets];
     this.batch = [];

@@ -44,6 +44,7 @@ export class ViewerGateway {
   }
 
   closeAll(code: number, reason: string): void {
+    this.coalescer.flush(); // strikes accepted before shutdown go out before the close frame
     for (const link of this.links) link.socket.close(code, reason);
   }
 

@@ -329,11 +329,16 @@ function formatRateRow(r: RateRow): string {
   return `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`;
 }
 
-function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[]; storm?: StormResult }, startedAt: Date): string {
+/** Above this 1-minute load average on this machine, other work was competing for the cores. */
+const BUSY_LOAD_AVERAGE = 2.5;
+
+function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[]; storm?: StormResult }, startedAt: Date, loadAtStart: number[]): string {
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const busy = Math.max(loadAtStart[0]!, os.loadavg()[0]!) > BUSY_LOAD_AVERAGE;
   const lines = [
     `Command: \`npm run bench:relay\` (bench/relay). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
-      `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the end ${load}.`,
+      `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${load}.` +
+      (busy ? ' **Other engineers\' tests and benchmarks were running on the same 2 cores during this run**: latencies include waiting for a core, and the figures are a floor for this relay, not its measure on a quiet machine.' : ''),
     '',
     `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
       `${VIEWERS_PER_GENERATOR.toLocaleString('en-US')} viewers per generator process on raw sockets from their own 127.x.y.z source addresses; ` +
@@ -374,6 +379,7 @@ function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: Compa
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const loadAtStart = os.loadavg();
   const results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[]; storm?: StormResult } = { rates: [], setups: [], compares: [] };
   let run = Math.floor(Math.random() * 100);
   const largest = Math.max(...VIEWER_COUNTS);
@@ -384,7 +390,7 @@ async function main(): Promise<void> {
     results.storm = await runStorm(STORM_VIEWERS, run++);
     console.log(JSON.stringify(results.storm));
   }
-  const body = report(results, startedAt);
+  const body = report(results, startedAt, loadAtStart);
   console.log(`\n${body}\n`);
   if (WRITE_DOC) writeDocSection(new URL('../../docs/benchmarks.md', import.meta.url).pathname, 'bench:relay', 'Relay fan-out', body);
 }

@@ -1,0 +1,82 @@
+// The picture knobs: palette per chime, background, circles (size, growth, life, opacity, style,
+// blend), station markers, projection, land, and the layout (world map or one station close up).
+import type { FolderApi } from '@tweakpane/core';
+import type { LiveStore } from '../store/liveStore';
+import {
+  BLEND_MODES,
+  CIRCLE_STYLES,
+  LAND_STYLES,
+  MARKER_STYLES,
+  PROJECTIONS,
+  VISUAL_LIMITS,
+  type VisualSettings,
+} from '../visual/visualSettings';
+import type { PaneBinder } from './paneBinder';
+
+const listOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
+const range = ([min, max]: readonly [number, number], step: number) => ({ min, max, step });
+
+export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveStore, binder: PaneBinder): () => void {
+  const folder = pane.addFolder({ title: 'Visual' });
+  const set = (patch: Partial<VisualSettings>) => store.getState().setVisual(patch);
+  const bindVisual = <K extends keyof VisualSettings>(into: FolderApi, label: string, key: K, params = {}) =>
+    binder.bind(into, label, (s) => s.visual[key], (value: VisualSettings[K]) => set({ [key]: value } as Partial<VisualSettings>), params);
+
+  // Layout and palette depend on the stations and the palette length: rebuilt when those change.
+  const layout = folder.addFolder({ title: 'Layout' });
+  const palette = folder.addFolder({ title: 'Palette (per chime)' });
+  let layoutApis: ReturnType<PaneBinder['bind']>[] = [];
+  let paletteApis: ReturnType<PaneBinder['bind']>[] = [];
+  const buildLayout = () => {
+    layoutApis.forEach((api) => binder.unbind(api));
+    const options: Record<string, string> = { 'world map': '' };
+    for (const station of store.getState().stations) options[`${station.name} close up`] = station.id;
+    layoutApis = [binder.bind(layout, 'layout', (s) => s.focusStation ?? '', (id: string) => store.getState().setFocusStation(id || null), { options })];
+  };
+  const buildPalette = () => {
+    paletteApis.forEach((api) => binder.unbind(api));
+    paletteApis = store.getState().visual.palette.map((_, i) =>
+      binder.bind(
+        palette,
+        `chime ${i + 1}`,
+        (s) => s.visual.palette[i] ?? '#ffffff',
+        (color: string) => {
+          const next = [...store.getState().visual.palette];
+          next[i] = color;
+          set({ palette: next });
+        },
+        { view: 'color' },
+      ),
+    );
+  };
+  buildLayout();
+  buildPalette();
+  palette.addButton({ title: '+ color' }).on('click', () => {
+    const { palette: colors } = store.getState().visual;
+    if (colors.length < VISUAL_LIMITS.paletteColors[1]) set({ palette: [...colors, colors[colors.length % colors.length] ?? '#ffffff'] });
+  });
+  palette.addButton({ title: '- color' }).on('click', () => {
+    const { palette: colors } = store.getState().visual;
+    if (colors.length > VISUAL_LIMITS.paletteColors[0]) set({ palette: colors.slice(0, -1) });
+  });
+
+  bindVisual(folder, 'background', 'background', { view: 'color' });
+  const circles = folder.addFolder({ title: 'Circles' });
+  bindVisual(circles, 'start size', 'circleStartShare', range(VISUAL_LIMITS.circleStartShare, 0.01));
+  bindVisual(circles, 'grows to (px)', 'circleMaxRadiusPx', range(VISUAL_LIMITS.circleMaxRadiusPx, 1));
+  bindVisual(circles, 'growth ease', 'circleGrowthEase', range(VISUAL_LIMITS.circleGrowthEase, 0.1));
+  bindVisual(circles, 'lifetime (ms)', 'circleLifetimeMs', range(VISUAL_LIMITS.circleLifetimeMs, 50));
+  bindVisual(circles, 'opacity', 'circleOpacity', range(VISUAL_LIMITS.circleOpacity, 0.01));
+  bindVisual(circles, 'style', 'circleStyle', { options: listOf(CIRCLE_STYLES) });
+  bindVisual(circles, 'blend', 'blendMode', { options: listOf(BLEND_MODES) });
+  const map = folder.addFolder({ title: 'Map' });
+  bindVisual(map, 'stations', 'markerStyle', { options: listOf(MARKER_STYLES) });
+  bindVisual(map, 'projection', 'projection', { options: listOf(PROJECTIONS) });
+  bindVisual(map, 'land', 'landStyle', { options: listOf(LAND_STYLES) });
+  bindVisual(map, 'land color', 'landColor', { view: 'color' });
+
+  return store.subscribe((state, previous) => {
+    if (state.stations !== previous.stations) buildLayout();
+    if (state.visual.palette.length !== previous.visual.palette.length) buildPalette();
+  });
+}

@@ -4,6 +4,7 @@
 // before Listen; then the same feed through a naive SVG + d3-transition page for comparison.
 // Results go to docs/benchmarks.md (section "page").
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
@@ -16,10 +17,12 @@ import { benchStations, benchToken, BENCH_DEVICES } from '../relay/benchStations
 import { writeDocSection } from '../relay/docSection';
 import { serveNaiveBaseline } from './naiveBaseline';
 
-const RATES_PER_S = (process.env.RATES ?? '50,200,500,1000').split(',').map(Number);
+const RATES_PER_S = (process.env.RATES ?? '0,50,200,500,1000').split(',').map(Number);
 /** PROFILE=1: ours only, with a CPU profile of the page written to tmp/page.cpuprofile. */
 const PROFILE = process.env.PROFILE === '1';
 const NO_AUDIO = process.env.NO_AUDIO === '1';
+/** VISUAL='{"circleStyle":"stroke"}': visual settings patched in before measuring (A/B of picture knobs). */
+const VISUAL_PATCH = JSON.parse(process.env.VISUAL ?? '{}') as Record<string, unknown>;
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 /** Between phases, so the last phase's circles and voices have died away. */
 const SETTLE_MS = 3_000;
@@ -119,6 +122,7 @@ async function measurePhase(page: Page, devices: WebSocket[], rate: number, naiv
       strikes: isNaive ? w.naive!.strikes : engine!.strikesReceived,
       played: engine?.notesPlayed ?? 0,
       dropped: engine?.notesDropped ?? 0,
+      merged: engine?.notesMerged ?? 0,
     };
   }, naive);
   await feed(devices, rate, PHASE_MS);
@@ -139,7 +143,7 @@ async function measurePhase(page: Page, devices: WebSocket[], rate: number, naiv
         strikes: isNaive ? w.naive!.strikes : w.aeolian!.stats.strikesReceived,
         played: w.aeolian?.stats.notesPlayed ?? 0,
         dropped: w.aeolian?.stats.notesDropped ?? 0,
-        merged: 0,
+        merged: w.aeolian?.stats.notesMerged ?? 0,
         longFrames: long.length,
         longBlockingMs: long.reduce((sum, entry) => sum + entry.blocking, 0),
         heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
@@ -161,7 +165,7 @@ async function measurePhase(page: Page, devices: WebSocket[], rate: number, naiv
     drawnP99: percentile(after.drawn, 99),
     soundP50: percentile(after.sound, 50),
     soundP99: percentile(after.sound, 99),
-    notes: { played: after.played - before.played, merged: after.merged, dropped: after.dropped - before.dropped },
+    notes: { played: after.played - before.played, merged: after.merged - before.merged, dropped: after.dropped - before.dropped },
     heapMb: after.heap / 2 ** 20,
   };
 }
@@ -175,12 +179,13 @@ async function main(): Promise<void> {
   const browser = await launchBrowser({ viewport: { width: 1280, height: 800 } });
   const ours: PhaseResult[] = [];
   const naive: PhaseResult[] = [];
-  let merged = NaN;
+  const loadBefore = loadavg()[0]!;
   try {
     const page = await browser.context.newPage();
     await observeLongFrames(page);
     await page.goto(`${relay.url}/?bench=1`);
     await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await page.evaluate((patch) => window.aeolian!.store.getState().setVisual(patch), VISUAL_PATCH);
     if (!NO_AUDIO) {
       await page.getByTestId('listen').click();
       await page.getByTestId('mute').waitFor({ timeout: 15_000 });
@@ -200,7 +205,6 @@ async function main(): Promise<void> {
       writeFileSync('tmp/page.cpuprofile', JSON.stringify(profile));
       return;
     }
-    merged = await page.evaluate(() => (window.aeolian!.stats as unknown as { notesMerged?: number }).notesMerged ?? NaN);
     await page.close();
 
     const baseline = await serveNaiveBaseline(`ws://127.0.0.1:${port}/live`);
@@ -223,14 +227,14 @@ async function main(): Promise<void> {
     for (const device of devices) device.terminate();
     await relay.close();
   }
-  writeReport(initial, ours, naive, merged);
+  writeReport(initial, ours, naive, [loadBefore, loadavg()[0]!]);
 }
 
-function writeReport(initial: { bytes: number; files: string[] }, ours: PhaseResult[], naive: PhaseResult[], merged: number): void {
+function writeReport(initial: { bytes: number; files: string[] }, ours: PhaseResult[], naive: PhaseResult[], load: number[]): void {
   const kb = initial.bytes / 1024;
   const rows = ours.map((o, i) => {
     const n = naive[i]!;
-    return `| ${o.rate} | ${o.received} | ${ms(o.frameP50)} / ${ms(o.frameP95)} | ${ms(o.drawP50)} / ${ms(o.drawP95)} | ${o.longFrames} (${ms(o.longBlockingMs)} ms) | ${ms(o.drawnP50)} / ${ms(o.drawnP99)} | ${ms(o.soundP50)} / ${ms(o.soundP99)} | ${o.notes.played} / ${o.notes.dropped} | ${o.heapMb.toFixed(1)} | ${ms(n.frameP50)} / ${ms(n.frameP95)} | ${n.longFrames} (${ms(n.longBlockingMs)} ms) | ${n.heapMb.toFixed(1)} | ${(n.frameP95 / o.frameP95).toFixed(2)}× |`;
+    return `| ${o.rate} | ${o.received} | ${ms(o.frameP50)} / ${ms(o.frameP95)} | ${ms(o.drawP50)} / ${ms(o.drawP95)} | ${o.longFrames} (${ms(o.longBlockingMs)} ms) | ${ms(o.drawnP50)} / ${ms(o.drawnP99)} | ${ms(o.soundP50)} / ${ms(o.soundP99)} | ${o.notes.played} / ${o.notes.merged} / ${o.notes.dropped} | ${o.heapMb.toFixed(1)} | ${ms(n.frameP50)} / ${ms(n.frameP95)} | ${n.longFrames} (${ms(n.longBlockingMs)} ms) | ${n.heapMb.toFixed(1)} | ${(n.frameP95 / o.frameP95).toFixed(2)}× |`;
   });
   const top = ours.at(-1)!;
   const body = `
@@ -241,11 +245,13 @@ after Listen). Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} U
 **Initial JS before Listen: ${kb.toFixed(1)} KB gzip** (${initial.files.join(', ')}; target ≤ ${INITIAL_JS_TARGET_KB} KB:
 ${kb <= INITIAL_JS_TARGET_KB ? 'met' : 'MISSED'}). Tone.js and the audio graph load only after Listen.
 
-| strikes/s | received | frame interval p50 / p95 ms | draw work per frame p50 / p95 ms | long animation frames (blocking) | strike → circle drawn p50 / p99 ms | strike → sound scheduled p50 / p99 ms | notes played / dropped | JS heap MB | naive SVG frame p50 / p95 ms | naive long frames (blocking) | naive heap MB | naive / ours frame p95 |
+| strikes/s | received | frame interval p50 / p95 ms | draw work per frame p50 / p95 ms | long animation frames (blocking) | strike → circle drawn p50 / p99 ms | strike → sound scheduled p50 / p99 ms | notes played / merged / dropped | JS heap MB | naive SVG frame p50 / p95 ms | naive long frames (blocking) | naive heap MB | naive / ours frame p95 |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Notes merged into swells over the whole run (density beyond the polyphony cap): ${Number.isFinite(merged) ? merged : 'not reported by the engine'}.
+Machine load average (1 min) at start / end of the run: ${load.map((x) => x.toFixed(1)).join(' / ')} on 2 cores: other work on the
+machine shows up in every column; the 0 strikes/s row is the idle floor of the same run. "Merged": strikes voiced
+by swelling a ringing voice (density beyond the polyphony cap), not dropped.
 
 Targets at 1000 strikes/s: frame p95 < 20 ms: **${top.frameP95 < 20 ? 'met' : 'missed'}** (${ms(top.frameP95)});
 strike → drawn within one frame (16.7 ms) at p99: **${top.drawnP99 <= 16.7 ? 'met' : 'missed'}** (${ms(top.drawnP99)});

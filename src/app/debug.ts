@@ -11,6 +11,8 @@ export interface PageStats {
   circlesActive: number;
   notesPlayed: number;
   notesDropped: number;
+  /** Strikes voiced by swelling a ringing voice instead of a voice of their own (dense passages). */
+  notesMerged: number;
   /** Chime voices sounding now (0 before Listen); should fall to 0 soon after strikes stop. */
   voicesActive: number;
   reconnects: number;
@@ -21,7 +23,7 @@ export interface PageStats {
 }
 
 export interface StatsSources {
-  audio(): { notesPlayed: number; notesDropped: number; voicesActive: number } | null;
+  audio(): { notesPlayed: number; notesDropped: number; notesMerged: number; voicesActive: number } | null;
   reconnects(): number;
   seqMissing(): number;
 }
@@ -32,6 +34,7 @@ export function createStats(sources: StatsSources): PageStats {
   return Object.defineProperties(counters, {
     notesPlayed: { get: () => sources.audio()?.notesPlayed ?? 0, enumerable: true },
     notesDropped: { get: () => sources.audio()?.notesDropped ?? 0, enumerable: true },
+    notesMerged: { get: () => sources.audio()?.notesMerged ?? 0, enumerable: true },
     voicesActive: { get: () => sources.audio()?.voicesActive ?? 0, enumerable: true },
     reconnects: { get: () => sources.reconnects(), enumerable: true },
     seqMissing: { get: () => sources.seqMissing(), enumerable: true },

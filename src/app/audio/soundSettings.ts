@@ -39,7 +39,8 @@ export interface SoundSettings {
   polyphony: number;
   /** A chime struck again within this many ms swells its ringing voice instead of starting a new one. */
   retriggerGuardMs: number;
-  /** Delay of the page's per-station jitter buffer, ms (carried here, used by the page). */
+  /** Fixed delay the page adds to every relayed strike before showing and sounding it, ms: evens out
+   * network jitter at the cost of latency. 0 = the adaptive jitter buffer alone (rhythm/jitterBuffer.ts). */
   jitterBufferMs: number;
 }
 
@@ -65,7 +66,7 @@ export const defaultSoundSettings: SoundSettings = {
   masterVolume: 0.8,
   polyphony: 32,
   retriggerGuardMs: 60,
-  jitterBufferMs: 150,
+  jitterBufferMs: 0,
 };
 
 /** Bounds of each numeric knob; out-of-range input is clamped, never rejected. */

@@ -53,7 +53,9 @@ export class StrikeRouter implements TransportSink {
       stats.strikesStale++;
       return;
     }
-    for (const output of this.outputs) output.strike(strike.station, strike.chime, strike.v, placement.at, now);
+    // The artist's fixed jitter-buffer delay (0 by default) on top of the adaptive spacing.
+    const at = placement.at + this.store.getState().sound.jitterBufferMs;
+    for (const output of this.outputs) output.strike(strike.station, strike.chime, strike.v, at, now);
   }
 
   station(station: Station): void {

@@ -99,6 +99,32 @@ it('a batch of strikes that arrives at once is drawn at its original spacing, no
   expect(errors).toEqual([]);
 });
 
+it('the canvas stays sharp and fitted: it follows resizes, uses the device pixel ratio, follows reduced motion', async () => {
+  fake = await startFakeRelay((socket) => socket.send(helloFrame()));
+  const { page, errors } = await newPage();
+  await page.goto(fake.url);
+  await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 10_000 });
+  const backing = () =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="map"]')!;
+      const rect = canvas.getBoundingClientRect();
+      return { ratio: canvas.width / rect.width, cssWidth: Math.round(rect.width), width: canvas.width };
+    });
+  expect((await backing()).ratio).toBeCloseTo(1, 2);
+  await page.setViewportSize({ width: 900, height: 600 });
+  await expect.poll(async () => (await backing()).cssWidth).toBeLessThan(700);
+  await expect.poll(async () => (await backing()).ratio).toBeCloseTo(1, 2);
+  // A HiDPI screen (2 device pixels per CSS pixel): the backing store doubles, so lines stay sharp.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: 900, height: 600, deviceScaleFactor: 2, mobile: false });
+  await page.reload();
+  await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 10_000 });
+  await expect.poll(async () => (await backing()).ratio).toBeCloseTo(2, 2);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await expect.poll(() => page.evaluate(() => window.aeolian!.store.getState().visual.reducedMotion)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
 it('a hidden tab draws nothing and, back in view, shows only the present (no backlog burst)', async () => {
   fake = await startFakeRelay((socket) => {
     socket.send(helloFrame());

@@ -39,11 +39,12 @@ if (location.pathname.startsWith('/admin')) {
 function startLivePage(): void {
   const params = new URLSearchParams(location.search);
   const transport = createTransport(params, location);
+  const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   const store = createLiveStore({
     source: transport.label,
     notice: unknownSourceNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
-    reducedMotion: matchMedia('(prefers-reduced-motion: reduce)').matches,
+    reducedMotion: reducedMotion.matches,
     storage: safeLocalStorage(),
   });
   let engine: AudioEngine | null = null;
@@ -83,6 +84,7 @@ function startLivePage(): void {
     else url.searchParams.delete('stations');
     history.replaceState(null, '', url);
   });
+  reducedMotion.addEventListener('change', () => store.getState().setVisual({ reducedMotion: reducedMotion.matches }));
   setInterval(() => store.getState().publishActivity(Date.now()), UI_REFRESH_INTERVAL_MS);
   transport.start(mode?.sink ?? router);
   // Every visitor gets the shipped look (public/presets/default.json), or `?preset=<name>`.

@@ -47,6 +47,7 @@ export class SceneRenderer implements StrikeOutput {
     this.layout = layoutScene(stations, 1, 1, focusStation, visual.projection);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
+    this.watchPixelRatio();
     this.unsubscribe = store.subscribe((state, previous) => {
       const [v, was] = [state.visual, previous.visual];
       // Circles sit where their chime was: a new projection would leave them stranded.
@@ -79,8 +80,22 @@ export class SceneRenderer implements StrikeOutput {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resizeObserver.disconnect();
+    this.pixelRatioQuery?.removeEventListener('change', this.onPixelRatioChange);
     this.unsubscribe();
     document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  /** A window dragged to a screen of another density changes devicePixelRatio without resizing. */
+  private pixelRatioQuery: MediaQueryList | null = null;
+  private readonly onPixelRatioChange = (): void => {
+    this.pixelRatioQuery?.removeEventListener('change', this.onPixelRatioChange);
+    this.resize();
+    this.watchPixelRatio();
+  };
+
+  private watchPixelRatio(): void {
+    this.pixelRatioQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    this.pixelRatioQuery.addEventListener('change', this.onPixelRatioChange);
   }
 
   private readonly onVisibility = (): void => {

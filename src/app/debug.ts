@@ -4,7 +4,7 @@ import type { LiveStore } from './store/liveStore';
 
 export interface PageStats {
   strikesReceived: number;
-  /** Strikes older than a circle's lifetime on arrival: counted, neither drawn nor played. */
+  /** Strikes older than a circle's lifetime on arrival, or replayed after a resume: counted, neither drawn nor played. */
   strikesStale: number;
   circlesDrawn: number;
   /** Circles alive on the canvas at the last frame. */

@@ -20,6 +20,8 @@ export class StrikeRouter implements TransportSink {
   /** Local Date.now() minus the source's clock, so a strike's age is known on arrival. */
   private clockSkewMs = 0;
   private lastRefusedNoticeAt = -Infinity;
+  /** Strikes up to this seq are a resume backlog: counted, not drawn or played (the present only). */
+  private historyUntilSeq = -1;
 
   constructor(
     private readonly store: LiveStore,
@@ -30,6 +32,7 @@ export class StrikeRouter implements TransportSink {
 
   start(start: StreamStart): void {
     this.clockSkewMs = Date.now() - start.sourceNow;
+    this.historyUntilSeq = start.historyUntilSeq ?? -1;
     this.jitter.reset();
     this.store.getState().streamStarted(start);
   }
@@ -40,6 +43,10 @@ export class StrikeRouter implements TransportSink {
     stats.lastSeq = strike.seq;
     const wallNow = Date.now();
     this.store.getState().recordStrike(strike.station, strike.chime, wallNow);
+    if (strike.seq <= this.historyUntilSeq) {
+      stats.strikesStale++;
+      return;
+    }
     let age = wallNow - this.clockSkewMs - strike.t;
     if (age < 0) {
       // The source's clock runs ahead of our estimate: learn it, never schedule into the future for it.

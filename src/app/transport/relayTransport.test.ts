@@ -94,6 +94,7 @@ describe('RelayTransport', () => {
     expect(urls[1]!.search).toBe('?since=7&epoch=e1');
     expect(sink.statuses.map((s) => s.state)).toEqual(['connecting', 'live', 'reconnecting', 'live']);
     expect(sink.starts[1]!.notice).toBeUndefined();
+    expect(sink.starts[1]!.historyUntilSeq).toBe(9); // 8 and 9 are the missed backlog: counted, not shown
     expect(t.reconnects).toBe(1);
     expect(t.position.missing).toBe(0);
   });

@@ -108,6 +108,7 @@ export class RelayTransport implements Transport {
           viewers: message.viewers,
           sourceNow: message.now,
           ...(verdict.kind === 'new_epoch' || verdict.kind === 'gap' ? { notice: verdict.notice } : {}),
+          ...(verdict.kind === 'resumed' ? { historyUntilSeq: message.seq } : {}),
         });
         sink.status({ state: 'live' });
         return;

@@ -17,6 +17,8 @@ export interface StreamStart {
   sourceNow: number;
   /** Set when strikes may be missing: a new relay epoch, a resume gap. Says so in words. */
   notice?: string;
+  /** After a resume: strikes up to this seq are the missed backlog, replayed for counts, not shown. */
+  historyUntilSeq?: number;
 }
 
 export interface TransportSink {

@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import WebSocket from 'ws';
+import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
 import { BENCH_DEVICES, benchToken } from './benchStations';
 import { writeDocSection } from './docSection';
 import { LatencyHistogram } from './latencyHistogram';
@@ -11,7 +12,8 @@ import { cpuShare, sampleProcess, type ProcSample } from './procStats';
 import type { CompareResult } from './relayUnderTest';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from './viewerSwarm';
 
-const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
+const list = (name: string, fallback: number[]) =>
+  process.env[name] !== undefined ? process.env[name]!.split(',').filter(Boolean).map(Number) : fallback;
 /** The relay needs one descriptor per viewer; this container's hard RLIMIT_NOFILE is 20,000. */
 const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 5_000, 10_000, 19_900]);
 const RATES = list('BENCH_RATES', [50, 200]);
@@ -25,7 +27,11 @@ const TARGET_P99_MS = 100;
 /** One generator process per this many viewers (each process also has a descriptor limit). */
 const VIEWERS_PER_GENERATOR = 10_000;
 const CONNECT_CONCURRENCY = 256;
+/** On the smallest viewer count: this share of viewers stops reading, and the others' latency is compared. */
+const SLOW_VIEWER_FRACTION = 0.1;
+const SLOW_PHASE_RATE = 200;
 const HEALTHZ_POLL_MS = 25;
+const VIEWER_BACKLOG_MIB = VIEWER_BACKLOG_BYTES / 2 ** 20;
 
 interface RateRow {
   viewers: number;
@@ -44,6 +50,21 @@ interface RateRow {
   rssPerViewerBytes: number;
   drops: number;
   slowCloses: number;
+}
+
+interface SlowViewerResult {
+  viewers: number;
+  stalled: number;
+  baseline: RateRow;
+  withSlow: RateRow;
+}
+
+interface Results {
+  rates: RateRow[];
+  setups: SetupRow[];
+  compares: CompareResult[];
+  slow?: SlowViewerResult;
+  storm?: StormResult;
 }
 
 interface SetupRow {
@@ -243,7 +264,7 @@ async function measureRate(port: number, pid: number, generators: Generators, de
   };
 }
 
-async function runViewerCount(viewers: number, run: number, rates: number[], results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[] }) {
+async function runViewerCount(viewers: number, run: number, rates: number[], results: Results, slowPhase: boolean) {
   const relay = await startRelayProcess();
   const generators = Generators.start(Math.ceil(viewers / VIEWERS_PER_GENERATOR));
   try {
@@ -263,6 +284,14 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
       results.rates.push(row);
       console.log(formatRateRow(row));
       if (!RATES.includes(rate) && (row.p99 >= TARGET_P99_MS || row.drops > 0)) break;
+    }
+    const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
+    if (slowPhase && baseline) {
+      await generators.all({ cmd: 'stall', fraction: SLOW_VIEWER_FRACTION }, 'stalled');
+      const stalled = Math.ceil((viewers - failed) * SLOW_VIEWER_FRACTION);
+      const withSlow = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed - stalled, SLOW_PHASE_RATE);
+      results.slow = { viewers: viewers - failed, stalled, baseline, withSlow };
+      console.log(`with ${stalled} stalled viewers: ${formatRateRow(withSlow)}`);
     }
     for (const device of devices) device.terminate();
     const compare = nextMessage<CompareResult>(relay.child, 'compare');
@@ -359,7 +388,7 @@ function verdict(rows: RateRow[]): string[] {
       ? `Ceiling in this run: the most frames/s with p99 < ${TARGET_P99_MS} ms and zero drops was ${int(best.viewers)} viewers at ${best.rate} strikes/s (${int(best.framesPerS)} frames/s).`
       : `Ceiling in this run: no load kept p99 under ${TARGET_P99_MS} ms.`,
     `Zero drops held at every load tried (${rows.every((r) => r.drops === 0) ? 'yes' : '**no**'}): past the ceiling, latency grows rather than strikes being lost. ` +
-      `Viewer count is capped by descriptors: the relay needs one per viewer and this container's hard \`ulimit -n\` is 20,000, hence ${int(Math.max(...VIEWER_COUNTS))}.`,
+      `Viewer count is capped by descriptors: the relay needs one per viewer and this container's hard \`ulimit -n\` is 20,000 (the largest count tried here: ${int(Math.max(...VIEWER_COUNTS))}).`,
   );
   return lines;
 }
@@ -367,7 +396,7 @@ function verdict(rows: RateRow[]): string[] {
 /** Above this 1-minute load average on this machine, other work was competing for the cores. */
 const BUSY_LOAD_AVERAGE = 2.5;
 
-function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[]; storm?: StormResult }, startedAt: Date, loadAtStart: number[]): string {
+function report(results: Results, startedAt: Date, loadAtStart: number[]): string {
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
   const busy = Math.max(loadAtStart[0]!, os.loadavg()[0]!) > BUSY_LOAD_AVERAGE;
   const lines = [
@@ -404,6 +433,16 @@ function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: Compa
     '',
     READING,
   ];
+  if (results.slow) {
+    const { viewers, stalled, baseline, withSlow } = results.slow;
+    lines.push(
+      '',
+      `Slow viewers: with ${int(stalled)} of ${int(viewers)} viewers not reading at all, the other viewers' latency at ${SLOW_PHASE_RATE} strikes/s was ` +
+        `p50 / p99 / max ${withSlow.p50} / ${withSlow.p99} / ${withSlow.max} ms and ${int(withSlow.drops)} drops, against ${baseline.p50} / ${baseline.p99} / ${baseline.max} ms ` +
+        `with everyone reading (same relay, minutes apart). A reader that never catches up is closed with 1013 once ${VIEWER_BACKLOG_MIB} MiB wait for it ` +
+        `(${withSlow.slowCloses} in this ${MEASURE_S} s window: the kernel's socket buffers take the first megabytes); \`test/faults/linkFaults.test.ts\` checks the cut itself.`,
+    );
+  }
   if (results.storm) {
     const s = results.storm;
     lines.push(
@@ -419,11 +458,12 @@ function report(results: { rates: RateRow[]; setups: SetupRow[]; compares: Compa
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
-  const results: { rates: RateRow[]; setups: SetupRow[]; compares: CompareResult[]; storm?: StormResult } = { rates: [], setups: [], compares: [] };
+  const results: Results = { rates: [], setups: [], compares: [] };
   let run = Math.floor(Math.random() * 100);
   const largest = Math.max(...VIEWER_COUNTS);
   for (const viewers of VIEWER_COUNTS) {
-    await runViewerCount(viewers, run++, viewers === largest ? [...RATES, ...CEILING_RATES] : RATES, results);
+    const rates = viewers === largest ? [...RATES, ...CEILING_RATES] : RATES;
+    await runViewerCount(viewers, run++, rates, results, viewers === Math.min(...VIEWER_COUNTS));
   }
   if (STORM_VIEWERS > 0) {
     results.storm = await runStorm(STORM_VIEWERS, run++);

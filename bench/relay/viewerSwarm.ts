@@ -7,6 +7,8 @@ import { LatencyHistogram } from './latencyHistogram';
 export type SwarmCommand =
   | { cmd: 'connect'; port: number; count: number; localAddresses: string[]; concurrency: number; spreadMs?: number }
   | { cmd: 'reset' }
+  /** Stops reading on this share of the viewers (slow phones); they leave the statistics. */
+  | { cmd: 'stall'; fraction: number }
   | { cmd: 'report' }
   | { cmd: 'exit' };
 
@@ -41,6 +43,7 @@ class SwarmViewer {
   open = false;
   lastSeq = -1;
   closeCode = 0;
+  stalled = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -211,7 +214,7 @@ function report(): SwarmReport {
   let open = 0;
   for (const viewer of viewers) {
     if (viewer.closeCode) closeCodes[viewer.closeCode] = (closeCodes[viewer.closeCode] ?? 0) + 1;
-    if (!viewer.open) continue;
+    if (!viewer.open || viewer.stalled) continue;
     open++;
     min = Math.min(min, viewer.lastSeq);
     max = Math.max(max, viewer.lastSeq);
@@ -226,6 +229,14 @@ process.on('message', (command: SwarmCommand) => {
     // Viewers hold this object: reset it in place.
     Object.assign(stats, freshStats());
     process.send!({ type: 'reset' });
+  } else if (command.cmd === 'stall') {
+    const every = Math.round(1 / command.fraction);
+    viewers.forEach((viewer, index) => {
+      if (index % every !== 0) return;
+      viewer.stalled = true;
+      viewer.socket.pause();
+    });
+    process.send!({ type: 'stalled' });
   } else if (command.cmd === 'report') process.send!(report());
   else if (command.cmd === 'exit') {
     for (const viewer of viewers) viewer.socket.destroy();

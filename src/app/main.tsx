@@ -12,6 +12,8 @@ import { createLiveStore } from './store/liveStore';
 import { LiveStoreContext } from './store/useLive';
 import { createTransport, unknownSourceNotice } from './transport/registry';
 import { RelayTransport } from './transport/relayTransport';
+import { ReplayTransport } from './transport/replayTransport';
+import type { Transport } from './transport/types';
 import { createListenHandler } from './ui/listen';
 import { isEmbed, startEmbed } from './embed';
 import { isKiosk, startKiosk } from './kiosk';
@@ -38,10 +40,12 @@ if (location.pathname.startsWith('/admin')) {
 
 function startLivePage(): void {
   const params = new URLSearchParams(location.search);
-  const transport = createTransport(params, location);
+  let transport: Transport = createTransport(params, location);
+  const replayOf = (t: Transport) => (t instanceof ReplayTransport ? t.info : null);
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   const store = createLiveStore({
     source: transport.label,
+    replay: replayOf(transport),
     notice: unknownSourceNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
     reducedMotion: reducedMotion.matches,
@@ -87,10 +91,19 @@ function startLivePage(): void {
   reducedMotion.addEventListener('change', () => store.getState().setVisual({ reducedMotion: reducedMotion.matches }));
   setInterval(() => store.getState().publishActivity(Date.now()), UI_REFRESH_INTERVAL_MS);
   transport.start(mode?.sink ?? router);
+  // Artist mode's replay picker: another source in place (the old one stopped first), so the tuning
+  // and the sound carry over; the address follows, so a reload or a shared link plays the same.
+  const switchSource = (address: URL) => {
+    transport.stop();
+    history.replaceState(null, '', address);
+    transport = createTransport(address.searchParams, location);
+    store.setState({ source: transport.label, replay: replayOf(transport), connection: { state: 'connecting' }, notice: null });
+    transport.start(mode?.sink ?? router);
+  };
   // Every visitor gets the shipped look (public/presets/default.json), or `?preset=<name>`.
   void loadStartupPreset(store, params, safeLocalStorage());
   // `?dev` (always under `npm run dev`): the artist's panel, a chunk ordinary visitors never fetch.
-  if (wantsArtistMode(params)) startArtistModeLazily({ store, router, stats, transport, engine: () => engine, storage: safeLocalStorage() });
+  if (wantsArtistMode(params)) startArtistModeLazily({ store, router, stats, transport, switchSource, engine: () => engine, storage: safeLocalStorage() });
 
   root.render(
     <StrictMode>

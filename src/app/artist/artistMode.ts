@@ -13,6 +13,7 @@ import { addMonitorFolder } from './monitorFolder';
 import { PaneBinder } from './paneBinder';
 import { adoptPaneStyles } from './paneStyle';
 import { addPresetFolder } from './presetFolder';
+import { addReplayFolder } from './replayFolder';
 import { addSimFolder } from './simFolder';
 import { addSoundFolder } from './soundFolder';
 import { addVisualFolder } from './visualFolder';
@@ -22,6 +23,8 @@ export interface ArtistModeDeps {
   router: Pick<StrikeRouter, 'outputs'>;
   stats: PageStats;
   transport: Transport;
+  /** Switches the page to the source an address names, in place (the replay picker uses it). */
+  switchSource(address: URL): void;
   engine(): AudioEngine | null;
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -59,6 +62,7 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   const play = pane.addFolder({ title: 'Play' });
   play.addBlade({ view: 'text', label: 'keys', parse: String, value: '1-9 or click a chime', disabled: true });
   if (deps.transport instanceof SimTransport) addSimFolder(play, store, deps.transport);
+  addReplayFolder(pane, { store, switchSource: deps.switchSource, report });
   const stopVisual = addVisualFolder(pane, store, binder);
   const stopSound = addSoundFolder(pane, store, binder);
   const stopMonitor = addMonitorFolder(pane, { stats: deps.stats, audio: () => deps.engine()?.stats ?? null, localStrikes: () => localStrikes });

@@ -4,6 +4,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Station } from '../../protocol';
 import { defaultSoundSettings, type SoundSettings } from '../audio/soundSettings';
+import type { ReplayInfo } from '../transport/replayRange';
 import type { ConnectionStatus, StreamStart } from '../transport/types';
 import { defaultVisualSettings, type VisualSettings } from '../visual/visualSettings';
 import { ActivityTracker, type StationActivity } from './activity';
@@ -13,6 +14,8 @@ export type AudioState = 'off' | 'starting' | 'on' | 'failed';
 export interface LiveState {
   /** Which transport feeds the page ("relay", "simulation", "replay"). */
   source: string;
+  /** What a replay plays (range or file, speed); null for every other source. */
+  replay: ReplayInfo | null;
   connection: ConnectionStatus;
   /** Something the viewer should know about the stream (restart, gap, refused frames). */
   notice: string | null;
@@ -57,6 +60,7 @@ export const LISTENING_STORAGE_KEY = 'aeolian.listening';
 
 export interface LiveStoreOptions {
   source?: string;
+  replay?: ReplayInfo | null;
   /** A notice to show from the start (e.g. an unknown `?source=`). */
   notice?: string | null;
   focusStation?: string | null;
@@ -71,6 +75,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
 
   const store = createStore<LiveState & LiveActions>()((set, get) => ({
     source: options.source ?? 'relay',
+    replay: options.replay ?? null,
     connection: { state: 'connecting' },
     notice: options.notice ?? null,
     refusedFrames: 0,

@@ -119,5 +119,7 @@ describe('replay addresses and labels', () => {
       dev: '', preset: 'dusk', source: 'replay', from: '2025-11-25T14:00:00.000Z', to: '2025-11-25T15:00:00.000Z', stations: 'tokyo', speed: '10',
     });
     expect(Object.fromEntries(liveAddress(replayUrl).searchParams)).toEqual({ dev: '', preset: 'dusk', stations: 'tokyo' });
+    const allStations = replayAddress(new URL('http://x/?dev&stations=tokyo'), { from: 0, to: 3_600_000, stations: null }, 1);
+    expect(allStations.searchParams.has('stations')).toBe(false);
   });
 });

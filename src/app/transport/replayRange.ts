@@ -64,7 +64,9 @@ export function replayAddress(current: URL, range: ReplayRange, speed: number): 
   url.searchParams.set('source', 'replay');
   url.searchParams.set('from', new Date(range.from).toISOString());
   url.searchParams.set('to', new Date(range.to).toISOString());
+  // `stations=` is also the station close up: a replay of all stations must not keep it as a filter.
   if (range.stations) url.searchParams.set('stations', range.stations.join(','));
+  else url.searchParams.delete('stations');
   url.searchParams.set('speed', String(speed));
   return url;
 }

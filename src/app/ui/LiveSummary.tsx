@@ -2,10 +2,13 @@
 import { useEffect, useState } from 'react';
 import { useLiveStore } from '../store/useLive';
 import type { LiveState } from '../store/liveStore';
+import { describeReplay } from '../transport/replayRange';
 
 export const SUMMARY_INTERVAL_MS = 10_000;
 
-export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'connection'>): string {
+export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'connection'> & Partial<Pick<LiveState, 'replay'>>): string {
+  // A replay is never summarized as if it were happening now.
+  if (state.replay) return `${describeReplay(state.replay, Date.now())}, not live. ${summarize({ ...state, replay: null })}`;
   if (state.connection.state !== 'live') return `Connection ${state.connection.state}.`;
   const online = state.stations.filter((s) => s.online);
   let busiest: { name: string; rate: number } | null = null;

@@ -1,10 +1,13 @@
-// Connection state in one word and a color, with the next reconnect countdown.
+// Connection state in one word and a color, with the next reconnect countdown. A replay says so
+// first, with its range and speed, in its own colour: never mistaken for live.
 import { useEffect, useState } from 'react';
 import { useLive } from '../store/useLive';
+import { describeReplay } from '../transport/replayRange';
 
 export function StatusPill() {
   const connection = useLive((s) => s.connection);
   const source = useLive((s) => s.source);
+  const replay = useLive((s) => s.replay);
   const [, tick] = useState(0);
   useEffect(() => {
     if (connection.state !== 'reconnecting') return;
@@ -28,8 +31,9 @@ export function StatusPill() {
       text = 'offline';
       break;
   }
+  if (replay) text = `${describeReplay(replay, Date.now())}${connection.state === 'live' ? '' : ` · ${text}`}`;
   return (
-    <span className="pill" data-state={connection.state} data-testid="status" title={connection.state === 'reconnecting' ? connection.reason : undefined}>
+    <span className="pill" data-state={connection.state} data-source={replay ? 'replay' : undefined} data-testid="status" title={connection.state === 'reconnecting' ? connection.reason : undefined}>
       <span className="pill-dot" aria-hidden="true" />
       {text}
     </span>

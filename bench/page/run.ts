@@ -191,9 +191,12 @@ async function main(): Promise<void> {
       await page.getByTestId('mute').waitFor({ timeout: 15_000 });
     }
     const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+    const traceEvents: { name: string; dur?: number; tid: number; ph: string }[] = [];
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
+      cdp.on('Tracing.dataCollected', (event) => traceEvents.push(...(event.value as unknown as typeof traceEvents)));
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink,cc,gpu,v8', transferMode: 'ReportEvents' });
     }
     for (const rate of RATES_PER_S) {
       ours.push(await measurePhase(page, devices, rate, false));
@@ -203,6 +206,17 @@ async function main(): Promise<void> {
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync('tmp/page.cpuprofile', JSON.stringify(profile));
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await done;
+      // Where the renderer's time goes: complete events by name and thread, top level only by name.
+      const byName = new Map<string, number>();
+      for (const event of traceEvents) {
+        if (event.ph !== 'X' || !event.dur) continue;
+        const key = `${event.tid} ${event.name}`;
+        byName.set(key, (byName.get(key) ?? 0) + event.dur / 1000);
+      }
+      console.log([...byName].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${v.toFixed(0).padStart(8)} ms  ${k}`).join('\n'));
       return;
     }
     await page.close();

@@ -7,6 +7,8 @@ export interface PageStats {
   /** Strikes older than a circle's lifetime on arrival, or replayed after a resume: counted, neither drawn nor played. */
   strikesStale: number;
   circlesDrawn: number;
+  /** Strikes that swelled their chime's circle (struck again within CIRCLE_MERGE_MS) instead of starting one. */
+  circlesMerged: number;
   /** Circles alive on the canvas at the last frame. */
   circlesActive: number;
   notesPlayed: number;
@@ -30,7 +32,7 @@ export interface StatsSources {
 
 /** Counters written on the hot path plus live readings from the audio engine and the transport. */
 export function createStats(sources: StatsSources): PageStats {
-  const counters = { strikesReceived: 0, strikesStale: 0, circlesDrawn: 0, circlesActive: 0, lastSeq: null as number | null, refusedFrames: 0 };
+  const counters = { strikesReceived: 0, strikesStale: 0, circlesDrawn: 0, circlesMerged: 0, circlesActive: 0, lastSeq: null as number | null, refusedFrames: 0 };
   return Object.defineProperties(counters, {
     notesPlayed: { get: () => sources.audio()?.notesPlayed ?? 0, enumerable: true },
     notesDropped: { get: () => sources.audio()?.notesDropped ?? 0, enumerable: true },

@@ -5,6 +5,7 @@ import { geoGraticule10, geoPath } from 'd3';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
 import { CirclePool, MAX_CIRCLES } from './circlePool';
+import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from './visualSettings';
 import { loadLand, type Land } from './worldMap';
@@ -23,6 +24,7 @@ export interface SceneRendererOptions {
 
 export class SceneRenderer implements StrikeOutput {
   private readonly pool = new CirclePool();
+  private readonly sprites = new RingSprites();
   private readonly context: CanvasRenderingContext2D;
   private readonly background = document.createElement('canvas');
   private layout: SceneLayout;
@@ -39,7 +41,7 @@ export class SceneRenderer implements StrikeOutput {
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly store: LiveStore,
-    private readonly stats: { circlesDrawn: number; circlesActive?: number },
+    private readonly stats: { circlesDrawn: number; circlesActive?: number; circlesMerged?: number },
     private readonly options: SceneRendererOptions = {},
   ) {
     this.context = canvas.getContext('2d', { alpha: false })!;
@@ -73,7 +75,7 @@ export class SceneRenderer implements StrikeOutput {
     if (!point) return;
     const { circleMaxRadiusPx } = this.store.getState().visual;
     const radius = circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v);
-    this.pool.spawn(point.x, point.y, radius, chime & 255, at, arrivedAt);
+    if (this.pool.spawnOrMerge(point, point.x, point.y, radius, chime & 255, at, arrivedAt)) this.stats.circlesMerged = (this.stats.circlesMerged ?? 0) + 1;
   }
 
   dispose(): void {
@@ -254,8 +256,8 @@ export class SceneRenderer implements StrikeOutput {
       if (bucket !== NO_BUCKET) this.sorted[fill[bucket]!++] = i;
     }
     const sorted = this.sorted;
-    // Pass 3: one path per bucket.
-    context.lineWidth = 1.5;
+    this.sprites.configure(palette, circleStyle, this.pixelRatio);
+    // Pass 3: one alpha per bucket, one sprite blit per circle.
     context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
       const from = bucketStart[b]!;
@@ -263,28 +265,18 @@ export class SceneRenderer implements StrikeOutput {
       if (from === to) continue;
       const level = b % ALPHA_LEVELS;
       const fade = (level + 0.5) / ALPHA_LEVELS;
-      const color = palette[Math.floor(b / ALPHA_LEVELS)] ?? MARKER_COLOR;
-      context.beginPath();
+      context.globalAlpha = reducedMotion ? fade * opacity * 0.55 : fade * fade * opacity;
+      const colorIndex = Math.floor(b / ALPHA_LEVELS);
       for (let k = from; k < to; k++) {
         const i = sorted[k]!;
         const progress = Math.min(1, (now - pool.startAt[i]!) / lifetimeMs);
         const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (start + (1 - start) * (1 - (1 - progress) ** ease));
-        context.moveTo(pool.x[i]! + r, pool.y[i]!);
-        context.arc(pool.x[i]!, pool.y[i]!, r, 0, 2 * Math.PI);
+        this.sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
         if (!pool.drawn[i]) {
           pool.drawn[i] = 1;
           this.stats.circlesDrawn++;
           this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!);
         }
-      }
-      context.globalAlpha = reducedMotion ? fade * opacity * 0.55 : fade * fade * opacity;
-      context.fillStyle = color;
-      context.strokeStyle = color;
-      if (circleStyle === 'fill') context.fill();
-      else context.stroke();
-      if (circleStyle === 'both') {
-        context.globalAlpha *= 0.3;
-        context.fill();
       }
     }
     context.globalAlpha = 1;

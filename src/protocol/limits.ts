@@ -39,6 +39,8 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 /** Largest HTTP request head (request line and headers); bigger gets HTTP 431. */
 export const MAX_HANDSHAKE_HEADER_BYTES = 16 * 1024;
+/** After answering a refused request head (400, 408, 431), its socket is destroyed this long later. */
+export const REFUSED_REQUEST_LINGER_MS = 1_000;
 /** Largest frame a viewer may send (viewers send nothing; bigger closes with 1009, smaller with 1008). */
 export const MAX_VIEWER_FRAME_BYTES = 1024;
 

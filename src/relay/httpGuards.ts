@@ -2,12 +2,9 @@
 // request head is answered with its status (408, 431, 400) and closed, and counted for /metrics.
 import type { Server, ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HANDSHAKE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, MAX_HANDSHAKE_HEADER_BYTES } from '../protocol';
+import { HANDSHAKE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, MAX_HANDSHAKE_HEADER_BYTES, REFUSED_REQUEST_LINGER_MS } from '../protocol';
 import type { HttpAbuseStats } from './metrics';
 import { rejectUpgrade } from './upgrade';
-
-/** After answering a refused request, the socket is destroyed this long later whatever the peer does. */
-const CLOSE_AFTER_ANSWER_MS = 1_000;
 
 /** Options for `createServer`: Node checks the timeouts on this interval, so it bounds their precision. */
 export function guardedServerOptions(handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS): ServerOptions {
@@ -32,7 +29,7 @@ export function guardClientErrors(server: Server, stats: HttpAbuseStats): void {
     }
     rejectUpgrade(socket, status, status === 408 ? 'request head too slow' : status === 431 ? 'request head too large' : 'bad request');
     // A peer that never reads its answer must not hold the socket open.
-    setTimeout(() => socket.destroy(), CLOSE_AFTER_ANSWER_MS).unref();
+    setTimeout(() => socket.destroy(), REFUSED_REQUEST_LINGER_MS).unref();
   });
 }
 

@@ -39,7 +39,7 @@ export function StationList() {
         })}
       </ul>
       <p className="hint">
-        <span className="count" data-testid="strike-count">{total}</span> strikes since you arrived
+        Strikes since you arrived: <span className="count" data-testid="strike-count">{total}</span>
       </p>
     </section>
   );

@@ -54,6 +54,8 @@ it('goes live, draws strikes as circles, and plays them after Listen', async () 
   });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  const scripts: string[] = [];
+  page.on('request', (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname));
   await page.goto(relay.url);
   await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
   await expect(page.getByTestId('station-list').getByRole('button', { name: /Wellington/ })).toBeTruthy();
@@ -67,8 +69,12 @@ it('goes live, draws strikes as circles, and plays them after Listen', async () 
   await page.waitForTimeout(1500); // the land outline and a few circles, for the README
   await page.screenshot({ path: 'docs/screenshot.png' });
 
+  // Tone.js and the sound engine are not part of first paint: nothing of them loads before Listen.
+  const beforeListen = scripts.length;
+  expect(scripts.filter((path) => /chimeEngine|tone/i.test(path))).toEqual([]);
   await page.getByTestId('listen').click();
   await page.getByTestId('mute').waitFor({ timeout: 15_000 });
+  expect(scripts.slice(beforeListen).some((path) => /chimeEngine/.test(path))).toBe(true);
   const state = await page.evaluate(() => (window as unknown as { audioContexts: AudioContext[] }).audioContexts.map((c) => c.state));
   expect(state).toContain('running');
   const played = await stat(page, 'notesPlayed');

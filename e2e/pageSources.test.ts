@@ -125,6 +125,25 @@ it('the canvas stays sharp and fitted: it follows resizes, uses the device pixel
   expect(errors).toEqual([]);
 });
 
+it('works from the keyboard alone, with a visible focus ring', async () => {
+  fake = await startFakeRelay((socket) => socket.send(helloFrame()));
+  const { page, errors } = await newPage();
+  await page.goto(fake.url);
+  await page.getByRole('button', { name: /Chicago/ }).waitFor({ timeout: 10_000 });
+  let focused = '';
+  for (let presses = 0; presses < 12 && !focused.includes('Chicago'); presses++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+  }
+  expect(focused).toContain('Chicago');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  expect(outline).not.toBe('none');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/stations=chicago/);
+  expect(await page.getByRole('button', { name: /Chicago/ }).getAttribute('aria-pressed')).toBe('true');
+  expect(errors).toEqual([]);
+});
+
 it('a hidden tab draws nothing and, back in view, shows only the present (no backlog burst)', async () => {
   fake = await startFakeRelay((socket) => {
     socket.send(helloFrame());

@@ -112,6 +112,7 @@ export class ViewerGateway {
    * Writes prebuilt frames straight to the TCP socket under ws: its public send() frames and
    * writes each message on its own, which costs a syscall per viewer per strike. ws counts these
    * bytes in bufferedAmount (it reads the socket's writable length), so the backlog limit holds.
+   * Safe only because perMessageDeflate is off: with it, ws queues frames and these could overtake.
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
     if (link.closed || link.socket.readyState !== link.socket.OPEN) return;

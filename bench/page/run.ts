@@ -105,6 +105,7 @@ interface PhaseResult {
   longBlockingMs: number;
   drawnP50: number;
   drawnP99: number;
+  drawnFramesP99: number;
   soundP50: number;
   soundP99: number;
   notes: { played: number; merged: number; dropped: number };
@@ -139,6 +140,7 @@ async function measurePhase(page: Page, devices: WebSocket[], rate: number, naiv
         frameTimes: isNaive ? [...w.naive!.frameTimes] : [...w.aeolian!.bench!.frameTimes],
         drawWork: isNaive ? [] : [...w.aeolian!.bench!.drawWorkMs],
         drawn: isNaive ? [] : [...w.aeolian!.bench!.drawLatencyMs],
+        drawnFrames: isNaive ? [] : [...w.aeolian!.bench!.drawLatencyFrames],
         sound: isNaive ? [] : [...w.aeolian!.bench!.audioLatencyMs],
         strikes: isNaive ? w.naive!.strikes : w.aeolian!.stats.strikesReceived,
         played: w.aeolian?.stats.notesPlayed ?? 0,
@@ -163,6 +165,7 @@ async function measurePhase(page: Page, devices: WebSocket[], rate: number, naiv
     longBlockingMs: after.longBlockingMs,
     drawnP50: percentile(after.drawn, 50),
     drawnP99: percentile(after.drawn, 99),
+    drawnFramesP99: percentile(after.drawnFrames, 99),
     soundP50: percentile(after.sound, 50),
     soundP99: percentile(after.sound, 99),
     notes: { played: after.played - before.played, merged: after.merged - before.merged, dropped: after.dropped - before.dropped },
@@ -248,7 +251,7 @@ function writeReport(initial: { bytes: number; files: string[] }, ours: PhaseRes
   const kb = initial.bytes / 1024;
   const rows = ours.map((o, i) => {
     const n = naive[i]!;
-    return `| ${o.rate} | ${o.received} | ${ms(o.frameP50)} / ${ms(o.frameP95)} | ${ms(o.drawP50)} / ${ms(o.drawP95)} | ${o.longFrames} (${ms(o.longBlockingMs)} ms) | ${ms(o.drawnP50)} / ${ms(o.drawnP99)} | ${ms(o.soundP50)} / ${ms(o.soundP99)} | ${o.notes.played} / ${o.notes.merged} / ${o.notes.dropped} | ${o.heapMb.toFixed(1)} | ${ms(n.frameP50)} / ${ms(n.frameP95)} | ${n.longFrames} (${ms(n.longBlockingMs)} ms) | ${n.heapMb.toFixed(1)} | ${(n.frameP95 / o.frameP95).toFixed(2)}× |`;
+    return `| ${o.rate} | ${o.received} | ${ms(o.frameP50)} / ${ms(o.frameP95)} | ${ms(o.drawP50)} / ${ms(o.drawP95)} | ${o.longFrames} (${ms(o.longBlockingMs)} ms) | ${ms(o.drawnP50)} / ${ms(o.drawnP99)} (${Number.isFinite(o.drawnFramesP99) ? o.drawnFramesP99 : '–'}) | ${ms(o.soundP50)} / ${ms(o.soundP99)} | ${o.notes.played} / ${o.notes.merged} / ${o.notes.dropped} | ${o.heapMb.toFixed(1)} | ${ms(n.frameP50)} / ${ms(n.frameP95)} | ${n.longFrames} (${ms(n.longBlockingMs)} ms) | ${n.heapMb.toFixed(1)} | ${(n.frameP95 / o.frameP95).toFixed(2)}× |`;
   });
   const top = ours.at(-1)!;
   const body = `
@@ -259,7 +262,7 @@ after Listen). Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} U
 **Initial JS before Listen: ${kb.toFixed(1)} KB gzip** (${initial.files.join(', ')}; target ≤ ${INITIAL_JS_TARGET_KB} KB:
 ${kb <= INITIAL_JS_TARGET_KB ? 'met' : 'MISSED'}). Tone.js and the audio graph load only after Listen.
 
-| strikes/s | received | frame interval p50 / p95 ms | draw work per frame p50 / p95 ms | long animation frames (blocking) | strike → circle drawn p50 / p99 ms | strike → sound scheduled p50 / p99 ms | notes played / merged / dropped | JS heap MB | naive SVG frame p50 / p95 ms | naive long frames (blocking) | naive heap MB | naive / ours frame p95 |
+| strikes/s | received | frame interval p50 / p95 ms | draw work per frame p50 / p95 ms | long animation frames (blocking) | strike → circle drawn p50 / p99 ms (p99 in frames) | strike → sound scheduled p50 / p99 ms | notes played / merged / dropped | JS heap MB | naive SVG frame p50 / p95 ms | naive long frames (blocking) | naive heap MB | naive / ours frame p95 |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
@@ -268,9 +271,12 @@ machine shows up in every column; the 0 strikes/s row is the idle floor of the s
 by swelling a ringing voice (density beyond the polyphony cap), not dropped.
 
 Targets at 1000 strikes/s: frame p95 < 20 ms: **${top.frameP95 < 20 ? 'met' : 'missed'}** (${ms(top.frameP95)});
-strike → drawn within one frame (16.7 ms) at p99: **${top.drawnP99 <= 16.7 ? 'met' : 'missed'}** (${ms(top.drawnP99)});
+strike → drawn within one frame at p99: **${top.drawnFramesP99 <= 1 ? 'met' : 'missed'}** (drawn by frame ${top.drawnFramesP99} after arrival at p99; ${ms(top.drawnP99)} ms, which includes the wait for that frame);
 strike → sound scheduled < 30 ms: **${top.soundP50 < 30 ? 'met at p50' : 'missed at p50'}${top.soundP99 < 30 ? ' and p99' : ''}** (${ms(top.soundP50)} / ${ms(top.soundP99)}).
-"Strike → circle drawn" runs from the page's message handler to the first frame that draws the circle; "sound
+"Strike → circle drawn" runs from the page's message handler to the first frame that draws the circle (in
+frames: 1 = the frame right after arrival; a strike merged into a circle already on screen is not counted; the
+per-station jitter buffer holds a strike back a few ms when an earlier one of its station arrived late, to keep
+their spacing, which is what pushes some circles to a later frame); "sound
 scheduled" adds the engine's look-ahead to the time the note is handed to it. Long animation frames are those
 over 50 ms (Long Animation Frames API); "draw work" is the canvas drawing inside each frame.
 `;

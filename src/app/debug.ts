@@ -46,13 +46,15 @@ export function createStats(sources: StatsSources): PageStats {
 /** Raw samples for bench/page (`?bench=1`); the benchmark reads and clears them. */
 export interface BenchSamples {
   drawLatencyMs: number[];
+  /** Frames begun between a strike's arrival and its circle's first drawing (1 = the very next frame). */
+  drawLatencyFrames: number[];
   audioLatencyMs: number[];
   frameTimes: number[];
   drawWorkMs: number[];
 }
 
 export function createBenchSamples(): BenchSamples {
-  return { drawLatencyMs: [], audioLatencyMs: [], frameTimes: [], drawWorkMs: [] };
+  return { drawLatencyMs: [], drawLatencyFrames: [], audioLatencyMs: [], frameTimes: [], drawWorkMs: [] };
 }
 
 declare global {

@@ -61,7 +61,10 @@ function startLivePage(): void {
   const bench = params.has('bench') ? createBenchSamples() : undefined;
   installDebugSurface(store, stats, bench);
   const rendererOptions: SceneRendererOptions | undefined = bench && {
-    onCircleDrawn: (ms) => bench.drawLatencyMs.push(ms),
+    onCircleDrawn: (ms, frames) => {
+      bench.drawLatencyMs.push(ms);
+      bench.drawLatencyFrames.push(frames);
+    },
     onFrame: (frameTime, drawMs) => {
       bench.frameTimes.push(frameTime);
       bench.drawWorkMs.push(drawMs);

@@ -17,7 +17,8 @@ const OFFLINE_COLOR = '#6b7280';
 const MARKER_COLOR = '#e5e7eb';
 
 export interface SceneRendererOptions {
-  onCircleDrawn?: (latencyMs: number) => void;
+  /** A circle's first frame: ms since its strike arrived, and how many frames began in between (1 = the next frame). */
+  onCircleDrawn?: (latencyMs: number, frames: number) => void;
   /** Each frame: its rAF time and how long drawing it took (ms), for benchmarks. */
   onFrame?: (frameTime: number, drawMs: number) => void;
 }
@@ -25,6 +26,9 @@ export interface SceneRendererOptions {
 export class SceneRenderer implements StrikeOutput {
   private readonly pool = new CirclePool();
   private readonly sprites = new RingSprites();
+  /** Frames begun so far, and the count when each circle's strike arrived (for the latency in frames). */
+  private frameCount = 0;
+  private readonly arrivedFrame = new Uint32Array(MAX_CIRCLES);
   private readonly context: CanvasRenderingContext2D;
   private readonly background = document.createElement('canvas');
   private layout: SceneLayout;
@@ -76,6 +80,7 @@ export class SceneRenderer implements StrikeOutput {
     const { circleMaxRadiusPx } = this.store.getState().visual;
     const radius = circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v);
     if (this.pool.spawnOrMerge(point, point.x, point.y, radius, chime & 255, at, arrivedAt)) this.stats.circlesMerged = (this.stats.circlesMerged ?? 0) + 1;
+    else this.arrivedFrame[(this.pool.head - 1) % MAX_CIRCLES] = this.frameCount;
   }
 
   dispose(): void {
@@ -168,6 +173,7 @@ export class SceneRenderer implements StrikeOutput {
 
   private readonly draw = (frameTime: number): void => {
     this.frame = requestAnimationFrame(this.draw);
+    this.frameCount++;
     const now = performance.now();
     const context = this.context;
     const { visual } = this.store.getState();
@@ -275,7 +281,7 @@ export class SceneRenderer implements StrikeOutput {
         if (!pool.drawn[i]) {
           pool.drawn[i] = 1;
           this.stats.circlesDrawn++;
-          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!);
+          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!, this.frameCount - this.arrivedFrame[i]!);
         }
       }
     }

@@ -2,5 +2,12 @@
 import { build } from 'vite';
 
 export default async function buildOnce(): Promise<void> {
-  await build({ logLevel: 'warn' });
+  // Test what visitors get: vitest sets NODE_ENV=test, which would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }

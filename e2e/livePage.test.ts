@@ -19,3 +19,13 @@ it('npm start default: the page goes live and counts strikes from the simulated 
     timeout: 20_000,
   });
 });
+
+it('says which stations are simulated, so nobody mistakes modelled wind for real chimes', async () => {
+  const relay = await spawnRelay({ SIM: '1', SIM_SEED: '5', STATIONS: 'config/stations.json' });
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.goto(relay.url);
+  const tokyo = page.getByTestId('station-list').getByRole('button', { name: /Tokyo/ });
+  await tokyo.getByText('simulated').waitFor({ timeout: 15_000 });
+  await page.getByTestId('simulated-note').waitFor();
+});

@@ -29,6 +29,11 @@ export function StationList() {
               >
                 <span className="online-dot" data-online={station.online} aria-hidden="true" />
                 <span className="station-name">{station.name}</span>
+                {station.simulated && (
+                  <span className="station-badge" title="The relay simulates this station: modelled wind, not a real chime">
+                    simulated
+                  </span>
+                )}
                 <span className="station-rate">
                   {station.online ? `${rate.toFixed(1)}/s` : 'offline'}
                   <span className="visually-hidden">{station.online ? ' strikes per second' : ''}</span>
@@ -38,6 +43,11 @@ export function StationList() {
           );
         })}
       </ul>
+      {stations.some((station) => station.simulated) && (
+        <p className="hint" data-testid="simulated-note">
+          Stations marked <em>simulated</em> play a modelled wind, not real chimes.
+        </p>
+      )}
       <p className="hint">
         Strikes since you arrived: <span className="count" data-testid="strike-count">{total}</span>
       </p>

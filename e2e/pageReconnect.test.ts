@@ -1,43 +1,10 @@
 // The link to a real relay drops and comes back: the page says "reconnecting", resumes with
 // since+epoch and has every seq; a relay restarted without persistence is reported as a new epoch.
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { LinkProxy } from '../test/support/linkProxy';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
-
-/** A TCP proxy in front of the relay whose link the test can cut and restore on the same port. */
-class LinkProxy {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(private readonly target: number) {}
-
-  async open(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as AddressInfo).port;
-  }
-
-  /** Drops every connection and refuses new ones until open() again. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 let browser: Browser | undefined;
 let proxy: LinkProxy | undefined;

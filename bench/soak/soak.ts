@@ -3,7 +3,7 @@
 // Samples heap (after a forced GC), DOM nodes, circles, voices and the relay's RSS on a schedule;
 // then checks nothing grew, no voice got stuck, and every strike after each (re)connect arrived.
 import { launchBrowser } from '../../e2e/support/browser';
-import { LinkProxy } from './linkProxy';
+import { LinkProxy } from '../../test/support/linkProxy';
 import { pageSeqs, recordSeqsPerEpoch, samplePage, type EpochRecord, type PageSample } from './pageProbe';
 import { StrikeRecorder } from './recorder';
 import { freePort, startRelayChild, type RelayChild } from './relayChild';

@@ -1,24 +1,10 @@
 // The admin API from the page: a thin fetch wrapper that carries the token and turns refusals into
 // errors with the relay's own message. The token lives in sessionStorage only (gone with the tab).
+import type { AdminStation } from '../../protocol/adminApi';
+
 export const ADMIN_TOKEN_KEY = 'aeolian.adminToken';
 
-export interface AdminStation {
-  id: string;
-  name: string;
-  lat: number;
-  lon: number;
-  chimes: number;
-  muted: boolean;
-  particleId: string | null;
-  simulated: boolean;
-  online: boolean;
-  lastSeen: number | null;
-  connected: boolean;
-  lastFrameAt: number | null;
-  strikesPerMin: number;
-  strikesAccepted: number;
-  strikesDropped: number;
-}
+export type { AdminStation };
 
 export type StationFields = Pick<AdminStation, 'name' | 'lat' | 'lon' | 'chimes' | 'muted'> & { particleId: string | null };
 

@@ -1,6 +1,7 @@
 // /api/admin/*: the artist's side. List stations with private fields and device health; create,
 // update, delete; rotate a device token; disconnect a device. Every change is persisted first
 // (atomically), then applied, then announced to viewers as a `station` message.
+import type { AdminStation } from '../../protocol/adminApi';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloseCode, type StationConfig } from '../../protocol';
 import { sendJson, type RouteHandler } from '../httpRoutes';
@@ -24,24 +25,7 @@ export interface AdminOptions {
   health?: () => Record<string, unknown>;
 }
 
-/** A station as the admin sees it: private fields (never the token hash) and live device state. */
-export interface AdminStation {
-  id: string;
-  name: string;
-  lat: number;
-  lon: number;
-  chimes: number;
-  muted: boolean;
-  particleId: string | null;
-  simulated: boolean;
-  online: boolean;
-  lastSeen: number | null;
-  connected: boolean;
-  lastFrameAt: number | null;
-  strikesPerMin: number;
-  strikesAccepted: number;
-  strikesDropped: number;
-}
+export type { AdminStation };
 
 export interface AdminApi {
   route: RouteHandler;

@@ -1,4 +1,4 @@
-// A TCP proxy between the page and the relay whose link the soak cuts (every connection dropped,
+// A TCP proxy between the page and the relay whose link a test or the soak cuts (every connection dropped,
 // new ones refused) and restores on the same port. The relay behind it may restart meanwhile.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 

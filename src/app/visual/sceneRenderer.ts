@@ -13,6 +13,14 @@ import { loadLand, type Land } from './worldMap';
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
 const ALPHA_LEVELS = 8;
 const NO_BUCKET = 0xffff;
+/**
+ * A circle due at most this long after a frame is drawn in that frame. What a frame draws reaches
+ * the screen about one frame interval (~16.7 ms) later, so a strike due within that interval is
+ * shown closest to its time by this frame, not the next. Order and the spacing the jitter buffer
+ * set are kept at frame resolution, and a strike held a few ms for its spacing is not pushed a
+ * whole frame later.
+ */
+export const DRAW_EARLY_MS = 16;
 const OFFLINE_COLOR = '#6b7280';
 const MARKER_COLOR = '#e5e7eb';
 
@@ -241,7 +249,7 @@ export class SceneRenderer implements StrikeOutput {
     for (let n = pool.tail; n < pool.head; n++) {
       const i = n % MAX_CIRCLES;
       const age = now - pool.startAt[i]!;
-      if (age < 0 || age >= lifetimeMs) {
+      if (age < -DRAW_EARLY_MS || age >= lifetimeMs) {
         this.circleBucket[i] = NO_BUCKET;
         continue;
       }
@@ -275,7 +283,7 @@ export class SceneRenderer implements StrikeOutput {
       const colorIndex = Math.floor(b / ALPHA_LEVELS);
       for (let k = from; k < to; k++) {
         const i = sorted[k]!;
-        const progress = Math.min(1, (now - pool.startAt[i]!) / lifetimeMs);
+        const progress = Math.min(1, Math.max(0, now - pool.startAt[i]!) / lifetimeMs);
         const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (start + (1 - start) * (1 - (1 - progress) ** ease));
         this.sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
         if (!pool.drawn[i]) {

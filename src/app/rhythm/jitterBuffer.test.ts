@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitterBuffer, STALE_STRIKE_MS, type Placement } from './jitterBuffer';
+import { JitterBuffer, LAG_CATCH_UP_RATE, STALE_STRIKE_MS, type Placement } from './jitterBuffer';
 
 const at = (p: Placement) => ('at' in p ? p.at : NaN);
 
@@ -22,7 +22,10 @@ describe('JitterBuffer', () => {
     // Struck at -500 and 0 (local clock), both arriving at 0: played at 0 and 500.
     expect([500, 0].map((age) => at(buffer.place('a', age, 0)))).toEqual([0, 500]);
     // Struck at 100 and 150, arriving at 200 while the second still waits: they follow it, 50 ms apart.
-    expect([100, 50].map((age) => at(buffer.place('a', age, 200)))).toEqual([580, 630]); // lag drifted 20 ms back toward the present
+    // Meanwhile the lag drifted back toward the present by LAG_CATCH_UP_RATE per ms (200 ms passed).
+    const lag = 500 - LAG_CATCH_UP_RATE * 200;
+    expect([100, 50].map((age) => at(buffer.place('a', age, 200)))).toEqual([200 + lag - 100, 200 + lag - 50]);
+    expect(200 + lag - 100).toBeGreaterThan(500); // still after the first batch's last strike
   });
 
   it('never places a strike before an earlier one of the same station', () => {

@@ -3,7 +3,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { PUBLISH_SCRIPT, runScript } from '../../src/relay/backplane/scripts';
-import type { StrikeMessage } from '../../src/protocol';
 import { TEST_TOKENS, testRelay } from '../support/relayFixture';
 import { startRedis } from '../support/redis';
 import { device, record, sleep } from '../support/wsClient';
@@ -25,8 +24,6 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
   }
 }
 
-const key = (s: StrikeMessage) => `${s.station}/${s.chime}/${s.t}`;
-
 describe('backplane: Redis outage and recovery', () => {
   it('strikes sent while Redis is down arrive on every relay once it returns, none lost, none twice', async () => {
     const redis = await startRedis();
@@ -36,7 +33,6 @@ describe('backplane: Redis outage and recovery', () => {
     const onB = await record(b.ws('/live'));
     const chicago = await device(a.ws('/device'), TEST_TOKENS.chicago);
     const tokyo = await device(b.ws('/device'), TEST_TOKENS.tokyo);
-    // Distinct ages make every strike distinguishable by (station, chime, t).
     for (let i = 0; i < 5; i++) chicago.socket.send(`${i}@${i}`);
     await onB.waitFor(() => onB.strikes().length === 5);
 
@@ -58,9 +54,11 @@ describe('backplane: Redis outage and recovery', () => {
       const strikes = viewer.strikes();
       expect(strikes).toHaveLength(65);
       expect(strikes.map((s) => s.seq)).toEqual(Array.from({ length: 65 }, (_, i) => i + 1));
-      expect(new Set(strikes.map(key)).size).toBe(65);
-      // Each device's strikes keep the order they were sent in.
-      expect(strikes.filter((s) => s.station === 'tokyo').map((s) => s.chime)).toEqual(Array.from({ length: 30 }, (_, i) => i % 6));
+      // Each device's strikes arrive once each, in the order they were sent (with 65 in all and
+      // seqs 1..65, nothing is lost or doubled). Timing-free: receive times may bunch under load.
+      const sentWhileDown = Array.from({ length: 30 }, (_, i) => i % 6);
+      expect(strikes.filter((s) => s.station === 'chicago').map((s) => s.chime)).toEqual([0, 1, 2, 3, 4, ...sentWhileDown]);
+      expect(strikes.filter((s) => s.station === 'tokyo').map((s) => s.chime)).toEqual(sentWhileDown);
     }
     expect(onA.strikes()).toEqual(onB.strikes());
     expect(await health(a.url)).toMatchObject({ status: 'ok', redis: { connected: true, bufferedStrikes: 0 } });

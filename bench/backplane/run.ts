@@ -6,8 +6,8 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { BENCH_DEVICES, benchToken } from '../relay/benchStations';
+import { driveBenchDevices, openBenchDevices } from '../relay/benchDevices';
+import { BENCH_DEVICES } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
 import { LatencyHistogram } from '../relay/latencyHistogram';
 import { cpuShare, sampleProcess } from '../relay/procStats';
@@ -97,34 +97,6 @@ async function latestSeq(port: number): Promise<number> {
   return ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { seq: number }).seq;
 }
 
-async function openDevices(port: number): Promise<WebSocket[]> {
-  return Promise.all(
-    Array.from({ length: BENCH_DEVICES }, (_, index) =>
-      new Promise<WebSocket>((resolve, reject) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}/device`, { headers: { Authorization: `Bearer ${benchToken(index)}` } });
-        socket.once('open', () => resolve(socket));
-        socket.once('error', reject);
-      }),
-    ),
-  );
-}
-
-/** Every device sends single-strike frames on its own timer; together `rate` strikes a second. */
-async function drive(devices: WebSocket[], rate: number, seconds: number): Promise<void> {
-  const intervalMs = (1000 * devices.length) / rate;
-  const startedAt = performance.now();
-  const endAt = startedAt + seconds * 1000;
-  await Promise.all(
-    devices.map(async (socket, index) => {
-      const offset = (intervalMs * index) / devices.length;
-      await sleep(offset);
-      for (let sent = 1; performance.now() < endAt; sent++) {
-        socket.send(`{"chime":${sent % 6}}`);
-        await sleep(Math.max(0, startedAt + offset + sent * intervalMs - performance.now()));
-      }
-    }),
-  );
-}
 
 function histogram(reports: SwarmReport[]): LatencyHistogram {
   const merged = new LatencyHistogram();
@@ -153,13 +125,13 @@ async function measure(setup: string, relays: { child: ChildProcess; port: numbe
       ),
     );
     await sleep(1_000);
-    const devices = await openDevices(relays[0]!.port);
+    const devices = await openBenchDevices(relays[0]!.port);
     for (const rate of RATES) {
       await Promise.all(generators.map((generator) => ask(generator, { cmd: 'reset' }, 'reset')));
       const seqBefore = await latestSeq(relays[0]!.port);
       const before = relays.map((relay) => sampleProcess(relay.child.pid!));
       const redisBefore = redis ? sampleProcess(redis.pid!) : undefined;
-      await drive(devices, rate, MEASURE_S);
+      await driveBenchDevices(devices, rate, MEASURE_S);
       const relayCpu = relays.map((relay, index) => cpuShare(before[index]!, sampleProcess(relay.child.pid!)));
       const redisCpu = redis && redisBefore ? cpuShare(redisBefore, sampleProcess(redis.pid!)) : undefined;
       const seqAfter = await latestSeq(relays[0]!.port);

@@ -5,7 +5,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import WebSocket from 'ws';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
-import { BENCH_DEVICES, benchToken } from './benchStations';
+import { driveBenchDevices, openBenchDevices } from './benchDevices';
+import { BENCH_DEVICES } from './benchStations';
 import { writeDocSection } from './docSection';
 import { LatencyHistogram } from './latencyHistogram';
 import { cpuShare, sampleProcess, type ProcSample } from './procStats';
@@ -176,38 +177,6 @@ function fanOutP99Ms(before: Map<number, number>, after: Map<number, number>): n
   return Infinity;
 }
 
-async function openDevices(port: number): Promise<WebSocket[]> {
-  return Promise.all(
-    Array.from(
-      { length: BENCH_DEVICES },
-      (_, index) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`ws://127.0.0.1:${port}/device`, { headers: { Authorization: `Bearer ${benchToken(index)}` } });
-          socket.once('open', () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
-}
-
-/** Every device sends single-strike frames on its own timer; together `rate` strikes a second. */
-async function drive(devices: WebSocket[], rate: number, seconds: number): Promise<void> {
-  const perDeviceIntervalMs = (1000 * devices.length) / rate;
-  const startedAt = performance.now();
-  const endAt = startedAt + seconds * 1000;
-  await Promise.all(
-    devices.map(async (socket, index) => {
-      await sleep((perDeviceIntervalMs * index) / devices.length);
-      let sent = 0;
-      while (performance.now() < endAt) {
-        socket.send(`{"chime":${sent % 6}}`);
-        sent++;
-        const due = startedAt + (index * perDeviceIntervalMs) / devices.length + sent * perDeviceIntervalMs;
-        await sleep(Math.max(0, due - performance.now()));
-      }
-    }),
-  );
-}
 
 async function measureRate(port: number, pid: number, generators: Generators, devices: WebSocket[], viewers: number, rate: number): Promise<RateRow> {
   await generators.all({ cmd: 'reset' }, 'reset');
@@ -218,7 +187,7 @@ async function measureRate(port: number, pid: number, generators: Generators, de
   const generatorsBefore = generatorPids.map(sampleProcess);
   const samples: ProcSample[] = [sampleProcess(pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(pid)), 500);
-  await drive(devices, rate, MEASURE_S);
+  await driveBenchDevices(devices, rate, MEASURE_S);
   clearInterval(sampler);
   const end = sampleProcess(pid);
   samples.push(end);
@@ -277,7 +246,7 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
     const connectedRss = sampleProcess(relay.child.pid!).rssBytes;
     results.setups.push({ viewers, ms: setupMs, failed, baselineRss, connectedRss });
     console.log(`${viewers} viewers: connected in ${setupMs.toFixed(0)} ms (${failed} failed), relay RSS ${(connectedRss / 2 ** 20).toFixed(0)} MB`);
-    const devices = await openDevices(relay.port);
+    const devices = await openBenchDevices(relay.port);
     for (const rate of rates) {
       const row = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed, rate);
       row.rssPerViewerBytes = (row.rssBytes - baselineRss) / (viewers - failed);

@@ -1,0 +1,37 @@
+// The bench's devices: one websocket per bench station, and a driver that spreads `rate` strikes a
+// second over them, each device on its own timer. Shared by bench:relay and bench:backplane.
+import WebSocket from 'ws';
+import { BENCH_DEVICES, benchToken } from './benchStations';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function openBenchDevices(port: number): Promise<WebSocket[]> {
+  return Promise.all(
+    Array.from(
+      { length: BENCH_DEVICES },
+      (_, index) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`ws://127.0.0.1:${port}/device`, { headers: { Authorization: `Bearer ${benchToken(index)}` } });
+          socket.once('open', () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
+}
+
+/** Every device sends single-strike frames on its own timer; together `rate` strikes a second. */
+export async function driveBenchDevices(devices: WebSocket[], rate: number, seconds: number): Promise<void> {
+  const perDeviceIntervalMs = (1000 * devices.length) / rate;
+  const startedAt = performance.now();
+  const endAt = startedAt + seconds * 1000;
+  await Promise.all(
+    devices.map(async (socket, index) => {
+      const offsetMs = (perDeviceIntervalMs * index) / devices.length;
+      await sleep(offsetMs);
+      for (let sent = 1; performance.now() < endAt; sent++) {
+        socket.send(`{"chime":${sent % 6}}`);
+        await sleep(Math.max(0, startedAt + offsetMs + sent * perDeviceIntervalMs - performance.now()));
+      }
+    }),
+  );
+}

@@ -2,7 +2,7 @@
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
 import { startRelay } from '../../src/relay/server';
-import type { ViewerSink } from '../../src/relay/hub';
+import type { RollingFanOut, FanOutTarget } from '../../src/relay/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
 import { toPublicStation } from '../../src/relay/stationRegistry';
 import { benchStations } from './benchStations';
@@ -24,26 +24,16 @@ const relay = await startRelay({
   distDir: 'does-not-exist',
 });
 
-// Bench-only: see the viewer sinks the hub fans out to, without changing the hub.
-const sinks = new Set<ViewerSink>();
-const addViewer = relay.hub.addViewer.bind(relay.hub);
-const removeViewer = relay.hub.removeViewer.bind(relay.hub);
-relay.hub.addViewer = (sink) => {
-  sinks.add(sink);
-  addViewer(sink);
-};
-relay.hub.removeViewer = (sink) => {
-  sinks.delete(sink);
-  removeViewer(sink);
-};
+// Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
+const gateway = relay.viewers as unknown as { links: Set<FanOutTarget>; fanOut: RollingFanOut<FanOutTarget> };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU of one fan-out, including the coalesced write that follows it on the next loop turn. */
+/** CPU of one fan-out, including the sweep of writes that follows it over the next loop turns. */
 async function cpuUs(fanOut: () => void): Promise<number> {
   const before = process.cpuUsage();
   fanOut();
-  await new Promise((resolve) => setImmediate(resolve));
+  while (gateway.fanOut.busy) await new Promise((resolve) => setImmediate(resolve));
   const used = process.cpuUsage(before);
   return used.user + used.system;
 }
@@ -57,16 +47,15 @@ async function compare(broadcasts: number): Promise<CompareResult> {
     // A station message (bigger than a strike) so viewers count it without breaking their seq.
     const message = { type: 'station', station: { ...toPublicStation(station), lastSeen: Date.now() + i } };
     onceUs += await cpuUs(() => {
-      const frame = Buffer.from(JSON.stringify(message));
-      for (const sink of sinks) sink.send(frame);
+      relay.viewers.broadcast(Buffer.from(JSON.stringify(message)));
     });
     await pause(20);
     perViewerUs += await cpuUs(() => {
-      for (const sink of sinks) sink.send(Buffer.from(JSON.stringify(message)));
+      for (const link of gateway.links) gateway.fanOut.send(link, Buffer.from(JSON.stringify(message)));
     });
     await pause(20);
   }
-  return { type: 'compare', viewers: sinks.size, onceUs: onceUs / broadcasts, perViewerUs: perViewerUs / broadcasts };
+  return { type: 'compare', viewers: gateway.links.size, onceUs: onceUs / broadcasts, perViewerUs: perViewerUs / broadcasts };
 }
 
 process.on('message', (command: RelayCommand) => {

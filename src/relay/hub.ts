@@ -11,11 +11,11 @@ import {
 } from '../protocol';
 import { StationRegistry, toPublicStation } from './stationRegistry';
 
-/** A connected public viewer as the hub sees it: a filter and a way to send a prepared frame. */
-export interface ViewerSink {
-  /** Station ids this viewer wants, or null for all. */
-  readonly stations: ReadonlySet<string> | null;
-  send(frame: Buffer): void;
+/** The public viewers, as the hub sees them: a count, and one way to send a frame to all of them. */
+export interface ViewerFanOut {
+  readonly count: number;
+  /** Sends one prepared frame to every viewer whose filter admits `stationId` (undefined: to all). */
+  broadcast(frame: Buffer, stationId?: string): void;
 }
 
 export interface AcceptedStrike {
@@ -57,7 +57,7 @@ export class StrikeHub {
   readonly epoch: string;
   private latestSeq = 0;
   private readonly history: (HistoryEntry | undefined)[];
-  private readonly viewers = new Set<ViewerSink>();
+  private viewers: ViewerFanOut | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private lastPresenceAt = 0;
@@ -84,7 +84,12 @@ export class StrikeHub {
   }
 
   get viewerCount(): number {
-    return this.viewers.size;
+    return this.viewers?.count ?? 0;
+  }
+
+  /** Where broadcasts go (the viewer gateway); each frame is handed over once, not once per viewer. */
+  attachViewers(viewers: ViewerFanOut): void {
+    this.viewers = viewers;
   }
 
   /** Numbers and broadcasts strikes of one station, in the order given. */
@@ -115,7 +120,7 @@ export class StrikeHub {
    * The hello for a new viewer and the strikes to replay after it. `since`/`epoch` ask for resume;
    * anything the hub can no longer vouch for is a gap, and nothing stale is replayed.
    */
-  greet(viewer: ViewerSink, resume: { since?: number; epoch?: string }): { hello: Buffer; replay: Buffer[] } {
+  greet(stations: ReadonlySet<string> | null, resume: { since?: number; epoch?: string }): { hello: Buffer; replay: Buffer[] } {
     const replay: Buffer[] = [];
     let gap = false;
     if (resume.since !== undefined) {
@@ -125,7 +130,7 @@ export class StrikeHub {
       if (canResume) {
         for (let seq = resume.since + 1; seq <= this.latestSeq; seq++) {
           const entry = this.history[seq % this.history.length];
-          if (entry && entry.seq === seq && (!viewer.stations || viewer.stations.has(entry.station))) replay.push(entry.frame);
+          if (entry && entry.seq === seq && (!stations || stations.has(entry.station))) replay.push(entry.frame);
         }
       } else {
         gap = true;
@@ -137,20 +142,11 @@ export class StrikeHub {
       epoch: this.epoch,
       seq: this.latestSeq,
       now: this.now(),
-      stations: this.registry.publicList(viewer.stations),
-      viewers: this.totalViewers(this.viewers.size + 1),
+      stations: this.registry.publicList(stations),
+      viewers: this.totalViewers(this.viewerCount + 1),
       ...(gap ? { gap: true } : {}),
     };
     return { hello: Buffer.from(JSON.stringify(hello)), replay };
-  }
-
-  addViewer(viewer: ViewerSink): void {
-    this.viewers.add(viewer);
-    this.presenceChanged();
-  }
-
-  removeViewer(viewer: ViewerSink): void {
-    if (this.viewers.delete(viewer)) this.presenceChanged();
   }
 
   close(): void {
@@ -160,9 +156,7 @@ export class StrikeHub {
 
   private fanOut(frame: Buffer, stationId: string): void {
     this.stats.framesBroadcast++;
-    for (const viewer of this.viewers) {
-      if (!viewer.stations || viewer.stations.has(stationId)) viewer.send(frame);
-    }
+    this.viewers?.broadcast(frame, stationId);
   }
 
   /** Count changes (here, or on other relays) are sent at most every PRESENCE_MIN_INTERVAL_MS. */
@@ -182,7 +176,7 @@ export class StrikeHub {
 
   private broadcastPresence(): void {
     this.lastPresenceAt = this.now();
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewers.size) }));
-    for (const viewer of this.viewers) viewer.send(frame);
+    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewerCount) }));
+    this.viewers?.broadcast(frame);
   }
 }

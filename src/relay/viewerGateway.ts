@@ -4,27 +4,29 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../protocol';
-import { FrameCoalescer, type CoalescerTarget } from './frameCoalescer';
-import type { StrikeHub, ViewerSink } from './hub';
+import type { StrikeHub, ViewerFanOut } from './hub';
 import type { Logger } from './log';
+import { RollingFanOut } from './rollingFanOut';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
 
-interface ViewerLink extends ViewerSink, CoalescerTarget {
+interface ViewerLink {
   socket: WebSocket;
+  /** Station ids this viewer wants, or null for all. */
+  readonly stations: ReadonlySet<string> | null;
   missedPongs: number;
   closed: boolean;
 }
 
-export class ViewerGateway {
+export class ViewerGateway implements ViewerFanOut {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false });
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
-  /** Observes, per coalesced write, ms from the first frame queued to every socket written (metrics). */
+  /** Observes, per fan-out sweep, ms from the oldest frame it carried to every socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
-  private readonly coalescer = new FrameCoalescer<ViewerLink>(
+  private readonly fanOut = new RollingFanOut<ViewerLink>(
     (link, wire) => this.writeWire(link, wire),
     (durationMs) => this.onBroadcastWritten?.(durationMs),
   );
@@ -37,6 +39,15 @@ export class ViewerGateway {
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
+    hub.attachViewers(this);
+  }
+
+  get count(): number {
+    return this.fanOut.size;
+  }
+
+  broadcast(frame: Buffer, stationId?: string): void {
+    this.fanOut.broadcast(frame, stationId);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -44,7 +55,7 @@ export class ViewerGateway {
   }
 
   closeAll(code: number, reason: string): void {
-    this.coalescer.flush(); // strikes accepted before shutdown go out before the close frame
+    this.fanOut.flushAll(); // strikes accepted before shutdown go out before the close frame
     for (const link of this.links) link.socket.close(code, reason);
   }
 
@@ -66,20 +77,11 @@ export class ViewerGateway {
     if (sinceParam !== null) this.stats.resumeRequests++;
     this.stats.connections++;
 
-    const link: ViewerLink = {
-      socket,
-      stations,
-      missedPongs: 0,
-      closed: false,
-      pending: undefined,
-      pendingIsWholeBatch: false,
-      send: (frame) => this.sendTo(link, frame),
-    };
-    const { hello, replay } = this.hub.greet(link, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
+    const link: ViewerLink = { socket, stations, missedPongs: 0, closed: false };
+    const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
     this.links.add(link);
-    link.send(hello);
-    for (const frame of replay) link.send(frame);
-    this.hub.addViewer(link);
+    this.fanOut.add(link, [hello, ...replay]);
+    this.hub.presenceChanged();
     const connectedAt = Date.now();
     this.log.info({ event: 'viewer_connected', ip: request.socket.remoteAddress, resumed: replay.length }, 'viewer connected');
 
@@ -95,36 +97,34 @@ export class ViewerGateway {
     });
   }
 
-  private sendTo(link: ViewerLink, frame: Buffer): void {
-    if (link.closed) return;
-    if (link.socket.bufferedAmount + frame.length > this.backlogLimitBytes) {
-      this.stats.slowViewerCloses++;
-      this.log.info({ event: 'viewer_slow_closed', backlog: link.socket.bufferedAmount }, 'viewer backlog over limit');
-      link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
-      this.detach(link);
-      setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
-      return;
-    }
-    this.coalescer.enqueue(link, frame);
-  }
-
   /**
    * Writes prebuilt frames straight to the TCP socket under ws: its public send() frames and
    * writes each message on its own, which costs a syscall per viewer per strike. ws counts these
    * bytes in bufferedAmount (it reads the socket's writable length), so the backlog limit holds.
    * Safe only because perMessageDeflate is off: with it, ws queues frames and these could overtake.
+   * A viewer whose unread backlog would pass the limit is cut instead; one write into an empty
+   * buffer (a long resume replay) is always allowed.
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
     if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
+    const backlog = link.socket.bufferedAmount;
+    if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) {
+      this.stats.slowViewerCloses++;
+      this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');
+      link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
+      this.detach(link);
+      setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
+      return;
+    }
     (link.socket as unknown as { _socket: Duplex })._socket.write(wire);
   }
 
   private detach(link: ViewerLink): void {
     if (link.closed) return;
     link.closed = true;
-    this.coalescer.drop(link);
+    this.fanOut.remove(link);
     this.links.delete(link);
-    this.hub.removeViewer(link);
+    this.hub.presenceChanged();
   }
 
   private pingAll(): void {

@@ -1,0 +1,215 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames, type FanOutTarget } from './rollingFanOut';
+
+interface Target extends FanOutTarget {
+  name: string;
+}
+
+const target = (name: string, stations: string[] | null = null): Target => ({ name, stations: stations && new Set(stations) });
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const frame = (text: string) => Buffer.from(text);
+
+/** Reads unmasked server frames back: [opcode, payload text][]. */
+function readFrames(wire: Buffer): [number, string][] {
+  const frames: [number, string][] = [];
+  for (let offset = 0; offset < wire.length; ) {
+    const opcode = wire[offset]! & 0x0f;
+    let length = wire[offset + 1]! & 0x7f;
+    let header = 2;
+    if (length === 126) [length, header] = [wire.readUInt16BE(offset + 2), 4];
+    else if (length === 127) [length, header] = [Number(wire.readBigUInt64BE(offset + 2)), 10];
+    frames.push([opcode, wire.subarray(offset + header, offset + header + length).toString()]);
+    offset += header + length;
+  }
+  return frames;
+}
+
+/** A fan-out whose writes are recorded per target as the texts received, plus the raw writes. */
+function recorder(onWrite?: (t: Target, fanOut: RollingFanOut<Target>) => void, chunkViewers?: number) {
+  const received = new Map<string, string[]>();
+  const writes: [string, Buffer][] = [];
+  const fanOut: RollingFanOut<Target> = new RollingFanOut<Target>((t, wire) => {
+    writes.push([t.name, wire]);
+    received.set(t.name, [...(received.get(t.name) ?? []), ...readFrames(wire).map(([, text]) => text)]);
+    onWrite?.(t, fanOut);
+  }, undefined, chunkViewers);
+  const drain = async () => {
+    while (fanOut.busy) await nextTurn();
+  };
+  return { fanOut, received, writes, drain };
+}
+
+describe('RollingFanOut', () => {
+  it('writes everything broadcast in one loop turn as one write per target, built once', async () => {
+    const { fanOut, writes, drain } = recorder();
+    const [a, b] = [target('a'), target('b')];
+    fanOut.add(a, []);
+    fanOut.add(b, []);
+    fanOut.broadcast(frame('{"seq":1}'));
+    fanOut.broadcast(frame('{"seq":2}'));
+    expect(writes).toEqual([]);
+    await drain();
+    expect(writes.map(([name]) => name)).toEqual(['a', 'b']);
+    expect(readFrames(writes[0]![1])).toEqual([[1, '{"seq":1}'], [1, '{"seq":2}']]);
+    expect(writes[1]![1]).toBe(writes[0]![1]); // the same bytes, built once
+  });
+
+  it('a target with a station filter gets its stations and the messages for everyone', async () => {
+    const { fanOut, received, drain } = recorder();
+    fanOut.add(target('all'), []);
+    fanOut.add(target('tokyo', ['tokyo']), []);
+    fanOut.broadcast(frame('chicago'), 'chicago');
+    fanOut.broadcast(frame('tokyo'), 'tokyo');
+    fanOut.broadcast(frame('presence'));
+    await drain();
+    expect(received.get('all')).toEqual(['chicago', 'tokyo', 'presence']);
+    expect(received.get('tokyo')).toEqual(['tokyo', 'presence']);
+  });
+
+  it('a new target gets its own frames first, then only what is broadcast after it joined', async () => {
+    const { fanOut, received, drain } = recorder();
+    fanOut.add(target('early'), []);
+    fanOut.broadcast(frame('before'));
+    fanOut.add(target('late'), [frame('hello'), frame('replay')]);
+    fanOut.broadcast(frame('after'));
+    await drain();
+    expect(received.get('early')).toEqual(['before', 'after']);
+    expect(received.get('late')).toEqual(['hello', 'replay', 'after']);
+  });
+
+  it('a frame sent to one target keeps its place among the broadcasts', async () => {
+    const { fanOut, received, drain } = recorder();
+    const only = target('only');
+    fanOut.add(only, []);
+    fanOut.broadcast(frame('1'));
+    fanOut.send(only, frame('just you'));
+    fanOut.broadcast(frame('2'));
+    await drain();
+    expect(received.get('only')).toEqual(['1', 'just you', '2']);
+  });
+
+  it('a removed target gets nothing more', async () => {
+    const { fanOut, received, drain } = recorder();
+    const gone = target('gone');
+    fanOut.add(gone, [frame('hello')]);
+    fanOut.broadcast(frame('x'));
+    fanOut.remove(gone);
+    await drain();
+    expect(received.has('gone')).toBe(false);
+    expect(fanOut.size).toBe(0);
+  });
+
+  it('yields to the event loop every chunk, and a frame broadcast mid-sweep reaches everyone once, in order', async () => {
+    const { fanOut, received, drain } = recorder();
+    const count = FAN_OUT_CHUNK_VIEWERS * 3;
+    for (let i = 0; i < count; i++) fanOut.add(target(`v${i}`), []);
+    fanOut.broadcast(frame('first'));
+    await nextTurn();
+    // One turn wrote one chunk: the rest of the event loop (device frames, /healthz) runs between chunks.
+    expect(received.size).toBe(FAN_OUT_CHUNK_VIEWERS);
+    fanOut.broadcast(frame('second'));
+    await drain();
+    expect(received.size).toBe(count);
+    for (const texts of received.values()) expect(texts).toEqual(['first', 'second']);
+    // Viewers the sweep had not reached got both frames in one write.
+    expect(received.get(`v${count - 1}`)).toEqual(['first', 'second']);
+  });
+
+  it('a target removed by its own write (a slow viewer cut) does not disturb the sweep', async () => {
+    const { fanOut, received, drain } = recorder((t, f) => {
+      if (t.name === 'v1') f.remove(t);
+    });
+    const targets = Array.from({ length: FAN_OUT_CHUNK_VIEWERS + 10 }, (_, i) => target(`v${i}`));
+    for (const t of targets) fanOut.add(t, []);
+    fanOut.broadcast(frame('a'));
+    await nextTurn();
+    fanOut.broadcast(frame('b'));
+    await drain();
+    expect(received.get('v1')).toEqual(['a']);
+    for (const t of targets.filter((t) => t.name !== 'v1')) expect(received.get(t.name)).toEqual(['a', 'b']);
+  });
+
+  it('flushAll writes everything pending at once (before a shutdown close frame)', () => {
+    const { fanOut, received } = recorder();
+    fanOut.add(target('a'), [frame('hello')]);
+    fanOut.broadcast(frame('last strike'));
+    fanOut.flushAll();
+    expect(received.get('a')).toEqual(['hello', 'last strike']);
+  });
+
+  it('keeps no frame once every target has it (memory stays flat through a long night)', async () => {
+    const { fanOut, drain } = recorder();
+    fanOut.add(target('a'), []);
+    for (let i = 0; i < 1000; i++) {
+      fanOut.broadcast(frame(`${i}`));
+      if (i % 10 === 0) await nextTurn();
+    }
+    await drain();
+    expect((fanOut as unknown as { frames: Buffer[] }).frames.length).toBe(0);
+  });
+
+  it('any interleaving of joins, leaves, broadcasts and turns: each target gets exactly its frames, in order', async () => {
+    type Op =
+      | { op: 'add'; filter: boolean }
+      | { op: 'remove'; pick: number }
+      | { op: 'broadcast'; station: 'a' | 'b' | undefined }
+      | { op: 'send'; pick: number }
+      | { op: 'turn' };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), filter: fc.boolean() }),
+      fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('broadcast' as const), station: fc.constantFrom('a' as const, 'b' as const, undefined) }),
+      fc.record({ op: fc.constant('send' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('turn' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 80 }), fc.integer({ min: 1, max: 4 }), async (ops, chunk) => {
+        // A small chunk so sweeps really span turns.
+        const { fanOut, received, drain } = recorder(undefined, chunk);
+        const expected = new Map<string, string[]>();
+        const receivedAtRemoval = new Map<string, number>();
+        const live: Target[] = [];
+        let n = 0;
+        for (const op of ops) {
+          if (op.op === 'add') {
+            const t = target(`t${n++}`, op.filter ? ['a'] : null);
+            live.push(t);
+            expected.set(t.name, [`hello ${t.name}`]);
+            fanOut.add(t, [frame(`hello ${t.name}`)]);
+          } else if (op.op === 'remove' && live.length > 0) {
+            const [t] = live.splice(op.pick % live.length, 1);
+            fanOut.remove(t!);
+            receivedAtRemoval.set(t!.name, received.get(t!.name)?.length ?? 0);
+          } else if (op.op === 'broadcast') {
+            const text = `m${n++}`;
+            for (const t of live) if (!t.stations || op.station === undefined || t.stations.has(op.station)) expected.get(t.name)!.push(text);
+            fanOut.broadcast(frame(text), op.station);
+          } else if (op.op === 'send' && live.length > 0) {
+            const t = live[op.pick % live.length]!;
+            const text = `own${n++}`;
+            expected.get(t.name)!.push(text);
+            fanOut.send(t, frame(text));
+          } else if (op.op === 'turn') await nextTurn();
+        }
+        await drain();
+        for (const [name, texts] of expected) {
+          const got = received.get(name) ?? [];
+          // A removed target loses what was not written yet, and gets nothing after it left.
+          const removedAt = receivedAtRemoval.get(name);
+          if (removedAt !== undefined) expect(got.length, name).toBe(removedAt);
+          expect(got, name).toEqual(removedAt === undefined ? texts : texts.slice(0, removedAt));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('wireFrames', () => {
+  it('uses the 7-bit, 16-bit and 64-bit length forms of RFC 6455', () => {
+    const sizes = [0, 125, 126, 65_535, 65_536];
+    const payloads = sizes.map((size) => Buffer.alloc(size, 0x61));
+    expect(readFrames(wireFrames(payloads)).map(([opcode, text]) => [opcode, text.length])).toEqual(sizes.map((size) => [1, size]));
+  });
+});

@@ -6,12 +6,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './deviceGateway';
 import type { RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
-import type { ViewerGateway } from './viewerGateway';
+import type { ViewerService } from './viewerService';
 
 export interface MetricsSources {
   hub: StrikeHub;
   devices: DeviceGateway;
-  viewers: ViewerGateway;
+  viewers: ViewerService;
 }
 
 /** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */

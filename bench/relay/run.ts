@@ -9,7 +9,7 @@ import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { writeDocSection } from './docSection';
 import { LatencyHistogram } from './latencyHistogram';
-import { cpuShare, sampleProcess, sampleProcesses, type ProcSample } from './procStats';
+import { cpuShare, sampleProcess, type ProcSample } from './procStats';
 import type { CompareResult } from './relayUnderTest';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from './viewerSwarm';
 
@@ -24,10 +24,6 @@ const MEASURE_S = Number(process.env.BENCH_MEASURE_S ?? 10);
 const STORM_VIEWERS = Number(process.env.BENCH_STORM_VIEWERS ?? 5_000);
 const STORM_WINDOW_MS = 1_000;
 const WRITE_DOC = process.env.BENCH_WRITE !== '0';
-/** VIEWER_PROCESSES for the relay under test: fan-out processes that own the viewer sockets. */
-const VIEWER_PROCESSES = Number(process.env.BENCH_VIEWER_PROCESSES ?? 2);
-/** Also run the target load with every viewer in the relay process, for comparison (and the serialize-once check). */
-const IN_PROCESS_BASELINE = process.env.BENCH_IN_PROCESS_BASELINE !== '0';
 const TARGET_P99_MS = 100;
 /** One generator process per this many viewers (each process also has a descriptor limit). */
 const VIEWERS_PER_GENERATOR = 10_000;
@@ -39,8 +35,6 @@ const HEALTHZ_POLL_MS = 25;
 const VIEWER_BACKLOG_MIB = VIEWER_BACKLOG_BYTES / 2 ** 20;
 
 interface RateRow {
-  /** Fan-out processes (0: viewers in the relay process). */
-  processes: number;
   viewers: number;
   rate: number;
   p50: number;
@@ -142,18 +136,10 @@ class Generators {
   }
 }
 
-interface RelayUnderTest {
-  child: ChildProcess;
-  port: number;
-  /** The relay and its fan-out processes: CPU and RSS are summed over them. */
-  pids: number[];
-  processes: number;
-}
-
-async function startRelayProcess(processes: number): Promise<RelayUnderTest> {
-  const child = forkTs('./relayUnderTest.ts', { VIEWER_PROCESSES: String(processes) });
-  const { port, pids } = await nextMessage<{ port: number; pids: number[] }>(child, 'ready');
-  return { child, port, pids, processes };
+async function startRelayProcess(): Promise<{ child: ChildProcess; port: number }> {
+  const child = forkTs('./relayUnderTest.ts');
+  const { port } = await nextMessage<{ port: number }>(child, 'ready');
+  return { child, port };
 }
 
 async function stopRelayProcess(child: ChildProcess): Promise<void> {
@@ -192,19 +178,18 @@ function fanOutP99Ms(before: Map<number, number>, after: Map<number, number>): n
 }
 
 
-async function measureRate(relay: RelayUnderTest, generators: Generators, devices: WebSocket[], viewers: number, rate: number): Promise<RateRow> {
-  const { port, pids } = relay;
+async function measureRate(port: number, pid: number, generators: Generators, devices: WebSocket[], viewers: number, rate: number): Promise<RateRow> {
   await generators.all({ cmd: 'reset' }, 'reset');
   const seqBefore = (await healthz(port)).seq;
   const slowBefore = await metric(port, 'aeolian_slow_viewer_closes_total');
   const bucketsBefore = await fanOutBuckets(port);
   const generatorPids = generators.children.map((child) => child.pid!);
   const generatorsBefore = generatorPids.map(sampleProcess);
-  const samples: ProcSample[] = [sampleProcesses(pids)];
-  const sampler = setInterval(() => samples.push(sampleProcesses(pids)), 500);
+  const samples: ProcSample[] = [sampleProcess(pid)];
+  const sampler = setInterval(() => samples.push(sampleProcess(pid)), 500);
   await driveBenchDevices(devices, rate, MEASURE_S);
   clearInterval(sampler);
-  const end = sampleProcesses(pids);
+  const end = sampleProcess(pid);
   samples.push(end);
   const generatorCpu = generatorPids.reduce((sum, generatorPid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(generatorPid)), 0);
   const seqAfter = (await healthz(port)).seq;
@@ -231,7 +216,6 @@ async function measureRate(relay: RelayUnderTest, generators: Generators, device
   const expected = (seqAfter - seqBefore) * open;
   const windowS = (end.at - samples[0]!.at) / 1000;
   return {
-    processes: relay.processes,
     viewers,
     rate,
     p50: latency.percentile(50),
@@ -249,38 +233,36 @@ async function measureRate(relay: RelayUnderTest, generators: Generators, device
   };
 }
 
-async function runViewerCount(viewers: number, run: number, rates: number[], results: Results, slowPhase: boolean, processes: number) {
-  const relay = await startRelayProcess(processes);
+async function runViewerCount(viewers: number, run: number, rates: number[], results: Results, slowPhase: boolean) {
+  const relay = await startRelayProcess();
   const generators = Generators.start(Math.ceil(viewers / VIEWERS_PER_GENERATOR));
   try {
     await sleep(500);
-    const baselineRss = sampleProcesses(relay.pids).rssBytes;
+    const baselineRss = sampleProcess(relay.child.pid!).rssBytes;
     const connected = await generators.connect(relay.port, viewers, run);
     const failed = connected.reduce((sum, c) => sum + c.failed, 0);
     const setupMs = Math.max(...connected.map((c) => c.ms));
     await sleep(1_000);
-    const connectedRss = sampleProcesses(relay.pids).rssBytes;
+    const connectedRss = sampleProcess(relay.child.pid!).rssBytes;
     results.setups.push({ viewers, ms: setupMs, failed, baselineRss, connectedRss });
     console.log(`${viewers} viewers: connected in ${setupMs.toFixed(0)} ms (${failed} failed), relay RSS ${(connectedRss / 2 ** 20).toFixed(0)} MB`);
     const devices = await openBenchDevices(relay.port);
     for (const rate of rates) {
-      const row = await measureRate(relay, generators, devices, viewers - failed, rate);
+      const row = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed, rate);
       row.rssPerViewerBytes = (row.rssBytes - baselineRss) / (viewers - failed);
       results.rates.push(row);
       console.log(formatRateRow(row));
       if (!RATES.includes(rate) && (row.p99 >= TARGET_P99_MS || row.drops > 0)) break;
     }
-    const baseline = results.rates.find((r) => r.processes === processes && r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
+    const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
     if (slowPhase && baseline) {
       await generators.all({ cmd: 'stall', fraction: SLOW_VIEWER_FRACTION }, 'stalled');
       const stalled = Math.ceil((viewers - failed) * SLOW_VIEWER_FRACTION);
-      const withSlow = await measureRate(relay, generators, devices, viewers - failed - stalled, SLOW_PHASE_RATE);
+      const withSlow = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed - stalled, SLOW_PHASE_RATE);
       results.slow = { viewers: viewers - failed, stalled, baseline, withSlow };
       console.log(`with ${stalled} stalled viewers: ${formatRateRow(withSlow)}`);
     }
     for (const device of devices) device.terminate();
-    // Serializing once vs per viewer is measured where the relay writes to viewers itself.
-    if (processes > 0) return;
     const compare = nextMessage<CompareResult>(relay.child, 'compare');
     relay.child.send({ cmd: 'compare', broadcasts: 30 });
     const result = await compare;
@@ -303,7 +285,7 @@ interface StormResult {
 }
 
 async function runStorm(viewers: number, run: number): Promise<StormResult> {
-  const relay = await startRelayProcess(VIEWER_PROCESSES);
+  const relay = await startRelayProcess();
   const generators = Generators.start(Math.ceil(viewers / VIEWERS_PER_GENERATOR));
   const healthzMs: number[] = [];
   let polling = true;
@@ -342,7 +324,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function formatRateRow(r: RateRow): string {
-  return `| ${r.processes} | ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`;
+  return `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`;
 }
 
 const READING = [
@@ -402,8 +384,8 @@ function report(results: Results, startedAt: Date, loadAtStart: number[]): strin
       `own share (from its /metrics histogram: first strike of a write queued -> written to every socket). CPU is the relay's user+system time over the ${MEASURE_S} s window (/proc, 100 % = one core); RSS is its peak. ` +
       `Drops are strikes a connected viewer never got (seq gaps and missing tail).`,
     '',
-    '| fan-out processes | viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | MB/s | relay CPU | generators CPU | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
-    '|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | MB/s | relay CPU | generators CPU | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.rates.map(formatRateRow),
     '',
     ...verdict(results.rates),
@@ -453,9 +435,8 @@ async function main(): Promise<void> {
   const largest = Math.max(...VIEWER_COUNTS);
   for (const viewers of VIEWER_COUNTS) {
     const rates = viewers === largest ? [...RATES, ...CEILING_RATES] : RATES;
-    await runViewerCount(viewers, run++, rates, results, viewers === Math.min(...VIEWER_COUNTS), VIEWER_PROCESSES);
+    await runViewerCount(viewers, run++, rates, results, viewers === Math.min(...VIEWER_COUNTS));
   }
-  if (IN_PROCESS_BASELINE && VIEWER_PROCESSES > 0) await runViewerCount(TARGET.viewers, run++, [TARGET.rate], results, false, 0);
   if (STORM_VIEWERS > 0) {
     results.storm = await runStorm(STORM_VIEWERS, run++);
     console.log(JSON.stringify(results.storm));

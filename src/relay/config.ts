@@ -1,6 +1,5 @@
 // The relay's configuration, from environment variables only (listed in the README).
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
-import { MAX_VIEWER_PROCESSES } from './viewerShards/shardPool';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -17,8 +16,6 @@ export interface RelayConfig {
   /** Folder of the strike archive (unset: no archive, no /api/history). */
   archivePath: string | undefined;
   archiveRetentionDays: number;
-  /** Fan-out processes that own the viewer sockets (0: the relay process writes to viewers itself). */
-  viewerProcesses: number;
 }
 
 export class ConfigError extends Error {
@@ -38,7 +35,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     redisUrl: redisUrl(env),
     archivePath: env.ARCHIVE_PATH || undefined,
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
-    viewerProcesses: integer(env, 'VIEWER_PROCESSES', 0, 0, MAX_VIEWER_PROCESSES),
   };
 }
 

@@ -25,7 +25,6 @@ async function main(): Promise<void> {
     redisUrl: config.redisUrl,
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
-    viewerProcesses: config.viewerProcesses,
   });
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })

@@ -6,12 +6,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './deviceGateway';
 import type { RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
-import type { ViewerService } from './viewerService';
+import type { ViewerGateway } from './viewerGateway';
 
 export interface MetricsSources {
   hub: StrikeHub;
   devices: DeviceGateway;
-  viewers: ViewerService;
+  viewers: ViewerGateway;
 }
 
 /** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */

@@ -17,8 +17,6 @@ import { setPageSecurityHeaders } from './pageSecurity';
 import { StationRegistry } from './stationRegistry';
 import { rejectUpgrade } from './upgrade';
 import { ViewerGateway } from './viewerGateway';
-import type { ViewerService } from './viewerService';
-import { ViewerShardPool } from './viewerShards/shardPool';
 
 export interface RelayOptions {
   /** 0 picks a free port (tests). */
@@ -38,8 +36,6 @@ export interface RelayOptions {
   /** Append every strike to an archive in this folder (and serve GET /api/history). */
   archivePath?: string;
   archiveRetentionDays?: number;
-  /** Serve viewers from this many fan-out processes (0: in this process). See viewerShards/. */
-  viewerProcesses?: number;
 }
 
 export interface Relay {
@@ -48,7 +44,7 @@ export interface Relay {
   readonly url: string;
   readonly hub: StrikeHub;
   readonly devices: DeviceGateway;
-  readonly viewers: ViewerService;
+  readonly viewers: ViewerGateway;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
   readonly server: Server;
@@ -69,15 +65,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
-  const viewers = options.viewerProcesses
-    ? new ViewerShardPool(options.viewerProcesses, hub, log, {
-        logLevel: log.level,
-        backlogBytes: options.viewerBacklogBytes,
-        pingIntervalMs: options.pingIntervalMs,
-      })
-    : new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
-  if (viewers instanceof ViewerShardPool) await viewers.ready();
-  hub.attachViewers(viewers);
+  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 
@@ -169,7 +157,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         devices.terminateAll();
         viewers.terminateAll();
         devices.dispose();
-        await viewers.dispose();
+        viewers.dispose();
         metrics.dispose();
         for (const socket of sockets) socket.destroy();
         await backplane?.close();

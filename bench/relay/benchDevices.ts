@@ -1,22 +1,38 @@
 // The bench's devices: one websocket per bench station, and a driver that spreads `rate` strikes a
 // second over them, each device on its own timer. Shared by bench:relay and bench:backplane.
 import WebSocket from 'ws';
-import { BENCH_DEVICES, benchToken } from './benchStations';
+import { BENCH_DEVICES, FLOOD_STATION, benchToken } from './benchStations';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function openDevice(port: number, token: string): Promise<WebSocket> {
+  return new Promise<WebSocket>((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/device`, { headers: { Authorization: `Bearer ${token}` } });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
 export function openBenchDevices(port: number): Promise<WebSocket[]> {
-  return Promise.all(
-    Array.from(
-      { length: BENCH_DEVICES },
-      (_, index) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`ws://127.0.0.1:${port}/device`, { headers: { Authorization: `Bearer ${benchToken(index)}` } });
-          socket.once('open', () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
+  return Promise.all(Array.from({ length: BENCH_DEVICES }, (_, index) => openDevice(port, benchToken(index))));
+}
+
+/** The flood station's device (production rate limit). */
+export function openFloodDevice(port: number): Promise<WebSocket> {
+  return openDevice(port, FLOOD_STATION.token);
+}
+
+const FLOOD_STRIKES_PER_FRAME = 100;
+
+/** Sends `strikesPerS` strikes a second from one device, in 100-strike frames. */
+export async function flood(socket: WebSocket, strikesPerS: number, seconds: number): Promise<void> {
+  const frame = Array.from({ length: FLOOD_STRIKES_PER_FRAME }, (_, i) => String(i % 6)).join(',');
+  const intervalMs = (1000 * FLOOD_STRIKES_PER_FRAME) / strikesPerS;
+  const startedAt = performance.now();
+  for (let sent = 1; performance.now() - startedAt < seconds * 1000; sent++) {
+    socket.send(frame);
+    await sleep(Math.max(0, startedAt + sent * intervalMs - performance.now()));
+  }
 }
 
 /** Every device sends single-strike frames on its own timer; together `rate` strikes a second. */

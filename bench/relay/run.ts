@@ -4,19 +4,19 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import WebSocket from 'ws';
-import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
-import { driveBenchDevices, openBenchDevices } from './benchDevices';
+import { driveBenchDevices, flood, openBenchDevices, openFloodDevice } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { writeDocSection } from './docSection';
 import { LatencyHistogram } from './latencyHistogram';
 import { cpuShare, sampleProcess, type ProcSample } from './procStats';
 import type { CompareResult } from './relayUnderTest';
+import { formatRateRow, report, TARGET_P99_MS, type RateRow, type Results, type StormResult } from './report';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from './viewerSwarm';
 
 const list = (name: string, fallback: number[]) =>
   process.env[name] !== undefined ? process.env[name]!.split(',').filter(Boolean).map(Number) : fallback;
 /** The relay needs one descriptor per viewer; this container's hard RLIMIT_NOFILE is 20,000. */
-const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 5_000, 10_000, 19_900]);
+const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 2_500, 5_000, 7_500, 10_000, 19_900]);
 const RATES = list('BENCH_RATES', [50, 200]);
 /** Rates tried on the largest viewer count to find the ceiling, until p99 >= the target or drops. */
 const CEILING_RATES = list('BENCH_CEILING_RATES', [400, 800, 1_600]);
@@ -24,57 +24,17 @@ const MEASURE_S = Number(process.env.BENCH_MEASURE_S ?? 10);
 const STORM_VIEWERS = Number(process.env.BENCH_STORM_VIEWERS ?? 5_000);
 const STORM_WINDOW_MS = 1_000;
 const WRITE_DOC = process.env.BENCH_WRITE !== '0';
-const TARGET_P99_MS = 100;
 /** One generator process per this many viewers (each process also has a descriptor limit). */
 const VIEWERS_PER_GENERATOR = 10_000;
 const CONNECT_CONCURRENCY = 256;
 /** On the smallest viewer count: this share of viewers stops reading, and the others' latency is compared. */
 const SLOW_VIEWER_FRACTION = 0.1;
 const SLOW_PHASE_RATE = 200;
+/** On the smallest viewer count: one more station floods this many strikes/s while the others send FLOOD_PHASE_RATE. */
+const FLOOD_STRIKES_PER_S = 10_000;
+const FLOOD_PHASE_RATE = 50;
 const HEALTHZ_POLL_MS = 25;
-const VIEWER_BACKLOG_MIB = VIEWER_BACKLOG_BYTES / 2 ** 20;
 
-interface RateRow {
-  viewers: number;
-  rate: number;
-  p50: number;
-  p99: number;
-  max: number;
-  framesPerS: number;
-  bytesPerS: number;
-  cpu: number;
-  /** CPU of the viewer generators, summed (they compete with the relay for the same cores). */
-  generatorCpu: number;
-  /** Inside the relay: first strike queued -> written to every socket, p99 (histogram bucket bound). */
-  relayFanOutP99Ms: number;
-  rssBytes: number;
-  rssPerViewerBytes: number;
-  drops: number;
-  slowCloses: number;
-}
-
-interface SlowViewerResult {
-  viewers: number;
-  stalled: number;
-  baseline: RateRow;
-  withSlow: RateRow;
-}
-
-interface Results {
-  rates: RateRow[];
-  setups: SetupRow[];
-  compares: CompareResult[];
-  slow?: SlowViewerResult;
-  storm?: StormResult;
-}
-
-interface SetupRow {
-  viewers: number;
-  ms: number;
-  failed: number;
-  baselineRss: number;
-  connectedRss: number;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -178,7 +138,15 @@ function fanOutP99Ms(before: Map<number, number>, after: Map<number, number>): n
 }
 
 
-async function measureRate(port: number, pid: number, generators: Generators, devices: WebSocket[], viewers: number, rate: number): Promise<RateRow> {
+async function measureRate(
+  port: number,
+  pid: number,
+  generators: Generators,
+  devices: WebSocket[],
+  viewers: number,
+  rate: number,
+  flooder?: WebSocket,
+): Promise<RateRow> {
   await generators.all({ cmd: 'reset' }, 'reset');
   const seqBefore = (await healthz(port)).seq;
   const slowBefore = await metric(port, 'aeolian_slow_viewer_closes_total');
@@ -187,7 +155,7 @@ async function measureRate(port: number, pid: number, generators: Generators, de
   const generatorsBefore = generatorPids.map(sampleProcess);
   const samples: ProcSample[] = [sampleProcess(pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(pid)), 500);
-  await driveBenchDevices(devices, rate, MEASURE_S);
+  await Promise.all([driveBenchDevices(devices, rate, MEASURE_S), flooder && flood(flooder, FLOOD_STRIKES_PER_S, MEASURE_S)]);
   clearInterval(sampler);
   const end = sampleProcess(pid);
   samples.push(end);
@@ -203,12 +171,14 @@ async function measureRate(port: number, pid: number, generators: Generators, de
   }
   const latency = new LatencyHistogram();
   let frames = 0;
+  let reads = 0;
   let bytes = 0;
   let strikes = 0;
   let open = 0;
   for (const r of reports) {
     latency.merge(r.latency);
     frames += r.frames;
+    reads += r.reads;
     bytes += r.bytes;
     strikes += r.strikes;
     open += r.open;
@@ -222,6 +192,7 @@ async function measureRate(port: number, pid: number, generators: Generators, de
     p99: latency.percentile(99),
     max: latency.max,
     framesPerS: frames / windowS,
+    readsPerS: reads / windowS,
     bytesPerS: bytes / windowS,
     cpu: cpuShare(samples[0]!, end),
     generatorCpu,
@@ -254,6 +225,16 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
       console.log(formatRateRow(row));
       if (!RATES.includes(rate) && (row.p99 >= TARGET_P99_MS || row.drops > 0)) break;
     }
+    if (slowPhase) {
+      const flooder = await openFloodDevice(relay.port);
+      const limitedBefore = await metric(relay.port, 'aeolian_strikes_rate_limited_total');
+      const withFlood = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed, FLOOD_PHASE_RATE, flooder);
+      const rateLimited = (await metric(relay.port, 'aeolian_strikes_rate_limited_total')) - limitedBefore;
+      const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === FLOOD_PHASE_RATE);
+      if (baseline) results.flood = { viewers: viewers - failed, strikesPerS: FLOOD_STRIKES_PER_S, rateLimited, baseline, withFlood };
+      console.log(`with a ${FLOOD_STRIKES_PER_S}/s flood (${rateLimited} rate-limited): ${formatRateRow(withFlood)}`);
+      flooder.terminate();
+    }
     const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
     if (slowPhase && baseline) {
       await generators.all({ cmd: 'stall', fraction: SLOW_VIEWER_FRACTION }, 'stalled');
@@ -274,15 +255,6 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
   }
 }
 
-interface StormResult {
-  viewers: number;
-  helloCount: number;
-  failed: number;
-  allHelloMs: number;
-  healthzMaxMs: number;
-  healthzP99Ms: number;
-  healthzPolls: number;
-}
 
 async function runStorm(viewers: number, run: number): Promise<StormResult> {
   const relay = await startRelayProcess();
@@ -319,113 +291,6 @@ async function runStorm(viewers: number, run: number): Promise<StormResult> {
   }
 }
 
-const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-function formatRateRow(r: RateRow): string {
-  return `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`;
-}
-
-const READING = [
-  'Reading the tables: the "once" column divided by the viewers is what one write() to one viewer costs (on loopback the',
-  "sending syscall also runs the receiving side's TCP path). Serializing per viewer adds a JSON.stringify and a copy to",
-  'each of those writes, so the ratio stays modest: the syscall dominates. That is why the relay writes each viewer once',
-  'per flush, not once per strike (`src/relay/frameCoalescer.ts`): strikes that arrive during a flush go out together in',
-  'the next, so a busier relay puts more frames in each write and drops nothing, and latency grows with the flush time',
-  '(viewers x cost of one write) instead. A strike waits for the flush under way and then its own, so p50 is about one',
-  'flush: with ~8-10 us per write here, 10,000 viewers take 80-100 ms to write, which is why p99 under 100 ms at 10,000',
-  'viewers needs cheaper writes (a real NIC does not run the receiver in the sender\'s syscall) or a second process.',
-  'Splitting viewers across processes (one per core) is the next step up; on this shared 2-core machine the generators',
-  'need the other core.',
-].join('\n');
-
-/** The issue's target: 10,000 viewers at 50 strikes/s with p99 under 100 ms, zero drops, RSS under 1 GB. */
-const TARGET = { viewers: 10_000, rate: 50, rssBytes: 2 ** 30 };
-
-function verdict(rows: RateRow[]): string[] {
-  const target = rows.find((r) => r.viewers === TARGET.viewers && r.rate === TARGET.rate);
-  const met = (r: RateRow) => r.p99 < TARGET_P99_MS && r.drops === 0;
-  const lines = [''];
-  if (target) {
-    const ok = met(target) && target.rssBytes < TARGET.rssBytes;
-    lines.push(
-      `Target (${int(TARGET.viewers)} viewers at ${TARGET.rate} strikes/s: p99 < ${TARGET_P99_MS} ms, zero drops, RSS < 1 GB): ` +
-        `**${ok ? 'met' : 'missed'}** (p99 ${target.p99} ms, ${int(target.drops)} drops, RSS ${mb(target.rssBytes)} MB).`,
-    );
-  }
-  const best = rows.filter(met).sort((a, b) => b.framesPerS - a.framesPerS)[0];
-  lines.push(
-    best
-      ? `Ceiling in this run: the most frames/s with p99 < ${TARGET_P99_MS} ms and zero drops was ${int(best.viewers)} viewers at ${best.rate} strikes/s (${int(best.framesPerS)} frames/s).`
-      : `Ceiling in this run: no load kept p99 under ${TARGET_P99_MS} ms.`,
-    `Zero drops held at every load tried (${rows.every((r) => r.drops === 0) ? 'yes' : '**no**'}): past the ceiling, latency grows rather than strikes being lost. ` +
-      `Viewer count is capped by descriptors: the relay needs one per viewer and this container's hard \`ulimit -n\` is 20,000 (the largest count tried here: ${int(Math.max(...VIEWER_COUNTS))}).`,
-  );
-  return lines;
-}
-
-/** Above this 1-minute load average on this machine, other work was competing for the cores. */
-const BUSY_LOAD_AVERAGE = 2.5;
-
-function report(results: Results, startedAt: Date, loadAtStart: number[]): string {
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  const busy = Math.max(loadAtStart[0]!, os.loadavg()[0]!) > BUSY_LOAD_AVERAGE;
-  const lines = [
-    `Command: \`npm run bench:relay\` (bench/relay). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
-      `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${load}.` +
-      (busy ? ' **Other engineers\' tests and benchmarks were running on the same 2 cores during this run**: latencies include waiting for a core, and the figures are a floor for this relay, not its measure on a quiet machine.' : ''),
-    '',
-    `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
-      `${VIEWERS_PER_GENERATOR.toLocaleString('en-US')} viewers per generator process on raw sockets from their own 127.x.y.z source addresses; ` +
-      `${BENCH_DEVICES} devices send single-strike frames from the bench process. Every process shares the same 2 cores. ` +
-      `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
-      `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +
-      `own share (from its /metrics histogram: first strike of a write queued -> written to every socket). CPU is the relay's user+system time over the ${MEASURE_S} s window (/proc, 100 % = one core); RSS is its peak. ` +
-      `Drops are strikes a connected viewer never got (seq gaps and missing tail).`,
-    '',
-    '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | MB/s | relay CPU | generators CPU | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.rates.map(formatRateRow),
-    '',
-    ...verdict(results.rates),
-    '',
-    'Connection set-up (256 handshakes in flight; time to the last `hello`):',
-    '',
-    '| viewers | set-up (s) | connections/s | failed | relay RSS before -> after (MB) |',
-    '|---:|---:|---:|---:|---|',
-    ...results.setups.map((s) => `| ${int(s.viewers)} | ${(s.ms / 1000).toFixed(1)} | ${int((s.viewers - s.failed) / (s.ms / 1000))} | ${s.failed} | ${mb(s.baselineRss)} -> ${mb(s.connectedRss)} |`),
-    '',
-    'Serialize once per broadcast (what the hub does) against once per viewer, same relay and sockets, ' +
-      'relay CPU per broadcast of a station message (alternating, 30 each):',
-    '',
-    '| viewers | once (ms CPU) | per viewer (ms CPU) | per viewer / once |',
-    '|---:|---:|---:|---:|',
-    ...results.compares.map((c) => `| ${int(c.viewers)} | ${(c.onceUs / 1000).toFixed(2)} | ${(c.perViewerUs / 1000).toFixed(2)} | ${(c.perViewerUs / c.onceUs).toFixed(2)} |`),
-    '',
-    READING,
-  ];
-  if (results.slow) {
-    const { viewers, stalled, baseline, withSlow } = results.slow;
-    lines.push(
-      '',
-      `Slow viewers: with ${int(stalled)} of ${int(viewers)} viewers not reading at all, the other viewers' latency at ${SLOW_PHASE_RATE} strikes/s was ` +
-        `p50 / p99 / max ${withSlow.p50} / ${withSlow.p99} / ${withSlow.max} ms and ${int(withSlow.drops)} drops, against ${baseline.p50} / ${baseline.p99} / ${baseline.max} ms ` +
-        `with everyone reading (same relay, minutes apart). A reader that never catches up is closed with 1013 once ${VIEWER_BACKLOG_MIB} MiB wait for it ` +
-        `(${withSlow.slowCloses} in this ${MEASURE_S} s window: the kernel's socket buffers take the first megabytes); \`test/faults/linkFaults.test.ts\` checks the cut itself.`,
-    );
-  }
-  if (results.storm) {
-    const s = results.storm;
-    lines.push(
-      '',
-      `Reconnect storm: ${int(s.viewers)} viewers starting within ${STORM_WINDOW_MS} ms while \`/healthz\` is polled every ${HEALTHZ_POLL_MS} ms: ` +
-        `${int(s.helloCount)} got hello (${s.failed} failed), the last after ${(s.allHelloMs / 1000).toFixed(1)} s; ` +
-        `/healthz answered ${s.healthzPolls} times, p99 ${s.healthzP99Ms.toFixed(0)} ms, max ${s.healthzMaxMs.toFixed(0)} ms (target: under 200 ms).`,
-    );
-  }
-  return lines.join('\n');
-}
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -441,7 +306,16 @@ async function main(): Promise<void> {
     results.storm = await runStorm(STORM_VIEWERS, run++);
     console.log(JSON.stringify(results.storm));
   }
-  const body = report(results, startedAt, loadAtStart);
+  const settings = {
+    measureS: MEASURE_S,
+    viewersPerGenerator: VIEWERS_PER_GENERATOR,
+    benchDevices: BENCH_DEVICES,
+    slowPhaseRate: SLOW_PHASE_RATE,
+    stormWindowMs: STORM_WINDOW_MS,
+    healthzPollMs: HEALTHZ_POLL_MS,
+    maxViewers: Math.max(...VIEWER_COUNTS),
+  };
+  const body = report(results, settings, startedAt, loadAtStart);
   console.log(`\n${body}\n`);
   if (WRITE_DOC) writeDocSection(new URL('../../docs/benchmarks.md', import.meta.url).pathname, 'bench:relay', 'Relay fan-out', body);
 }

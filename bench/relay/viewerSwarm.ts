@@ -26,6 +26,8 @@ export interface SwarmReport {
   viewers: number;
   open: number;
   frames: number;
+  /** Reads of socket data (about one per relay write, when the generator keeps up). */
+  reads: number;
   bytes: number;
   strikes: number;
   gaps: number;
@@ -52,6 +54,7 @@ class SwarmViewer {
   ) {}
 
   onData(chunk: Buffer): void {
+    this.stats.reads++;
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     if (!this.upgraded) {
@@ -121,6 +124,7 @@ class SwarmViewer {
 
 interface Stats {
   frames: number;
+  reads: number;
   bytes: number;
   strikes: number;
   gaps: number;
@@ -134,7 +138,7 @@ function pong(payload: Buffer): Buffer {
 }
 
 function freshStats(): Stats {
-  return { frames: 0, bytes: 0, strikes: 0, gaps: 0, latency: new LatencyHistogram() };
+  return { frames: 0, reads: 0, bytes: 0, strikes: 0, gaps: 0, latency: new LatencyHistogram() };
 }
 
 const viewers: SwarmViewer[] = [];
@@ -219,8 +223,8 @@ function report(): SwarmReport {
     min = Math.min(min, viewer.lastSeq);
     max = Math.max(max, viewer.lastSeq);
   }
-  const { frames, bytes, strikes, gaps, latency } = stats;
-  return { type: 'report', viewers: viewers.length, open, frames, bytes, strikes, gaps, closeCodes, lastSeqs: { min, max }, latency: latency.toJSON() };
+  const { frames, reads, bytes, strikes, gaps, latency } = stats;
+  return { type: 'report', viewers: viewers.length, open, frames, reads, bytes, strikes, gaps, closeCodes, lastSeqs: { min, max }, latency: latency.toJSON() };
 }
 
 process.on('message', (command: SwarmCommand) => {

@@ -177,7 +177,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
       `${benchDevices} devices send single-strike frames from the bench process. Every process shares the same 2 cores. ` +
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
       `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +
-      `own share (from its /metrics histogram, per sweep: oldest strike it carried appended -> written to every socket; bucket bound). CPU is the relay's user+system time over the ${measureS} s window (/proc, 100 % = one core); RSS is its peak. ` +
+      `own share (from its /metrics histogram, per broadcast: strike appended -> written to every viewer socket, which is one sweep; bucket bound). CPU is the relay's user+system time over the ${measureS} s window (/proc, 100 % = one core); RSS is its peak. ` +
       `Drops are strikes a connected viewer never got (seq gaps and missing tail). Socket writes/s are the viewers' reads (one per relay write while they keep up).`,
     '',
     ...RATE_TABLE_HEADER,

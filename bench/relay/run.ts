@@ -130,13 +130,12 @@ async function fanOutBuckets(port: number): Promise<Map<number, number>> {
   return buckets;
 }
 
-/** The bucket bound under which 99 % of the fan-outs between two scrapes finished (ms). */
-function fanOutP99Ms(before: Map<number, number>, after: Map<number, number>): number {
+/** The bucket bound under which `p` % of the broadcasts between two scrapes were written everywhere (ms). */
+function fanOutPercentileMs(before: Map<number, number>, after: Map<number, number>, p = 99): number {
   const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
-  for (const [bound, count] of after) if (count - (before.get(bound) ?? 0) >= 0.99 * total) return bound * 1000;
+  for (const [bound, count] of after) if (count - (before.get(bound) ?? 0) >= (p / 100) * total) return bound * 1000;
   return Infinity;
 }
-
 
 async function measureRate(
   port: number,
@@ -161,7 +160,7 @@ async function measureRate(
   samples.push(end);
   const generatorCpu = generatorPids.reduce((sum, generatorPid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(generatorPid)), 0);
   const seqAfter = (await healthz(port)).seq;
-  const relayFanOutP99Ms = fanOutP99Ms(bucketsBefore, await fanOutBuckets(port));
+  const relayFanOutP99Ms = fanOutPercentileMs(bucketsBefore, await fanOutBuckets(port));
   // Let the last strikes arrive before counting what each viewer missed.
   let reports: SwarmReport[] = [];
   for (let waited = 0; waited < 10_000; waited += 250) {

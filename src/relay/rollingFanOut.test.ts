@@ -130,6 +130,29 @@ describe('RollingFanOut', () => {
     for (const t of targets.filter((t) => t.name !== 'v1')) expect(received.get(t.name)).toEqual(['a', 'b']);
   });
 
+  it('reports each broadcast as written once every target has it, not before', async () => {
+    const received = new Map<string, string[]>();
+    const broadcasts: string[] = [];
+    const observedWhenComplete: boolean[] = [];
+    const targets = Array.from({ length: 6 }, (_, i) => target(`v${i}`));
+    const fanOut = new RollingFanOut<Target>(
+      (t, wire) => received.set(t.name, [...(received.get(t.name) ?? []), ...readFrames(wire).map(([, text]) => text)]),
+      () => {
+        const text = broadcasts[observedWhenComplete.length]!;
+        observedWhenComplete.push(targets.every((t) => received.get(t.name)?.includes(text)));
+      },
+      2,
+    );
+    for (const t of targets) fanOut.add(t, []);
+    broadcasts.push('a');
+    fanOut.broadcast(frame('a'));
+    await nextTurn(); // the sweep wrote v0, v1
+    broadcasts.push('b'); // lands mid-sweep: v2..v5 get it now, v0 and v1 in the next sweep
+    fanOut.broadcast(frame('b'));
+    while (fanOut.busy) await nextTurn();
+    expect(observedWhenComplete).toEqual([true, true]);
+  });
+
   it('flushAll writes everything pending at once (before a shutdown close frame)', () => {
     const { fanOut, received } = recorder();
     fanOut.add(target('a'), [frame('hello')]);

@@ -44,9 +44,13 @@ export class RollingFanOut<T extends FanOutTarget> {
   private sweepStartHead = 0;
   /** Targets given own frames since the current sweep started (they may sit behind the cursor). */
   private ownSinceSweepStart = false;
-  /** When the oldest frame not yet written everywhere was appended (performance.now()). */
-  private oldestUnwrittenAt: number | undefined;
-  private sweepObservesFrom: number | undefined;
+  /** Sweeps begun so far (numbers the sweep the cursor is in). */
+  private sweepNumber = 0;
+  /**
+   * Broadcasts not yet written to every target, oldest first: when, and where the cursor stood
+   * (sweep, next index). One is everywhere once the cursor has come round to that index again.
+   */
+  private readonly inFlight: { at: number; sweep: number; cursor: number }[] = [];
   /** Concatenated wire bytes per starting position, valid for one log end (`sharedHead`). */
   private readonly shared = new Map<number, Buffer>();
   private sharedHead = -1;
@@ -54,8 +58,8 @@ export class RollingFanOut<T extends FanOutTarget> {
   constructor(
     /** Writes bytes to a target; it may remove the target (a slow viewer cut) while called. */
     private readonly write: (target: T, wire: Buffer) => void,
-    /** Observes, per sweep, ms from the oldest frame it carried being appended to every target written. */
-    private readonly onSwept?: (appendedToWrittenMs: number) => void,
+    /** Observes, per broadcast, ms from its append to its being written to every target. */
+    private readonly onBroadcastWritten?: (appendedToWrittenMs: number) => void,
     private readonly chunkViewers = FAN_OUT_CHUNK_VIEWERS,
   ) {}
 
@@ -101,8 +105,8 @@ export class RollingFanOut<T extends FanOutTarget> {
   broadcast(frame: Buffer, stationId?: string): void {
     this.frames.push(frame);
     this.frameStations.push(stationId);
-    this.oldestUnwrittenAt ??= performance.now();
     this.startSweep();
+    if (this.onBroadcastWritten) this.inFlight.push({ at: performance.now(), sweep: this.sweepNumber, cursor: this.cursor });
   }
 
   /** Sends one frame to one target, after everything broadcast before it. */
@@ -136,11 +140,10 @@ export class RollingFanOut<T extends FanOutTarget> {
   }
 
   private beginPass(): void {
+    this.sweepNumber++;
     this.cursor = 0;
     this.sweepStartHead = this.head;
     this.ownSinceSweepStart = false;
-    this.sweepObservesFrom = this.oldestUnwrittenAt;
-    this.oldestUnwrittenAt = undefined;
   }
 
   private step(): void {
@@ -150,6 +153,7 @@ export class RollingFanOut<T extends FanOutTarget> {
       if (slot) this.visit(slot);
     }
     if (this.cursor < this.order.length) {
+      this.observeWritten(false);
       setImmediate(() => this.step());
       return;
     }
@@ -163,7 +167,7 @@ export class RollingFanOut<T extends FanOutTarget> {
   }
 
   private endPass(): void {
-    if (this.sweepObservesFrom !== undefined) this.onSwept?.(performance.now() - this.sweepObservesFrom);
+    this.observeWritten(true);
     if (this.holes > 0) {
       const kept = this.order.filter((slot): slot is Slot<T> => slot !== undefined);
       kept.forEach((slot, index) => (slot.index = index));
@@ -176,6 +180,24 @@ export class RollingFanOut<T extends FanOutTarget> {
       this.frames.splice(0, written);
       this.frameStations.splice(0, written);
       this.base = this.sweepStartHead;
+    }
+  }
+
+  /**
+   * Reports the broadcasts now written to every target. Appended with the cursor at (sweep s,
+   * index c): everywhere once sweep s+1 has passed c, or at the end of sweep s if c was 0.
+   */
+  private observeWritten(sweepEnded: boolean): void {
+    const now = performance.now();
+    while (this.inFlight.length > 0) {
+      const { at, sweep, cursor } = this.inFlight[0]!;
+      const done =
+        sweep < this.sweepNumber - 1 ||
+        (sweep === this.sweepNumber - 1 && (this.cursor >= cursor || sweepEnded)) ||
+        (sweep === this.sweepNumber && cursor === 0 && sweepEnded);
+      if (!done) return;
+      this.inFlight.shift();
+      this.onBroadcastWritten!(now - at);
     }
   }
 

@@ -24,7 +24,7 @@ export class ViewerGateway implements ViewerFanOut {
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
-  /** Observes, per fan-out sweep, ms from the oldest frame it carried to every socket written (metrics). */
+  /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
   private readonly fanOut = new RollingFanOut<ViewerLink>(
     (link, wire) => this.writeWire(link, wire),

@@ -8,6 +8,7 @@ import { readParticleConfig, secret, startParticle } from './particle';
 import { startRelay } from './server';
 import { StationsFileError, loadStationsFile } from './stationsFile';
 import { startSimulatedStations } from './simulatedStations';
+import { watchStationsFile } from './stationsWatcher';
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })
     : undefined;
+  const stationsFile = watchStationsFile(relay, config.stationsPath);
+  process.on('SIGHUP', () => stationsFile.reload());
   const particle = startParticle(relay, particleConfig);
   const admin = adminApi(relay, { adminToken, stationsPath: config.stationsPath, health: particle.health });
   relay.addRoute(admin.route);
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log.info({ event: 'signal', signal }, 'shutting down');
     particle.close();
+    stationsFile.close();
     admin.dispose();
     sim?.close();
     void relay.close().then(() => process.exit(0));

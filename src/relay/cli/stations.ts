@@ -1,6 +1,6 @@
 // `npm run stations -- list|add|set|rm|rotate ...`: edit the stations file from a shell, with the
-// same validation as the admin API and the same atomic write. A running relay reads the file at
-// start-up; use the admin API (or /admin) for changes that must take effect at once.
+// same validation as the admin API and the same atomic write. A running relay watches the file and
+// applies each change at once (src/relay/stationsWatcher.ts).
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { createStation, rotateToken, updateStation } from '../admin/stationEdits';
@@ -96,7 +96,7 @@ export function runStationsCli(argv: string[], io: CliIo): number {
       const index = needId();
       const rotated = rotateToken(stations[index]!);
       writeStationsFileAtomic(path, stations.map((s, i) => (i === index ? rotated.config : s)));
-      io.out(`new device token for ${id} (shown once; a running relay takes it at restart, or use the admin API):`);
+      io.out(`new device token for ${id} (shown once; a running relay takes it at once):`);
       io.out(rotated.token);
       return 0;
     }

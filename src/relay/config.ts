@@ -1,5 +1,6 @@
 // The relay's configuration, from environment variables only (listed in the README).
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
+import { MAX_TRUSTED_PROXIES } from './clientAddress';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -16,6 +17,8 @@ export interface RelayConfig {
   /** Folder of the strike archive (unset: no archive, no /api/history). */
   archivePath: string | undefined;
   archiveRetentionDays: number;
+  /** Reverse proxies in front of the relay (their X-Forwarded-For names the client). */
+  trustedProxies: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     redisUrl: redisUrl(env),
     archivePath: env.ARCHIVE_PATH || undefined,
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
+    trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
   };
 }
 

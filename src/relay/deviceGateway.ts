@@ -16,6 +16,7 @@ import {
 } from '../protocol';
 import type { StrikeHub } from './hub';
 import { ingestStrikes } from './ingest';
+import { clientAddress } from './clientAddress';
 import type { Logger } from './log';
 import type { StationState } from './stationRegistry';
 import { SlidingWindowCounter } from './rateLimit';
@@ -42,6 +43,7 @@ export class DeviceGateway {
     private readonly hub: StrikeHub,
     private readonly log: Logger,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
+    private readonly trustedProxies = 0,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
@@ -64,7 +66,7 @@ export class DeviceGateway {
     const station = token ? this.hub.registry.findByToken(token) : undefined;
     if (!station) {
       this.stats.authFailures++;
-      this.log.debug({ event: 'device_auth_failed', ip: request.socket.remoteAddress }, 'device refused: unknown token');
+      this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trustedProxies) }, 'device refused: unknown token');
       rejectUpgrade(socket, 401, 'unknown or missing device token');
       return;
     }
@@ -107,7 +109,7 @@ export class DeviceGateway {
     };
     this.links.set(id, link);
     if (previous) previous.socket.close(CloseCode.replacedByNewConnection, 'replaced by a newer connection');
-    this.log.info({ event: 'device_connected', station: id, ip: request.socket.remoteAddress, replaced: !!previous }, 'device connected');
+    this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trustedProxies), replaced: !!previous }, 'device connected');
     const wasOnline = station.online;
     station.online = true;
     station.lastSeen = Date.now();

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     redisUrl: config.redisUrl,
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
+    trustedProxies: config.trustedProxies,
   });
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })

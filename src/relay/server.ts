@@ -36,6 +36,8 @@ export interface RelayOptions {
   /** Append every strike to an archive in this folder (and serve GET /api/history). */
   archivePath?: string;
   archiveRetentionDays?: number;
+  /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
+  trustedProxies?: number;
 }
 
 export interface Relay {
@@ -47,6 +49,8 @@ export interface Relay {
   readonly viewers: ViewerGateway;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
+  /** TRUST_PROXY: how client addresses are read (src/relay/clientAddress.ts). */
+  readonly trustedProxies: number;
   readonly server: Server;
   /** Adds an HTTP route in front of the page (later routes: admin, ingest, metrics). */
   addRoute(handler: RouteHandler): void;
@@ -64,8 +68,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const backplane = options.redisUrl ? await Backplane.connect(options.redisUrl, { log }) : undefined;
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
-  const devices = new DeviceGateway(hub, log, options.pingIntervalMs);
-  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs);
+  const trustedProxies = options.trustedProxies ?? 0;
+  const devices = new DeviceGateway(hub, log, options.pingIntervalMs, trustedProxies);
+  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 
@@ -143,6 +148,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     viewers,
     log,
     metrics,
+    trustedProxies,
     server,
     addRoute: (handler) => routes.unshift(handler),
     close() {

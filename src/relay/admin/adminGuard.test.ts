@@ -41,6 +41,20 @@ describe('AdminGuard', () => {
     expect(guard.check(request({}))).toMatchObject({ status: 401 });
   });
 
+  it('behind a trusted proxy (TRUST_PROXY=1), locks out the failing client, not everyone behind the proxy', () => {
+    const guard = new AdminGuard('s3cret-admin', () => 0, 1);
+    const via = (client: string, headers: Record<string, string> = {}) => request({ ...headers, 'x-forwarded-for': client }, '10.0.0.1');
+    for (let i = 0; i <= ADMIN_AUTH_FREE_FAILURES; i++) guard.check(via('203.0.113.7'));
+    expect(guard.check(via('203.0.113.7', { authorization: 'Bearer s3cret-admin' }))).toMatchObject({ status: 429 });
+    // A spoofed entry in front of the proxy's does not let the locked client out.
+    expect(guard.check(via('198.51.100.1, 203.0.113.7', { authorization: 'Bearer s3cret-admin' }))).toMatchObject({ status: 429 });
+    expect(guard.check(via('198.51.100.20', { authorization: 'Bearer s3cret-admin' })).ok).toBe(true);
+    // Without TRUST_PROXY the header means nothing: everyone is the proxy.
+    const naive = new AdminGuard('s3cret-admin', () => 0);
+    for (let i = 0; i <= ADMIN_AUTH_FREE_FAILURES; i++) naive.check(via('203.0.113.7'));
+    expect(naive.check(via('198.51.100.20', { authorization: 'Bearer s3cret-admin' }))).toMatchObject({ status: 429 });
+  });
+
   it('is off (404) without an ADMIN_TOKEN', () => {
     expect(new AdminGuard(undefined).check(request({ authorization: 'Bearer ' }))).toMatchObject({ status: 404 });
   });

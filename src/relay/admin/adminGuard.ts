@@ -2,6 +2,7 @@
 // constant time. A client that keeps failing is locked out for exponentially longer (429 with
 // Retry-After), so guessing the token from one address is hopeless.
 import type { IncomingMessage } from 'node:http';
+import { clientAddress } from '../clientAddress';
 import { bearerToken } from '../readBody';
 import { secretMatches } from '../tokens';
 
@@ -30,6 +31,8 @@ export class AdminGuard {
   constructor(
     private readonly adminToken: string | undefined,
     private readonly now: () => number = Date.now,
+    /** Reverse proxies in front of the relay (TRUST_PROXY): clients are told apart by X-Forwarded-For. */
+    private readonly trustedProxies = 0,
   ) {}
 
   check(request: IncomingMessage): GuardResult {
@@ -37,7 +40,7 @@ export class AdminGuard {
       return { ok: false, status: 403, error: 'cross-origin requests to the admin API are refused' };
     }
     if (!this.adminToken) return { ok: false, status: 404, error: 'the admin API is off: set ADMIN_TOKEN on the relay' };
-    const client = request.socket.remoteAddress ?? 'unknown';
+    const client = clientAddress(request, this.trustedProxies);
     const now = this.now();
     const record = this.record(client, now);
     if (record && record.lockedUntil > now) {

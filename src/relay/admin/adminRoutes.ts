@@ -9,6 +9,7 @@ import { isJsonContentType, readBody } from '../readBody';
 import type { Relay } from '../server';
 import type { StationState } from '../stationRegistry';
 import { StationsStore, persistedStations } from '../stationsStore';
+import { clientAddress } from '../clientAddress';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';
@@ -34,7 +35,7 @@ export interface AdminApi {
 
 export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
   const registry = relay.hub.registry;
-  const guard = new AdminGuard(options.adminToken);
+  const guard = new AdminGuard(options.adminToken, Date.now, relay.trustedProxies);
   const meter = new StrikeRateMeter(registry);
   const store = options.stationsPath ? new StationsStore(options.stationsPath) : undefined;
   // One change at a time: each reads the registry, persists, then applies.
@@ -172,7 +173,7 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
     const verdict = guard.check(request);
     if (!verdict.ok) {
       request.resume();
-      if (verdict.status !== 404) relay.log.info({ event: 'admin_refused', status: verdict.status, ip: request.socket.remoteAddress }, 'admin request refused');
+      if (verdict.status !== 404) relay.log.info({ event: 'admin_refused', status: verdict.status, ip: clientAddress(request, relay.trustedProxies) }, 'admin request refused');
       sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
       return true;
     }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
+    metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })

@@ -36,6 +36,19 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics with METRICS_TOKEN', () => {
+  it('answers 401 without the token and the metrics with it', async () => {
+    const relay = await testRelay({ metricsToken: 'metrics-scraper-token-31d' });
+    const refused = await fetch(`${relay.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toMatch(/aeolian_/);
+    expect((await fetch(`${relay.url}/metrics`, { headers: { Authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    const allowed = await fetch(`${relay.url}/metrics`, { headers: { Authorization: 'Bearer metrics-scraper-token-31d' } });
+    expect(allowed.status).toBe(200);
+    expect(metricValue(await allowed.text(), 'aeolian_viewers')).toBe(0);
+  });
+});
+
 describe('logs', () => {
   it('are JSON lines, one per connection event and none per strike at info level', async () => {
     const lines: Record<string, unknown>[] = [];

@@ -6,6 +6,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './deviceGateway';
 import type { RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
+import { bearerToken } from './readBody';
+import { secretMatches } from './tokens';
 import type { ViewerGateway } from './viewerGateway';
 
 export interface MetricsSources {
@@ -84,9 +86,15 @@ export class RelayMetrics {
     this.broadcastSeconds.observe(durationMs / 1000);
   }
 
-  route(): RouteHandler {
+  /** GET /metrics; with `token` (METRICS_TOKEN) only for `Authorization: Bearer <token>`. */
+  route(token?: string): RouteHandler {
     return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
       if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+      if (token && !secretMatches(bearerToken(request), token)) {
+        response.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' });
+        response.end(JSON.stringify({ error: 'Authorization: Bearer <METRICS_TOKEN> required' }));
+        return true;
+      }
       const text = await this.registry.metrics();
       response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store' });
       response.end(text);

@@ -36,6 +36,8 @@ export interface RelayOptions {
   /** Append every strike to an archive in this folder (and serve GET /api/history). */
   archivePath?: string;
   archiveRetentionDays?: number;
+  /** Require `Authorization: Bearer <token>` on GET /metrics (METRICS_TOKEN); unset: public. */
+  metricsToken?: string;
   /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
   trustedProxies?: number;
 }
@@ -95,7 +97,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       }
       return false;
     },
-    metrics.route(),
+    metrics.route(options.metricsToken),
     historyRoute(archive),
   ];
   const page = staticPage(options.distDir ?? 'dist');

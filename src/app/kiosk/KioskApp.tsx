@@ -8,7 +8,7 @@ import { useLive, useLiveStore } from '../store/useLive';
 import { MapStage } from '../ui/MapStage';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { hideIdleCursor } from './idleCursor';
-import { calmNotice, offlineNotice } from './notices';
+import { calmNotice, offlineNotice, type NoticeTimes } from './notices';
 import './kiosk.css';
 
 /** How often the calm/offline line is recomputed (it counts minutes). */
@@ -22,10 +22,12 @@ export interface KioskAppProps {
   watchingSince: number;
   /** Date.now() ms the connection last stopped being live (or watchingSince). */
   notLiveSince: () => number;
+  /** When the calm and offline notices appear (`?calmS=`, `?offlineS=`). */
+  noticeTimes: NoticeTimes;
   waitingForTouch: boolean;
 }
 
-export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiveSince, waitingForTouch }: KioskAppProps) {
+export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiveSince, noticeTimes, waitingForTouch }: KioskAppProps) {
   const root = useRef<HTMLDivElement>(null);
   const store = useLiveStore();
   const connection = useLive((s) => s.connection);
@@ -37,13 +39,13 @@ export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiv
     const refresh = () => {
       const state = store.getState();
       const now = Date.now();
-      const offline = offlineNotice(state.connection, notLiveSince(), now);
-      setLine(offline ?? (state.connection.state === 'live' ? calmNotice({ ...state, watchingSince, now }) : null));
+      const offline = offlineNotice(state.connection, notLiveSince(), now, noticeTimes.offlineAfterMs);
+      setLine(offline ?? (state.connection.state === 'live' ? calmNotice({ ...state, watchingSince, now, calmAfterMs: noticeTimes.calmAfterMs }) : null));
     };
     refresh();
     const timer = setInterval(refresh, KIOSK_NOTICE_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [store, connection, watchingSince, notLiveSince]);
+  }, [store, connection, watchingSince, notLiveSince, noticeTimes]);
 
   return (
     <div className="kiosk" ref={root} data-testid="kiosk" data-connection={connection.state}>

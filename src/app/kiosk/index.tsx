@@ -9,6 +9,7 @@ import type { Transport, TransportSink } from '../transport/types';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { startSoundAutomatically } from './autoSound';
 import { KioskApp } from './KioskApp';
+import { noticeTimesFrom } from './notices';
 import { holdScreenAwake, type ScreenWakeLock } from './wakeLock';
 import { reloadWhenReachable, stallMsFrom, startWatchdog, type Watchdog } from './watchdog';
 
@@ -77,6 +78,7 @@ export function startKiosk({ params, store, router, stats, transport, onListen }
 
   const rendererOptions: SceneRendererOptions = { onFrame: () => watchdog.frame() };
   const getNotLiveSince = () => notLiveSince;
+  const noticeTimes = noticeTimesFrom(params);
   function Kiosk() {
     const waitingForTouch = useSyncExternalStore(touch.subscribe, touch.get);
     return (
@@ -86,6 +88,7 @@ export function startKiosk({ params, store, router, stats, transport, onListen }
         rendererOptions={rendererOptions}
         watchingSince={watchingSince}
         notLiveSince={getNotLiveSince}
+        noticeTimes={noticeTimes}
         waitingForTouch={waitingForTouch}
       />
     );

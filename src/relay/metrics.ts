@@ -8,12 +8,12 @@ import type { RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
 import { bearerToken } from './readBody';
 import { secretMatches } from './tokens';
-import type { ViewerGateway } from './viewerGateway';
+import type { ViewerService } from './viewerService';
 
 export interface MetricsSources {
   hub: StrikeHub;
   devices: DeviceGateway;
-  viewers: ViewerGateway;
+  viewers: ViewerService;
 }
 
 /** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */

@@ -25,13 +25,3 @@ export function sampleProcess(pid: number): ProcSample {
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuS - from.cpuS) / ((to.at - from.at) / 1000);
 }
-
-/** Several processes (the relay and its fan-out processes) as one: CPU and RSS summed. */
-export function sampleProcesses(pids: readonly number[]): ProcSample {
-  const samples = pids.map(sampleProcess);
-  return {
-    cpuS: samples.reduce((sum, s) => sum + s.cpuS, 0),
-    rssBytes: samples.reduce((sum, s) => sum + s.rssBytes, 0),
-    at: samples[0]!.at,
-  };
-}

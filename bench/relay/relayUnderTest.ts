@@ -5,7 +5,6 @@ import { startRelay } from '../../src/relay/server';
 import type { RollingFanOut, FanOutTarget } from '../../src/relay/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
 import { toPublicStation } from '../../src/relay/stationRegistry';
-import { ViewerShardPool } from '../../src/relay/viewerShards/shardPool';
 import { benchStations } from './benchStations';
 
 export type RelayCommand = { cmd: 'compare'; broadcasts: number } | { cmd: 'exit' };
@@ -23,7 +22,6 @@ const relay = await startRelay({
   stations: benchStations(),
   logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   distDir: 'does-not-exist',
-  viewerProcesses: Number(process.env.VIEWER_PROCESSES ?? 0),
 });
 
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
@@ -65,5 +63,4 @@ process.on('message', (command: RelayCommand) => {
   else if (command.cmd === 'exit') void relay.close().then(() => process.exit(0));
 });
 process.on('disconnect', () => void relay.close().then(() => process.exit(0)));
-const fanOutPids = relay.viewers instanceof ViewerShardPool ? relay.viewers.pids : [];
-process.send!({ type: 'ready', port: relay.port, pids: [process.pid, ...fanOutPids] });
+process.send!({ type: 'ready', port: relay.port });

@@ -19,8 +19,6 @@ export interface BenchSettings {
 }
 
 export interface RateRow {
-  /** Fan-out processes (VIEWER_PROCESSES; 0: the relay process writes to viewers itself). */
-  processes: number;
   viewers: number;
   rate: number;
   p50: number;
@@ -95,15 +93,15 @@ function costPerWrite(r: RateRow): { relayUs: number; generatorUs: number } {
 export function formatRateRow(r: RateRow): string {
   const { relayUs, generatorUs } = costPerWrite(r);
   return (
-    `| ${r.processes} | ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${int(r.readsPerS)} | ` +
+    `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${int(r.readsPerS)} | ` +
     `${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${relayUs.toFixed(1)} / ${generatorUs.toFixed(1)} | ` +
     `${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`
   );
 }
 
 export const RATE_TABLE_HEADER = [
-  '| fan-out processes | viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | socket writes/s | MB/s | relay CPU | generators CPU | CPU per write: relay / generator (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
-  '|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+  '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | socket writes/s | MB/s | relay CPU | generators CPU | CPU per write: relay / generator (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
+  '|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
 ];
 
 /** Why latency at 10,000 viewers is what it is on this machine, from the target row's own numbers. */

@@ -2,17 +2,15 @@
 // one or two generator processes on loopback, the devices here; results go to docs/benchmarks.md.
 // Small runs while developing: BENCH_VIEWERS=500,1000 BENCH_RATES=50 BENCH_MEASURE_S=3 BENCH_WRITE=0.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { EventEmitter } from 'node:events';
 import os from 'node:os';
 import WebSocket from 'ws';
 import { driveBenchDevices, flood, openBenchDevices, openFloodDevice } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { writeDocSection } from './docSection';
 import { LatencyHistogram } from './latencyHistogram';
-import { pickGenerator, startGenerator, type GeneratorKind, type GeneratorProcess } from './generatorProcess';
-import { cpuShare, sampleProcess, sampleProcesses, type ProcSample } from './procStats';
+import { cpuShare, sampleProcess, type ProcSample } from './procStats';
 import type { CompareResult } from './relayUnderTest';
-import { formatRateRow, report, TARGET, TARGET_P99_MS, type RateRow, type Results, type StormResult } from './report';
+import { formatRateRow, report, TARGET_P99_MS, type RateRow, type Results, type StormResult } from './report';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from './viewerSwarm';
 
 const list = (name: string, fallback: number[]) =>
@@ -26,11 +24,6 @@ const MEASURE_S = Number(process.env.BENCH_MEASURE_S ?? 10);
 const STORM_VIEWERS = Number(process.env.BENCH_STORM_VIEWERS ?? 5_000);
 const STORM_WINDOW_MS = 1_000;
 const WRITE_DOC = process.env.BENCH_WRITE !== '0';
-/** VIEWER_PROCESSES for the relay under test: fan-out processes that own the viewer sockets. */
-const VIEWER_PROCESSES = Number(process.env.BENCH_VIEWER_PROCESSES ?? 2);
-/** Also run the target load with every viewer in the relay process, for comparison (and the serialize-once check). */
-const IN_PROCESS_BASELINE = process.env.BENCH_IN_PROCESS_BASELINE !== '0';
-const GENERATOR: GeneratorKind = pickGenerator();
 /** One generator process per this many viewers (each process also has a descriptor limit). */
 const VIEWERS_PER_GENERATOR = 10_000;
 const CONNECT_CONCURRENCY = 256;
@@ -45,7 +38,7 @@ const HEALTHZ_POLL_MS = 25;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function nextMessage<T>(child: EventEmitter, type: string): Promise<T> {
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: { type?: string }) => {
       if (message.type !== type) return;
@@ -68,10 +61,10 @@ function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
 }
 
 class Generators {
-  private constructor(readonly children: GeneratorProcess[]) {}
+  private constructor(readonly children: ChildProcess[]) {}
 
   static start(count: number): Generators {
-    return new Generators(Array.from({ length: count }, () => startGenerator(GENERATOR)));
+    return new Generators(Array.from({ length: count }, () => forkTs('./viewerSwarm.ts')));
   }
 
   async all<T>(command: SwarmCommand, replyType: string): Promise<T[]> {
@@ -103,18 +96,10 @@ class Generators {
   }
 }
 
-interface RelayUnderTest {
-  child: ChildProcess;
-  port: number;
-  /** The relay and its fan-out processes: CPU and RSS are summed over them. */
-  pids: number[];
-  processes: number;
-}
-
-async function startRelayProcess(processes: number): Promise<RelayUnderTest> {
-  const child = forkTs('./relayUnderTest.ts', { VIEWER_PROCESSES: String(processes) });
-  const { port, pids } = await nextMessage<{ port: number; pids: number[] }>(child, 'ready');
-  return { child, port, pids, processes };
+async function startRelayProcess(): Promise<{ child: ChildProcess; port: number }> {
+  const child = forkTs('./relayUnderTest.ts');
+  const { port } = await nextMessage<{ port: number }>(child, 'ready');
+  return { child, port };
 }
 
 async function stopRelayProcess(child: ChildProcess): Promise<void> {
@@ -153,25 +138,25 @@ function fanOutPercentileMs(before: Map<number, number>, after: Map<number, numb
 }
 
 async function measureRate(
-  relay: RelayUnderTest,
+  port: number,
+  pid: number,
   generators: Generators,
   devices: WebSocket[],
   viewers: number,
   rate: number,
   flooder?: WebSocket,
 ): Promise<RateRow> {
-  const { port, pids } = relay;
   await generators.all({ cmd: 'reset' }, 'reset');
   const seqBefore = (await healthz(port)).seq;
   const slowBefore = await metric(port, 'aeolian_slow_viewer_closes_total');
   const bucketsBefore = await fanOutBuckets(port);
   const generatorPids = generators.children.map((child) => child.pid!);
   const generatorsBefore = generatorPids.map(sampleProcess);
-  const samples: ProcSample[] = [sampleProcesses(pids)];
-  const sampler = setInterval(() => samples.push(sampleProcesses(pids)), 500);
+  const samples: ProcSample[] = [sampleProcess(pid)];
+  const sampler = setInterval(() => samples.push(sampleProcess(pid)), 500);
   await Promise.all([driveBenchDevices(devices, rate, MEASURE_S), flooder && flood(flooder, FLOOD_STRIKES_PER_S, MEASURE_S)]);
   clearInterval(sampler);
-  const end = sampleProcesses(pids);
+  const end = sampleProcess(pid);
   samples.push(end);
   const generatorCpu = generatorPids.reduce((sum, generatorPid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(generatorPid)), 0);
   const seqAfter = (await healthz(port)).seq;
@@ -200,7 +185,6 @@ async function measureRate(
   const expected = (seqAfter - seqBefore) * open;
   const windowS = (end.at - samples[0]!.at) / 1000;
   return {
-    processes: relay.processes,
     viewers,
     rate,
     p50: latency.percentile(50),
@@ -219,22 +203,22 @@ async function measureRate(
   };
 }
 
-async function runViewerCount(viewers: number, run: number, rates: number[], results: Results, slowPhase: boolean, processes: number) {
-  const relay = await startRelayProcess(processes);
+async function runViewerCount(viewers: number, run: number, rates: number[], results: Results, slowPhase: boolean) {
+  const relay = await startRelayProcess();
   const generators = Generators.start(Math.ceil(viewers / VIEWERS_PER_GENERATOR));
   try {
     await sleep(500);
-    const baselineRss = sampleProcesses(relay.pids).rssBytes;
+    const baselineRss = sampleProcess(relay.child.pid!).rssBytes;
     const connected = await generators.connect(relay.port, viewers, run);
     const failed = connected.reduce((sum, c) => sum + c.failed, 0);
     const setupMs = Math.max(...connected.map((c) => c.ms));
     await sleep(1_000);
-    const connectedRss = sampleProcesses(relay.pids).rssBytes;
+    const connectedRss = sampleProcess(relay.child.pid!).rssBytes;
     results.setups.push({ viewers, ms: setupMs, failed, baselineRss, connectedRss });
     console.log(`${viewers} viewers: connected in ${setupMs.toFixed(0)} ms (${failed} failed), relay RSS ${(connectedRss / 2 ** 20).toFixed(0)} MB`);
     const devices = await openBenchDevices(relay.port);
     for (const rate of rates) {
-      const row = await measureRate(relay, generators, devices, viewers - failed, rate);
+      const row = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed, rate);
       row.rssPerViewerBytes = (row.rssBytes - baselineRss) / (viewers - failed);
       results.rates.push(row);
       console.log(formatRateRow(row));
@@ -243,24 +227,22 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
     if (slowPhase) {
       const flooder = await openFloodDevice(relay.port);
       const limitedBefore = await metric(relay.port, 'aeolian_strikes_rate_limited_total');
-      const withFlood = await measureRate(relay, generators, devices, viewers - failed, FLOOD_PHASE_RATE, flooder);
+      const withFlood = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed, FLOOD_PHASE_RATE, flooder);
       const rateLimited = (await metric(relay.port, 'aeolian_strikes_rate_limited_total')) - limitedBefore;
-      const baseline = results.rates.find((r) => r.processes === processes && r.viewers === viewers - failed && r.rate === FLOOD_PHASE_RATE);
+      const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === FLOOD_PHASE_RATE);
       if (baseline) results.flood = { viewers: viewers - failed, strikesPerS: FLOOD_STRIKES_PER_S, rateLimited, baseline, withFlood };
       console.log(`with a ${FLOOD_STRIKES_PER_S}/s flood (${rateLimited} rate-limited): ${formatRateRow(withFlood)}`);
       flooder.terminate();
     }
-    const baseline = results.rates.find((r) => r.processes === processes && r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
+    const baseline = results.rates.find((r) => r.viewers === viewers - failed && r.rate === SLOW_PHASE_RATE);
     if (slowPhase && baseline) {
       await generators.all({ cmd: 'stall', fraction: SLOW_VIEWER_FRACTION }, 'stalled');
       const stalled = Math.ceil((viewers - failed) * SLOW_VIEWER_FRACTION);
-      const withSlow = await measureRate(relay, generators, devices, viewers - failed - stalled, SLOW_PHASE_RATE);
+      const withSlow = await measureRate(relay.port, relay.child.pid!, generators, devices, viewers - failed - stalled, SLOW_PHASE_RATE);
       results.slow = { viewers: viewers - failed, stalled, baseline, withSlow };
       console.log(`with ${stalled} stalled viewers: ${formatRateRow(withSlow)}`);
     }
     for (const device of devices) device.terminate();
-    // Serializing once vs per viewer is measured where the relay writes to viewers itself.
-    if (processes > 0) return;
     const compare = nextMessage<CompareResult>(relay.child, 'compare');
     relay.child.send({ cmd: 'compare', broadcasts: 30 });
     const result = await compare;
@@ -274,7 +256,7 @@ async function runViewerCount(viewers: number, run: number, rates: number[], res
 
 
 async function runStorm(viewers: number, run: number): Promise<StormResult> {
-  const relay = await startRelayProcess(VIEWER_PROCESSES);
+  const relay = await startRelayProcess();
   const generators = Generators.start(Math.ceil(viewers / VIEWERS_PER_GENERATOR));
   const healthzMs: number[] = [];
   let polling = true;
@@ -317,9 +299,8 @@ async function main(): Promise<void> {
   const largest = Math.max(...VIEWER_COUNTS);
   for (const viewers of VIEWER_COUNTS) {
     const rates = viewers === largest ? [...RATES, ...CEILING_RATES] : RATES;
-    await runViewerCount(viewers, run++, rates, results, viewers === Math.min(...VIEWER_COUNTS), VIEWER_PROCESSES);
+    await runViewerCount(viewers, run++, rates, results, viewers === Math.min(...VIEWER_COUNTS));
   }
-  if (IN_PROCESS_BASELINE && VIEWER_PROCESSES > 0) await runViewerCount(TARGET.viewers, run++, [TARGET.rate], results, false, 0);
   if (STORM_VIEWERS > 0) {
     results.storm = await runStorm(STORM_VIEWERS, run++);
     console.log(JSON.stringify(results.storm));

@@ -1,7 +1,6 @@
 // The relay's configuration, from environment variables only (listed in the README).
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
 import { MAX_TRUSTED_PROXIES } from './clientAddress';
-import { MAX_VIEWER_PROCESSES } from './viewerShards/shardPool';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -20,8 +19,6 @@ export interface RelayConfig {
   archiveRetentionDays: number;
   /** Reverse proxies in front of the relay (their X-Forwarded-For names the client). */
   trustedProxies: number;
-  /** Fan-out processes that own the viewer sockets (0: the relay process writes to viewers itself). */
-  viewerProcesses: number;
 }
 
 export class ConfigError extends Error {
@@ -42,7 +39,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     archivePath: env.ARCHIVE_PATH || undefined,
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
     trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
-    viewerProcesses: integer(env, 'VIEWER_PROCESSES', 0, 0, MAX_VIEWER_PROCESSES),
   };
 }
 

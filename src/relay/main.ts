@@ -28,7 +28,6 @@ async function main(): Promise<void> {
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
-    viewerProcesses: config.viewerProcesses,
   });
   const sim = config.sim
     ? startSimulatedStations(relay, { seed: config.simSeed, timeScale: config.simSpeed, log })

@@ -8,12 +8,12 @@ import type { RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
 import { bearerToken } from './readBody';
 import { secretMatches } from './tokens';
-import type { ViewerService } from './viewerService';
+import type { ViewerGateway } from './viewerGateway';
 
 export interface MetricsSources {
   hub: StrikeHub;
   devices: DeviceGateway;
-  viewers: ViewerService;
+  viewers: ViewerGateway;
 }
 
 /** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */

@@ -17,8 +17,6 @@ import { setPageSecurityHeaders } from './pageSecurity';
 import { StationRegistry } from './stationRegistry';
 import { rejectUpgrade } from './upgrade';
 import { ViewerGateway } from './viewerGateway';
-import type { ViewerService } from './viewerService';
-import { ViewerShardPool } from './viewerShards/shardPool';
 
 export interface RelayOptions {
   /** 0 picks a free port (tests). */
@@ -42,8 +40,6 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
   trustedProxies?: number;
-  /** Serve viewers from this many fan-out processes (0: in this process). See viewerShards/. */
-  viewerProcesses?: number;
 }
 
 export interface Relay {
@@ -52,7 +48,7 @@ export interface Relay {
   readonly url: string;
   readonly hub: StrikeHub;
   readonly devices: DeviceGateway;
-  readonly viewers: ViewerService;
+  readonly viewers: ViewerGateway;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
   /** TRUST_PROXY: how client addresses are read (src/relay/clientAddress.ts). */
@@ -76,16 +72,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
   const trustedProxies = options.trustedProxies ?? 0;
   const devices = new DeviceGateway(hub, log, options.pingIntervalMs, trustedProxies);
-  const viewers = options.viewerProcesses
-    ? new ViewerShardPool(options.viewerProcesses, hub, log, {
-        logLevel: log.level,
-        backlogBytes: options.viewerBacklogBytes,
-        pingIntervalMs: options.pingIntervalMs,
-        trustedProxies,
-      })
-    : new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
-  if (viewers instanceof ViewerShardPool) await viewers.ready();
-  hub.attachViewers(viewers);
+  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 
@@ -178,7 +165,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         devices.terminateAll();
         viewers.terminateAll();
         devices.dispose();
-        await viewers.dispose();
+        viewers.dispose();
         metrics.dispose();
         for (const socket of sockets) socket.destroy();
         await backplane?.close();

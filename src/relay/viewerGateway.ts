@@ -4,14 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../protocol';
-import type { StrikeHub } from './hub';
+import type { StrikeHub, ViewerFanOut } from './hub';
 import { clientAddress } from './clientAddress';
 import type { Logger } from './log';
 import { RollingFanOut } from './rollingFanOut';
-import { readViewerRequest, type ViewerService, type ViewerStats } from './viewerService';
-
-/** What the gateway asks of the hub: a greeting per new viewer, and word that the count changed. */
-export type ViewerGreeter = Pick<StrikeHub, 'greet' | 'presenceChanged'>;
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
@@ -24,11 +20,11 @@ interface ViewerLink {
   closed: boolean;
 }
 
-export class ViewerGateway implements ViewerService {
+export class ViewerGateway implements ViewerFanOut {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false });
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
-  readonly stats: ViewerStats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
+  readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
   /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
   private readonly fanOut = new RollingFanOut<ViewerLink>(
@@ -37,7 +33,7 @@ export class ViewerGateway implements ViewerService {
   );
 
   constructor(
-    private readonly greeter: ViewerGreeter,
+    private readonly hub: StrikeHub,
     private readonly log: Logger,
     private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
@@ -45,6 +41,7 @@ export class ViewerGateway implements ViewerService {
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
+    hub.attachViewers(this);
   }
 
   get count(): number {
@@ -68,22 +65,25 @@ export class ViewerGateway implements ViewerService {
     for (const client of this.wss.clients) client.terminate();
   }
 
-  dispose(): Promise<void> {
+  dispose(): void {
     clearInterval(this.pingTimer);
     this.wss.close();
-    return Promise.resolve();
   }
 
   private attach(socket: WebSocket, url: URL, request: IncomingMessage): void {
-    const { stations, since, epoch } = readViewerRequest(url);
-    if (since !== undefined) this.stats.resumeRequests++;
+    const stationsParam = url.searchParams.get('stations');
+    const stations = stationsParam ? new Set(stationsParam.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+    const sinceParam = url.searchParams.get('since');
+    const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
+    const epoch = url.searchParams.get('epoch') ?? undefined;
+    if (sinceParam !== null) this.stats.resumeRequests++;
     this.stats.connections++;
 
     const link: ViewerLink = { socket, stations, missedPongs: 0, closed: false };
-    const { hello, replay } = this.greeter.greet(stations, { since, epoch });
+    const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
     this.links.add(link);
     this.fanOut.add(link, [hello, ...replay]);
-    this.greeter.presenceChanged();
+    this.hub.presenceChanged();
     const connectedAt = Date.now();
     this.log.info({ event: 'viewer_connected', ip: clientAddress(request, this.trustedProxies), resumed: replay.length }, 'viewer connected');
 
@@ -126,7 +126,7 @@ export class ViewerGateway implements ViewerService {
     link.closed = true;
     this.fanOut.remove(link);
     this.links.delete(link);
-    this.greeter.presenceChanged();
+    this.hub.presenceChanged();
   }
 
   private pingAll(): void {

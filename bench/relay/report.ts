@@ -126,10 +126,11 @@ function reading(rows: RateRow[]): string {
         `~${sweepMs.toFixed(0)} ms of one core, and a strike waits up to one sweep; and since every relay write is a generator read, the ` +
         `two together need ${int(TARGET.viewers)} x ${(relayUs + generatorUs).toFixed(1)} us per sweep: even spread perfectly over both ` +
         `cores, a sweep cannot be shorter than ~${bothCoresMs.toFixed(0)} ms. Relay and generators used ${((target.cpu + target.generatorCpu) * 100).toFixed(0)} % ` +
-        `of the 200 % this machine has, and the tail above one sweep is queueing for a core at that load. Splitting the viewers over ` +
-        'two fan-out processes was tried (commit c7e6fe7) and measured worse (p99 335-375 ms): the processes and the generator then ' +
-        'fight for the same two cores. On a server whose viewers are across a network, a write costs only the sending half, and ' +
-        'the generator is not on the machine.',
+        `of the 200 % this machine has, and the tail above one sweep is queueing for a core at that load. Two ways out were built and ` +
+        'measured, and neither helped here: splitting the viewers over two fan-out processes (commit c7e6fe7: p99 335-375 ms against ' +
+        'this TypeScript generator), and the same with a generator in C that costs half as much per read (commit 2ec81f7: p99 ' +
+        '207-211 ms with two fan-out processes, 199 ms in-process): four busy processes then share two cores at ~93 % of the machine. ' +
+        'On a server whose viewers are across a network, a write costs only the sending half, and the generator is not on the machine.',
     );
   }
   return lines.join('\n');

@@ -72,6 +72,8 @@ export const strikeMessageSchema = z.object({
   t: z.number(),
 });
 export const stationMessageSchema = z.object({ type: z.literal('station'), station: stationSchema });
+/** A station taken off the relay by its operator: pages drop it (it was sent offline just before). */
+export const stationRemovedMessageSchema = z.object({ type: z.literal('station_removed'), station: stationIdSchema });
 export const presenceMessageSchema = z.object({ type: z.literal('presence'), viewers: int(0) });
 export const errorMessageSchema = z.object({
   type: z.literal('error'),
@@ -84,12 +86,14 @@ export const relayMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,
   strikeMessageSchema,
   stationMessageSchema,
+  stationRemovedMessageSchema,
   presenceMessageSchema,
   errorMessageSchema,
 ]);
 export type HelloMessage = z.output<typeof helloMessageSchema>;
 export type StrikeMessage = z.output<typeof strikeMessageSchema>;
 export type StationMessage = z.output<typeof stationMessageSchema>;
+export type StationRemovedMessage = z.output<typeof stationRemovedMessageSchema>;
 export type PresenceMessage = z.output<typeof presenceMessageSchema>;
 export type ErrorMessage = z.output<typeof errorMessageSchema>;
 export type RelayMessage = z.output<typeof relayMessageSchema>;

@@ -116,6 +116,11 @@ export class StrikeHub {
     this.fanOut(Buffer.from(JSON.stringify({ type: 'station', station: toPublicStation(state) })), stationId);
   }
 
+  /** Tells viewers a station is gone for good (after `stationChanged` has sent it offline). */
+  stationRemoved(stationId: string): void {
+    this.fanOut(Buffer.from(JSON.stringify({ type: 'station_removed', station: stationId })), stationId);
+  }
+
   /**
    * The hello for a new viewer and the strikes to replay after it. `since`/`epoch` ask for resume;
    * anything the hub can no longer vouch for is a gap, and nothing stale is replayed.

@@ -55,6 +55,7 @@ describe('the stations file, edited while the relay runs', () => {
     cli('rm', 'chicago');
     expect(await chicago.closed).toBe(1008);
     await viewer.waitFor((m) => m.some((x) => x.type === 'station' && x.station.id === 'chicago' && !x.station.online));
+    await viewer.waitFor((m) => m.some((x) => x.type === 'station_removed' && x.station === 'chicago'));
     expect(await stationIds()).toEqual(['tokyo']);
     expect(await httpStatusOf(relay.ws('/device'), { headers: { Authorization: `Bearer ${TEST_TOKENS.chicago}` } })).toBe(401);
 

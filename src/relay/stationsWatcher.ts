@@ -85,9 +85,10 @@ export function applyStations(relay: Relay, configs: readonly StationConfig[]): 
     if (state.ephemeral || wanted.has(state.config.id)) continue;
     const id = state.config.id;
     relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-    // Viewers hear it go offline; the public protocol has no "removed" message.
+    // Offline first, for pages that predate station_removed; then gone.
     state.online = false;
     relay.hub.stationChanged(id);
+    relay.hub.stationRemoved(id);
     registry.remove(id);
     change.removed.push(id);
   }

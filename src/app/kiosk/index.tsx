@@ -52,6 +52,7 @@ export function pulsingSink(sink: TransportSink, pulse: () => void): TransportSi
     start: (start) => (pulse(), sink.start(start)),
     strike: (strike) => (pulse(), sink.strike(strike)),
     station: (station) => (pulse(), sink.station(station)),
+    stationRemoved: (id) => (pulse(), sink.stationRemoved(id)),
     presence: (viewers) => (pulse(), sink.presence(viewers)),
     status: (status) => (pulse(), sink.status(status)),
     refused: (detail) => (pulse(), sink.refused(detail)),

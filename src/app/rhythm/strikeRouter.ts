@@ -69,6 +69,10 @@ export class StrikeRouter implements TransportSink {
     this.store.getState().upsertStation(station);
   }
 
+  stationRemoved(id: string): void {
+    this.store.getState().removeStation(id);
+  }
+
   presence(viewers: number): void {
     this.store.getState().setViewers(viewers);
   }

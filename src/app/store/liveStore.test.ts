@@ -25,6 +25,17 @@ describe('live store', () => {
     expect(store.getState().stations.map((s) => [s.id, s.online])).toEqual([['a', false], ['b', true], ['c', true]]);
   });
 
+  it('drops a station the relay removed, and leaves its close-up for the map', () => {
+    const store = createLiveStore({ focusStation: 'b' });
+    store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1, sourceNow: 0 });
+    store.getState().removeStation('a');
+    expect(store.getState().stations.map((s) => s.id)).toEqual(['b']);
+    expect(store.getState().focusStation).toBe('b');
+    store.getState().removeStation('b');
+    expect(store.getState().stations).toEqual([]);
+    expect(store.getState().focusStation).toBeNull();
+  });
+
   it('counts strikes without notifying subscribers, then publishes per-chime activity', () => {
     const store = createLiveStore();
     let notified = 0;

@@ -39,6 +39,7 @@ export interface LiveActions {
   streamStarted(start: StreamStart): void;
   setConnection(status: ConnectionStatus): void;
   upsertStation(station: Station): void;
+  removeStation(id: string): void;
   setViewers(viewers: number): void;
   frameRefused(detail: string): void;
   /** Hot path: counts only, no state change, no subscriber runs. */
@@ -105,6 +106,11 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
         else stations.push(station);
         return { stations };
       }),
+    removeStation: (id) =>
+      set((state) => ({
+        stations: state.stations.filter((s) => s.id !== id),
+        focusStation: state.focusStation === id ? null : state.focusStation,
+      })),
     setViewers: (viewers) => {
       if (get().viewers !== viewers) set({ viewers });
     },

@@ -31,6 +31,7 @@ function recorder(): Recorder {
     start: (s) => void r.starts.push(s),
     strike: (s: StrikeMessage) => void r.strikes.push(s.seq),
     station: () => undefined,
+    stationRemoved: () => undefined,
     presence: () => undefined,
     status: (s) => {
       r.statuses.push(s);
@@ -71,6 +72,19 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
 };
 
 describe('RelayTransport', () => {
+  it('passes a removed station on to the page', async () => {
+    const url = await scriptedRelay((socket) => {
+      socket.send(hello('e1', 0));
+      socket.send(JSON.stringify({ type: 'station_removed', station: 'lima' }));
+    });
+    const removed: string[] = [];
+    const sink = { ...recorder(), stationRemoved: (id: string) => void removed.push(id) };
+    transport(url).start(sink);
+    await until(() => removed.length === 1);
+    expect(removed).toEqual(['lima']);
+    expect(sink.refusals).toEqual([]);
+  });
+
   it('resumes after a dropped link with since+epoch and loses nothing', async () => {
     const urls: URL[] = [];
     const url = await scriptedRelay((socket, n, requestUrl) => {

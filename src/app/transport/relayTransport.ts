@@ -116,6 +116,9 @@ export class RelayTransport implements Transport {
       case 'station':
         sink.station(message.station);
         return;
+      case 'station_removed':
+        sink.stationRemoved(message.station);
+        return;
       case 'presence':
         sink.presence(message.viewers);
         return;

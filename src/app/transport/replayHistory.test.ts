@@ -13,6 +13,7 @@ function recordingSink() {
     start: (s) => events.starts.push(s),
     strike: (s) => events.strikes.push(s),
     station: () => undefined,
+    stationRemoved: () => undefined,
     presence: () => undefined,
     status: (s) => events.statuses.push(s),
     refused: (d) => events.refused.push(d),

@@ -25,6 +25,8 @@ export interface TransportSink {
   start(start: StreamStart): void;
   strike(strike: StrikeMessage): void;
   station(station: Station): void;
+  /** The relay's operator removed this station. */
+  stationRemoved(id: string): void;
   presence(viewers: number): void;
   status(status: ConnectionStatus): void;
   /** A frame the page refused (malformed, unknown type): counted and shown, never fatal. */

@@ -72,6 +72,10 @@ describe('admin API', () => {
     await again.closed;
 
     expect((await admin('DELETE', 'stations/lima')).status).toBe(204);
+    // Offline first (pages that predate station_removed), then gone.
+    await viewer.waitFor((m) => m.some((x) => x.type === 'station_removed' && x.station === 'lima'));
+    const aboutLima = viewer.messages.filter((x) => (x.type === 'station' && x.station.id === 'lima') || x.type === 'station_removed');
+    expect(aboutLima.slice(-2).map((x) => (x.type === 'station' ? `station online=${x.station.online}` : x.type))).toEqual(['station online=false', 'station_removed']);
     expect(readFileSync(path, 'utf8')).not.toContain('lima');
     expect((await admin('GET', 'stations/lima')).status).toBe(404);
   });

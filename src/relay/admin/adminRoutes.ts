@@ -136,9 +136,10 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
           if (!current) return sendJson(response, 404, { error: `no station "${id}"` });
           await commit(replace(id, null), () => {
             relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-            // Viewers hear it go offline; the public protocol has no "removed" message.
+            // Offline first, for pages that predate station_removed; then gone.
             current.online = false;
             relay.hub.stationChanged(id);
+            relay.hub.stationRemoved(id);
             registry.remove(id);
           });
           relay.log.info({ event: 'admin_station_removed', station: id }, 'station removed');

@@ -36,15 +36,24 @@ export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiv
 
   useEffect(() => hideIdleCursor(root.current!), []);
   useEffect(() => {
+    let shown: string | null = null;
     const refresh = () => {
       const state = store.getState();
       const now = Date.now();
       const offline = offlineNotice(state.connection, notLiveSince(), now, noticeTimes.offlineAfterMs);
-      setLine(offline ?? (state.connection.state === 'live' ? calmNotice({ ...state, watchingSince, now, calmAfterMs: noticeTimes.calmAfterMs }) : null));
+      shown = offline ?? (state.connection.state === 'live' ? calmNotice({ ...state, watchingSince, now, calmAfterMs: noticeTimes.calmAfterMs }) : null);
+      setLine(shown);
     };
     refresh();
     const timer = setInterval(refresh, KIOSK_NOTICE_REFRESH_MS);
-    return () => clearInterval(timer);
+    // While a notice shows, new activity (a strike after a calm) is checked at once, not at the next refresh.
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (shown !== null && state.activity !== previous.activity) refresh();
+    });
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
   }, [store, connection, watchingSince, notLiveSince, noticeTimes]);
 
   return (

@@ -1,5 +1,6 @@
-// A fake relay for browser tests: serves the built page (dist/) and hands each /live websocket to
-// the test, which scripts exactly what the page receives. Closed by the caller in afterEach.
+// A fake relay for browser tests: serves the built page (this run's DIST_DIR, see buildOnce.ts) and
+// hands each /live websocket to the test, which scripts exactly what the page receives. Closed by
+// the caller in afterEach.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
@@ -12,7 +13,7 @@ export interface FakeRelay {
 }
 
 export async function startFakeRelay(onViewer: (socket: WebSocket, url: URL) => void): Promise<FakeRelay> {
-  const serve = sirv('dist', { dev: true });
+  const serve = sirv(process.env.DIST_DIR ?? 'dist', { dev: true });
   const server: Server = createServer((request, response) => serve(request, response));
   const wss = new WebSocketServer({ noServer: true });
   const fake: FakeRelay = { url: '', connections: 0, close: async () => undefined };

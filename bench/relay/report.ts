@@ -161,13 +161,15 @@ function verdict(rows: RateRow[], maxViewers: number): string[] {
   return lines;
 }
 
-/** Above this 1-minute load average on this machine, other work was competing for the cores. */
-const BUSY_LOAD_AVERAGE = 2.5;
+/** Above this 1-minute load average when the run starts, other work was competing for the cores. */
+const BUSY_LOAD_AVERAGE_AT_START = 1.5;
 
 export function report(results: Results, settings: BenchSettings, startedAt: Date, loadAtStart: number[]): string {
   const { measureS, viewersPerGenerator, benchDevices, slowPhaseRate, stormWindowMs, healthzPollMs, maxViewers } = settings;
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  const busy = Math.max(loadAtStart[0]!, os.loadavg()[0]!) > BUSY_LOAD_AVERAGE;
+  // Judged at the start only: during the run the bench's own relay and generators keep ~2 processes
+  // runnable, which is this benchmark, not someone else's.
+  const busy = loadAtStart[0]! > BUSY_LOAD_AVERAGE_AT_START;
   const lines = [
     `Command: \`npm run bench:relay\` (bench/relay). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${load}.` +

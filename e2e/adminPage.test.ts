@@ -1,6 +1,7 @@
 // The admin page in real Chromium against a relay process: sign in with the token (kept in
 // sessionStorage only), see and edit stations; hostile station names stay text; the live page never
-// downloads admin code; the CSP holds without violations.
+// downloads admin code; the CSP holds without violations. And a station removed while people watch
+// leaves the open page at once, without a reload (a kiosk runs for weeks).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,4 +68,30 @@ it('signs in, shows hostile names as text, edits a station; viewers never load a
   await page.reload();
   await page.getByLabel('admin token').waitFor();
   expect(cspViolations).toEqual([]);
+});
+
+it('the live page drops a station the operator removes, and keeps the others', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aeolian-admin-removal-'));
+  const stations = join(dir, 'stations.json');
+  writeFileSync(
+    stations,
+    JSON.stringify([
+      { id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 5, tokenSha256: sha256Hex('device-token-lima-1') },
+      { id: 'oslo', name: 'Oslo', lat: 59.91, lon: 10.75, chimes: 6, tokenSha256: sha256Hex('device-token-oslo-1') },
+    ]),
+  );
+  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.goto(relay.url);
+  const list = page.getByTestId('station-list');
+  await list.getByText('Lima').waitFor();
+  await list.getByText('Oslo').waitFor();
+
+  const removed = await fetch(`${relay.url}/api/admin/stations/lima`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  expect(removed.status).toBe(204);
+  await list.getByText('Lima').waitFor({ state: 'detached' });
+  expect(await list.getByText('Oslo').count()).toBe(1);
+  // Not a refused frame: the page understood the message.
+  expect(await page.getByText(/Ignored a bad message/).count()).toBe(0);
 });

@@ -116,9 +116,17 @@ export class StrikeHub {
     this.fanOut(Buffer.from(JSON.stringify({ type: 'station', station: toPublicStation(state) })), stationId);
   }
 
-  /** Tells viewers a station is gone for good (after `stationChanged` has sent it offline). */
-  stationRemoved(stationId: string): void {
+  /**
+   * Forgets a station and tells viewers: offline first (pages that predate station_removed show
+   * that), then station_removed. Its device, if any, is the caller's to disconnect.
+   */
+  removeStation(stationId: string): void {
+    const state = this.registry.get(stationId);
+    if (!state) return;
+    state.online = false;
+    this.stationChanged(stationId);
     this.fanOut(Buffer.from(JSON.stringify({ type: 'station_removed', station: stationId })), stationId);
+    this.registry.remove(stationId);
   }
 
   /**

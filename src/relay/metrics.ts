@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './deviceGateway';
-import type { RouteHandler } from './httpRoutes';
+import { sendJson, type RouteHandler } from './httpRoutes';
 import type { StrikeHub } from './hub';
 import { bearerToken } from './readBody';
 import { secretMatches } from './tokens';
@@ -91,8 +91,7 @@ export class RelayMetrics {
     return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
       if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
       if (token && !secretMatches(bearerToken(request), token)) {
-        response.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' });
-        response.end(JSON.stringify({ error: 'Authorization: Bearer <METRICS_TOKEN> required' }));
+        sendJson(response, 401, { error: 'Authorization: Bearer <METRICS_TOKEN> required' }, { 'WWW-Authenticate': 'Bearer' });
         return true;
       }
       const text = await this.registry.metrics();

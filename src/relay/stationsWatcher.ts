@@ -85,11 +85,7 @@ export function applyStations(relay: Relay, configs: readonly StationConfig[]): 
     if (state.ephemeral || wanted.has(state.config.id)) continue;
     const id = state.config.id;
     relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-    // Offline first, for pages that predate station_removed; then gone.
-    state.online = false;
-    relay.hub.stationChanged(id);
-    relay.hub.stationRemoved(id);
-    registry.remove(id);
+    relay.hub.removeStation(id);
     change.removed.push(id);
   }
   return change;

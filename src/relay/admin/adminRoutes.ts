@@ -136,11 +136,7 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
           if (!current) return sendJson(response, 404, { error: `no station "${id}"` });
           await commit(replace(id, null), () => {
             relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-            // Offline first, for pages that predate station_removed; then gone.
-            current.online = false;
-            relay.hub.stationChanged(id);
-            relay.hub.stationRemoved(id);
-            registry.remove(id);
+            relay.hub.removeStation(id);
           });
           relay.log.info({ event: 'admin_station_removed', station: id }, 'station removed');
           response.writeHead(204, { 'Cache-Control': 'no-store' }).end();

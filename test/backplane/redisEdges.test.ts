@@ -19,6 +19,17 @@ interface Health {
 const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as Health;
 const seqs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** A relay on a fresh Redis, a viewer, and Chicago's device, once `frame`'s strikes have reached the viewer. */
+async function relayOnRedis(frame: string, strikes: number, stations = testStations()) {
+  const redis = await startRedis();
+  const relay = await testRelay({ redisUrl: redis.url, stations });
+  const viewer = await record(relay.ws('/live'));
+  const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+  chicago.socket.send(frame);
+  await viewer.waitFor(() => viewer.strikes().length === strikes);
+  return { redis, relay, viewer, chicago };
+}
+
 describe('backplane: rare Redis paths', () => {
   it('a relay whose Redis never answers refuses to start, naming Redis but not its password', async () => {
     const port = await freePort();
@@ -31,12 +42,7 @@ describe('backplane: rare Redis paths', () => {
   }, BACKPLANE_CONNECT_TIMEOUT_MS + 10_000);
 
   it('an outage longer than the buffer: the first 50,000 strikes are kept and delivered, later ones refused and counted', async () => {
-    const redis = await startRedis();
-    const relay = await testRelay({ redisUrl: redis.url, stations: testStations({ strikesPerSecond: 1_000_000, burst: 1_000_000 }) });
-    const viewer = await record(relay.ws('/live'));
-    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
-    chicago.socket.send('1');
-    await viewer.waitFor(() => viewer.strikes().length === 1);
+    const { redis, relay, viewer, chicago } = await relayOnRedis('1', 1, testStations({ strikesPerSecond: 1_000_000, burst: 1_000_000 }));
 
     await redis.stop();
     await waitUntil(async () => (await health(relay.url)).redis.connected === false, 10_000, 'the relay to notice Redis is gone');
@@ -56,12 +62,7 @@ describe('backplane: rare Redis paths', () => {
   }, 60_000);
 
   it('Redis coming back empty is seeded again with the relay epoch and seq: numbering goes on without a clash', async () => {
-    const redis = await startRedis();
-    const relay = await testRelay({ redisUrl: redis.url });
-    const viewer = await record(relay.ws('/live'));
-    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
-    chicago.socket.send('1,2,3');
-    await viewer.waitFor(() => viewer.strikes().length === 3);
+    const { redis, relay, viewer, chicago } = await relayOnRedis('1,2,3', 3);
     const epoch = (await health(relay.url)).epoch;
 
     await redis.stop();
@@ -86,12 +87,7 @@ describe('backplane: rare Redis paths', () => {
   }, 30_000);
 
   it('Redis numbering another epoch: the relay stops publishing, says so in /healthz, and keeps what it accepted', async () => {
-    const redis = await startRedis();
-    const relay = await testRelay({ redisUrl: redis.url });
-    const viewer = await record(relay.ws('/live'));
-    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
-    chicago.socket.send('1');
-    await viewer.waitFor(() => viewer.strikes().length === 1);
+    const { redis, relay, viewer, chicago } = await relayOnRedis('1', 1);
 
     // Someone pointed Redis at another deployment's numbering while this relay ran.
     const client = new Redis(redis.url);

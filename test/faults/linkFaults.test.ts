@@ -44,6 +44,29 @@ async function setup() {
   return { relay, proxy };
 }
 
+/**
+ * Breaks every link through the proxy (and the reconnects, until both sides have noticed) and
+ * returns how long the relay and the client each took to notice.
+ */
+async function breakUntilBothNotice(proxy: TcpProxy, fault: LinkFault, relayNoticed: () => boolean, clientNoticed: () => boolean) {
+  const brokenAt = Date.now();
+  proxy.faultForNewConnections = fault;
+  proxy.breakAll(fault);
+  let relayMs = 0;
+  let clientMs = 0;
+  await waitUntil(
+    () => {
+      if (!relayMs && relayNoticed()) relayMs = Date.now() - brokenAt || 1;
+      if (!clientMs && clientNoticed()) clientMs = Date.now() - brokenAt || 1;
+      return relayMs > 0 && clientMs > 0;
+    },
+    10_000,
+    'both sides to notice',
+  );
+  proxy.faultForNewConnections = undefined;
+  return { relayMs, clientMs };
+}
+
 const viewerFaults: { fault: LinkFault; relayHears: 'ping' | 'close'; viewerHears: 'silence' | 'close' }[] = [
   { fault: { kind: 'stall' }, relayHears: 'ping', viewerHears: 'silence' },
   { fault: { kind: 'halfOpenRelaySide' }, relayHears: 'ping', viewerHears: 'close' },
@@ -59,24 +82,9 @@ describe('viewer link faults', () => {
     await waitUntil(() => viewer.strikes.length >= 5, 5_000, 'strikes through the proxy');
     expect(relay.hub.viewerCount).toBe(1);
 
-    const brokenAt = Date.now();
-    // Reconnects meet the same broken network until both sides have noticed.
-    proxy.faultForNewConnections = fault;
-    proxy.breakAll(fault);
-    let relayNoticedAt = 0;
-    let viewerNoticedAt = 0;
-    await waitUntil(
-      () => {
-        if (!relayNoticedAt && relay.hub.viewerCount === 0) relayNoticedAt = Date.now();
-        if (!viewerNoticedAt && viewer.endings.length > 0) viewerNoticedAt = Date.now();
-        return relayNoticedAt > 0 && viewerNoticedAt > 0;
-      },
-      10_000,
-      'both sides to notice',
-    );
-    proxy.faultForNewConnections = undefined;
-    expect(relayNoticedAt - brokenAt).toBeLessThan(RELAY_NOTICES_WITHIN_MS);
-    expect(viewerNoticedAt - brokenAt).toBeLessThan(CLIENT_NOTICES_WITHIN_MS);
+    const { relayMs, clientMs } = await breakUntilBothNotice(proxy, fault, () => relay.hub.viewerCount === 0, () => viewer.endings.length > 0);
+    expect(relayMs).toBeLessThan(RELAY_NOTICES_WITHIN_MS);
+    expect(clientMs).toBeLessThan(CLIENT_NOTICES_WITHIN_MS);
     expect(viewer.endings[0] === 'silence' ? 'silence' : 'close').toBe(viewerHears);
 
     // Back through a healthy proxy connection, resumed from where it was.
@@ -95,24 +103,9 @@ describe('device link faults', () => {
     cleanup.push(chicago);
     await waitUntil(() => relay.devices.isConnected('chicago'), 5_000, 'chicago online');
 
-    const brokenAt = Date.now();
-    // Reconnects meet the same broken network until both sides have noticed.
-    proxy.faultForNewConnections = fault;
-    proxy.breakAll(fault);
-    let relayNoticedAt = 0;
-    let deviceNoticedAt = 0;
-    await waitUntil(
-      () => {
-        if (!relayNoticedAt && !relay.devices.isConnected('chicago')) relayNoticedAt = Date.now();
-        if (!deviceNoticedAt && chicago.endings.length > 0) deviceNoticedAt = Date.now();
-        return relayNoticedAt > 0 && deviceNoticedAt > 0;
-      },
-      10_000,
-      'both sides to notice',
-    );
-    proxy.faultForNewConnections = undefined;
-    expect(relayNoticedAt - brokenAt).toBeLessThan(RELAY_NOTICES_WITHIN_MS);
-    expect(deviceNoticedAt - brokenAt).toBeLessThan(CLIENT_NOTICES_WITHIN_MS);
+    const { relayMs, clientMs } = await breakUntilBothNotice(proxy, fault, () => !relay.devices.isConnected('chicago'), () => chicago.endings.length > 0);
+    expect(relayMs).toBeLessThan(RELAY_NOTICES_WITHIN_MS);
+    expect(clientMs).toBeLessThan(CLIENT_NOTICES_WITHIN_MS);
     await waitUntil(() => relay.devices.isConnected('chicago') && chicago.openedAt.length >= 2, 5_000, 'chicago back');
     expect(relay.devices.isConnected('tokyo')).toBe(true); // the healthy device never noticed anything
   });

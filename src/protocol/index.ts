@@ -3,3 +3,4 @@ export * from './limits';
 export * from './schema';
 export * from './deviceFrame';
 export * from './relayMessage';
+export * from './backoff';

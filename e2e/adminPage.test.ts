@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { sha256Hex } from '../src/relay/tokens';
+import { sha256Hex } from '../src/relay/stations/tokens';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sha256Hex } from '../src/relay/tokens';
+import { sha256Hex } from '../src/relay/stations/tokens';
 import { startFakeCloud, type FakeCloud } from '../test/particle/fakeCloud';
 import { spawnRelay } from '../test/support/relayProcess';
 import { device, record, sleep } from '../test/support/wsClient';

@@ -2,9 +2,9 @@
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
 import { startRelay } from '../../src/relay/server';
-import type { RollingFanOut, FanOutTarget } from '../../src/relay/rollingFanOut';
+import type { RollingFanOut, FanOutTarget } from '../../src/relay/viewers/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
-import { toPublicStation } from '../../src/relay/stationRegistry';
+import { toPublicStation } from '../../src/relay/stations/stationRegistry';
 import { benchStations } from './benchStations';
 
 export type RelayCommand = { cmd: 'compare'; broadcasts: number } | { cmd: 'exit' };

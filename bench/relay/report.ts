@@ -1,7 +1,7 @@
 // The bench:relay report: the tables and the reading of them that go into docs/benchmarks.md.
 import os from 'node:os';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
-import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/rollingFanOut';
+import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/viewers/rollingFanOut';
 import type { CompareResult } from './relayUnderTest';
 
 export const TARGET_P99_MS = 100;
@@ -109,7 +109,7 @@ function reading(rows: RateRow[]): string {
   const target = rows.find((r) => r.viewers === TARGET.viewers && r.rate === TARGET.rate);
   const lines = [
     'How the relay writes: a broadcast is appended once to a shared log, and one cursor sweeps the viewers, writing each',
-    'one every frame it has not had in a single write (`src/relay/rollingFanOut.ts`, yielding to the event loop every',
+    'one every frame it has not had in a single write (`src/relay/viewers/rollingFanOut.ts`, yielding to the event loop every',
     `${FAN_OUT_CHUNK_VIEWERS} viewers). A strike reaches every viewer within one sweep, and a busier relay puts more frames in each write`,
     'instead of falling behind, so nothing is dropped. The serialize-once table shows why writes, not JSON, are the cost:',
     'serializing per viewer adds a stringify and a copy to each write, and the ratio stays modest because the syscall dominates.',

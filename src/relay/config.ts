@@ -1,6 +1,6 @@
 // The relay's configuration, from environment variables only (listed in the README).
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
-import { MAX_TRUSTED_PROXIES } from './clientAddress';
+import { MAX_TRUSTED_PROXIES } from './http/clientAddress';
 export interface RelayConfig {
   port: number;
   host: string;

@@ -9,7 +9,7 @@ import {
   type HelloMessage,
   type StrikeMessage,
 } from '../protocol';
-import { StationRegistry, toPublicStation } from './stationRegistry';
+import { StationRegistry, toPublicStation } from './stations/stationRegistry';
 
 /** The public viewers, as the hub sees them: a count, and one way to send a frame to all of them. */
 export interface ViewerFanOut {

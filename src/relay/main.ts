@@ -6,9 +6,9 @@ import { ConfigError, readConfig } from './config';
 import { createLogger } from './log';
 import { readParticleConfig, secret, startParticle } from './particle';
 import { startRelay } from './server';
-import { StationsFileError, loadStationsFile } from './stationsFile';
-import { startSimulatedStations } from './simulatedStations';
-import { watchStationsFile } from './stationsWatcher';
+import { StationsFileError, loadStationsFile } from './stations/stationsFile';
+import { startSimulatedStations } from './devices/simulatedStations';
+import { watchStationsFile } from './stations/stationsWatcher';
 
 async function main(): Promise<void> {
   const config = readConfig();

@@ -7,16 +7,16 @@ import { ARCHIVE_RETENTION_DAYS, StrikeArchive } from './archive/archive';
 import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
 import { storesHealth } from './backplane/storesHealth';
-import { DeviceGateway } from './deviceGateway';
-import { sendJson, staticPage, type RouteHandler } from './httpRoutes';
-import { guardClientErrors, guardedServerOptions } from './httpGuards';
+import { DeviceGateway } from './devices/deviceGateway';
+import { sendJson, staticPage, type RouteHandler } from './http/routes';
+import { guardClientErrors, guardedServerOptions } from './http/guards';
 import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
-import { RelayMetrics } from './metrics';
-import { setPageSecurityHeaders } from './pageSecurity';
-import { StationRegistry } from './stationRegistry';
-import { rejectUpgrade } from './upgrade';
-import { ViewerGateway } from './viewerGateway';
+import { RelayMetrics } from './http/metrics';
+import { setPageSecurityHeaders } from './http/pageSecurity';
+import { StationRegistry } from './stations/stationRegistry';
+import { rejectUpgrade } from './http/upgrade';
+import { ViewerGateway } from './viewers/viewerGateway';
 
 export interface RelayOptions {
   /** 0 picks a free port (tests). */

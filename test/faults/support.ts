@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StationConfig } from '../../src/protocol';
-import { sha256Hex } from '../../src/relay/tokens';
+import { sha256Hex } from '../../src/relay/stations/tokens';
 
 export const faultToken = (index: number) => `fault-device-token-${index}`;
 

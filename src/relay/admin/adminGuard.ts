@@ -2,9 +2,9 @@
 // constant time. A client that keeps failing is locked out for exponentially longer (429 with
 // Retry-After), so guessing the token from one address is hopeless.
 import type { IncomingMessage } from 'node:http';
-import { clientAddress } from '../clientAddress';
-import { bearerToken } from '../readBody';
-import { secretMatches } from '../tokens';
+import { clientAddress } from '../http/clientAddress';
+import { bearerToken } from '../http/readBody';
+import { secretMatches } from '../stations/tokens';
 
 /** Failures a client may make before lockouts start. */
 export const ADMIN_AUTH_FREE_FAILURES = 5;

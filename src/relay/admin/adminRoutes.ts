@@ -4,12 +4,12 @@
 import type { AdminStation } from '../../protocol/adminApi';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloseCode, type StationConfig } from '../../protocol';
-import { sendJson, type RouteHandler } from '../httpRoutes';
-import { isJsonContentType, readBody } from '../readBody';
+import { sendJson, type RouteHandler } from '../http/routes';
+import { isJsonContentType, readBody } from '../http/readBody';
 import type { Relay } from '../server';
-import type { StationState } from '../stationRegistry';
-import { StationsStore, persistedStations } from '../stationsStore';
-import { clientAddress } from '../clientAddress';
+import type { StationState } from '../stations/stationRegistry';
+import { StationsStore, persistedStations } from '../stations/stationsStore';
+import { clientAddress } from '../http/clientAddress';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../tokens';
+import { sha256Hex } from '../stations/tokens';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 
 const oslo = { id: 'oslo', name: 'Oslo', lat: 59.9, lon: 10.7, chimes: 5, tokenSha256: sha256Hex('t'), particleId: 'p-oslo' };

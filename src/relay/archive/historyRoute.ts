@@ -1,7 +1,7 @@
 // GET /api/history: a range of archived strikes as NDJSON, each line exactly a live `strike`
 // message, ordered by strike time, so the page's replay transport plays it like the live stream.
 import type { ServerResponse } from 'node:http';
-import { sendJson, type RouteHandler } from '../httpRoutes';
+import { sendJson, type RouteHandler } from '../http/routes';
 import type { StrikeArchive } from './archive';
 import { HISTORY_MAX_STRIKES, parseHistoryQuery } from './historyQuery';
 

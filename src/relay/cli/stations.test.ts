@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { parseStationsFile } from '../stationsFile';
-import { sha256Hex } from '../tokens';
+import { parseStationsFile } from '../stations/stationsFile';
+import { sha256Hex } from '../stations/tokens';
 import { runStationsCli } from './stations';
 
 let dir: string | undefined;

@@ -3,9 +3,9 @@
 // routes in, so a strike that arrives by both is delivered once.
 import { parseDeviceFrame, type DeviceStrike } from '../../protocol';
 import type { StrikeHub } from '../hub';
-import { ingestStrikes } from '../ingest';
+import { ingestStrikes } from '../devices/ingest';
 import type { Logger } from '../log';
-import type { StationState } from '../stationRegistry';
+import type { StationState } from '../stations/stationRegistry';
 import type { CloudEvent } from './cloudEvent';
 import { EventDedupe } from './eventDedupe';
 import {

@@ -4,7 +4,7 @@
 // A bad line or event is counted and skipped; only a broken connection reconnects.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Logger } from '../log';
-import { OpenBudget, backoffDelayMs } from './backoff';
+import { OpenBudget, backoffDelayMs } from './openBudget';
 import {
   PARTICLE_MAX_EVENT_CHARS,
   PARTICLE_RECONNECT_BASE_MS,

@@ -1,8 +1,8 @@
 // POST /ingest/particle: the cloud's webhook, for deployments that prefer push to the stream (or
 // run both). Same CloudIngest as the stream, so a strike arriving both ways is delivered once.
-import { sendJson, type RouteHandler } from '../httpRoutes';
-import { bearerToken, isJsonContentType, readBody } from '../readBody';
-import { secretMatches } from '../tokens';
+import { sendJson, type RouteHandler } from '../http/routes';
+import { bearerToken, isJsonContentType, readBody } from '../http/readBody';
+import { secretMatches } from '../stations/tokens';
 import { parseCloudEventJson } from './cloudEvent';
 import type { CloudIngest } from './cloudIngest';
 import { WEBHOOK_MAX_BODY_BYTES } from './limits';

@@ -13,14 +13,14 @@ import {
   RATE_LIMIT_NOTICE_INTERVAL_MS,
   parseDeviceFrame,
   type ErrorMessage,
-} from '../protocol';
-import type { StrikeHub } from './hub';
+} from '../../protocol';
+import type { StrikeHub } from '../hub';
 import { ingestStrikes } from './ingest';
-import { clientAddress } from './clientAddress';
-import type { Logger } from './log';
-import type { StationState } from './stationRegistry';
+import { clientAddress } from '../http/clientAddress';
+import type { Logger } from '../log';
+import type { StationState } from '../stations/stationRegistry';
 import { SlidingWindowCounter } from './rateLimit';
-import { rejectUpgrade } from './upgrade';
+import { rejectUpgrade } from '../http/upgrade';
 
 interface DeviceLink {
   socket: WebSocket;

@@ -3,10 +3,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../protocol';
-import type { StrikeHub, ViewerFanOut } from './hub';
-import { clientAddress } from './clientAddress';
-import type { Logger } from './log';
+import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../../protocol';
+import type { StrikeHub, ViewerFanOut } from '../hub';
+import { clientAddress } from '../http/clientAddress';
+import type { Logger } from '../log';
 import { RollingFanOut } from './rollingFanOut';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */

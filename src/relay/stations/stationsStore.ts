@@ -3,7 +3,7 @@
 // serialized, so two admin edits never interleave.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { StationConfig } from '../protocol';
+import type { StationConfig } from '../../protocol';
 import type { StationRegistry } from './stationRegistry';
 
 /** Same field order as the file a person writes, one station per block. */

@@ -1,10 +1,10 @@
 // The embedded default: the simulator's stations are registered in memory (never written to the
 // stations file) with fresh random tokens, and connect to this relay's /device like real devices.
-import { SIM_STATIONS } from '../sim/stations';
-import { startSimDevices, type SimDevices } from '../sim/simDevices';
-import type { Logger } from './log';
-import type { Relay } from './server';
-import { newDeviceToken, sha256Hex } from './tokens';
+import { SIM_STATIONS } from '../../sim/stations';
+import { startSimDevices, type SimDevices } from './simulatedDevices';
+import type { Logger } from '../log';
+import type { Relay } from '../server';
+import { newDeviceToken, sha256Hex } from '../stations/tokens';
 
 export function startSimulatedStations(
   relay: Relay,

@@ -3,12 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DeviceGateway } from './deviceGateway';
-import { sendJson, type RouteHandler } from './httpRoutes';
-import type { StrikeHub } from './hub';
+import type { DeviceGateway } from '../devices/deviceGateway';
+import { sendJson, type RouteHandler } from './routes';
+import type { StrikeHub } from '../hub';
 import { bearerToken } from './readBody';
-import { secretMatches } from './tokens';
-import type { ViewerGateway } from './viewerGateway';
+import { secretMatches } from '../stations/tokens';
+import type { ViewerGateway } from '../viewers/viewerGateway';
 
 export interface MetricsSources {
   hub: StrikeHub;
@@ -81,7 +81,7 @@ export class RelayMetrics {
     });
   }
 
-  /** Called once per broadcast, when every viewer socket has been written (src/relay/rollingFanOut.ts). */
+  /** Called once per broadcast, when every viewer socket has been written (src/relay/viewers/rollingFanOut.ts). */
   observeBroadcast(durationMs: number): void {
     this.broadcastSeconds.observe(durationMs / 1000);
   }

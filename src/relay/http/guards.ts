@@ -2,7 +2,7 @@
 // request head is answered with its status (408, 431, 400) and closed, and counted for /metrics.
 import type { Server, ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HANDSHAKE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, MAX_HANDSHAKE_HEADER_BYTES, REFUSED_REQUEST_LINGER_MS } from '../protocol';
+import { HANDSHAKE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, MAX_HANDSHAKE_HEADER_BYTES, REFUSED_REQUEST_LINGER_MS } from '../../protocol';
 import type { HttpAbuseStats } from './metrics';
 import { rejectUpgrade } from './upgrade';
 

@@ -1,8 +1,8 @@
 // One path for strikes from any source (device socket, cloud stream, webhook): rate limit, stamp
 // `t`, order by strike time, then hand to the hub. Muted stations are heard by no one.
-import type { DeviceStrike } from '../protocol';
-import type { StrikeHub } from './hub';
-import type { StationState } from './stationRegistry';
+import type { DeviceStrike } from '../../protocol';
+import type { StrikeHub } from '../hub';
+import type { StationState } from '../stations/stationRegistry';
 
 export interface IngestResult {
   accepted: number;

@@ -1,7 +1,7 @@
 // The stations file: a JSON array of StationConfig. A bad file stops start-up with a message that
 // names the entry and the field, so the operator can fix it without reading code.
 import { readFileSync } from 'node:fs';
-import { stationConfigSchema, describeIssues, type StationConfig } from '../protocol';
+import { stationConfigSchema, describeIssues, type StationConfig } from '../../protocol';
 
 export class StationsFileError extends Error {
   override name = 'StationsFileError';

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_TOKENS, testRelay, testStations } from '../../test/support/relayFixture';
-import { device, httpStatusOf, record } from '../../test/support/wsClient';
-import { waitUntil } from '../../test/faults/support';
-import { runStationsCli } from './cli/stations';
+import { TEST_TOKENS, testRelay, testStations } from '../../../test/support/relayFixture';
+import { device, httpStatusOf, record } from '../../../test/support/wsClient';
+import { waitUntil } from '../../../test/faults/support';
+import { runStationsCli } from '../cli/stations';
 import { formatStationsFile } from './stationsStore';
 import { watchStationsFile, type StationsWatcher } from './stationsWatcher';
 

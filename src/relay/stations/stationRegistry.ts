@@ -1,8 +1,8 @@
 // Stations known to this relay: their configuration (private) and live state (online, last seen,
 // counters). Only `toPublic` output ever leaves the relay.
-import type { Station, StationConfig } from '../protocol';
-import { STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../protocol';
-import { TokenBucket } from './rateLimit';
+import type { Station, StationConfig } from '../../protocol';
+import { STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../protocol';
+import { TokenBucket } from '../devices/rateLimit';
 import { findByToken } from './tokens';
 
 export interface StationState {

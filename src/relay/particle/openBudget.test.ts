@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpenBudget, backoffDelayMs } from './backoff';
+import { OpenBudget, backoffDelayMs } from './openBudget';
 
 describe('backoffDelayMs', () => {
   it('grows exponentially up to the cap, jittered over the whole range', () => {

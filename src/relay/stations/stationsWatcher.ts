@@ -5,8 +5,8 @@
 // applied when they land) change nothing.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { CloseCode, type StationConfig } from '../protocol';
-import type { Relay } from './server';
+import { CloseCode, type StationConfig } from '../../protocol';
+import type { Relay } from '../server';
 import { loadStationsFile } from './stationsFile';
 
 /** Editors and atomic renames touch the file several times per save: read it once they are done. */

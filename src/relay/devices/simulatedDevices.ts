@@ -1,8 +1,8 @@
 // Simulated chime devices for Node: each station of the wind model holds its own websocket to the
 // relay's /device with its own token, exactly like firmware, and sends compact frames with ages.
 import WebSocket from 'ws';
-import { createWindField, type SimStrike, type WindField } from './windModel';
-import type { SimStationSpec } from './stations';
+import { createWindField, type SimStrike, type WindField } from '../../sim/windModel';
+import type { SimStationSpec } from '../../sim/stations';
 
 export interface SimDeviceOptions {
   /** ws://host:port/device */

@@ -2,7 +2,7 @@
 // stops start-up with a StationsFileError naming the file — never another exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CHIMES_PER_STATION } from '../protocol';
+import { MAX_CHIMES_PER_STATION } from '../../protocol';
 import { StationsFileError, parseStationsFile } from './stationsFile';
 
 const PATH = 'config/stations.json';

@@ -3,8 +3,7 @@
 // Retry-After), so guessing the token from one address is hopeless.
 import type { IncomingMessage } from 'node:http';
 import { clientAddress } from '../http/clientAddress';
-import { bearerToken } from '../http/readBody';
-import { secretMatches } from '../stations/tokens';
+import { presentsBearerSecret } from '../http/bearerToken';
 
 /** Failures a client may make before lockouts start. */
 export const ADMIN_AUTH_FREE_FAILURES = 5;
@@ -47,7 +46,7 @@ export class AdminGuard {
       const retryAfterS = Math.ceil((record.lockedUntil - now) / 1000);
       return { ok: false, status: 429, error: `too many failed attempts: retry in ${retryAfterS} s`, headers: { 'Retry-After': String(retryAfterS) } };
     }
-    if (secretMatches(bearerToken(request), this.adminToken)) {
+    if (presentsBearerSecret(request, this.adminToken)) {
       this.clients.delete(client);
       return { ok: true };
     }

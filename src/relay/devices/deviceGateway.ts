@@ -16,6 +16,7 @@ import {
 } from '../../protocol';
 import type { StrikeHub } from '../hub';
 import { ingestStrikes } from './ingest';
+import { bearerToken } from '../http/bearerToken';
 import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
 import type { StationState } from '../stations/stationRegistry';
@@ -170,12 +171,6 @@ export class DeviceGateway {
       link.socket.ping();
     }
   }
-}
-
-function bearerToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
 }
 
 function rawText(data: RawData): string {

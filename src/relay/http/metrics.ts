@@ -4,10 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from '../devices/deviceGateway';
+import { presentsBearerSecret } from './bearerToken';
 import { sendJson, type RouteHandler } from './routes';
 import type { StrikeHub } from '../hub';
-import { bearerToken } from './readBody';
-import { secretMatches } from '../stations/tokens';
 import type { ViewerGateway } from '../viewers/viewerGateway';
 
 export interface MetricsSources {
@@ -90,7 +89,7 @@ export class RelayMetrics {
   route(token?: string): RouteHandler {
     return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
       if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
-      if (token && !secretMatches(bearerToken(request), token)) {
+      if (token && !presentsBearerSecret(request, token)) {
         sendJson(response, 401, { error: 'Authorization: Bearer <METRICS_TOKEN> required' }, { 'WWW-Authenticate': 'Bearer' });
         return true;
       }

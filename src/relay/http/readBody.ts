@@ -37,9 +37,3 @@ export function isJsonContentType(request: IncomingMessage): boolean {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
 }
-
-export function bearerToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}

@@ -1,8 +1,8 @@
 // POST /ingest/particle: the cloud's webhook, for deployments that prefer push to the stream (or
 // run both). Same CloudIngest as the stream, so a strike arriving both ways is delivered once.
 import { sendJson, type RouteHandler } from '../http/routes';
-import { bearerToken, isJsonContentType, readBody } from '../http/readBody';
-import { secretMatches } from '../stations/tokens';
+import { presentsBearerSecret } from '../http/bearerToken';
+import { isJsonContentType, readBody } from '../http/readBody';
 import { parseCloudEventJson } from './cloudEvent';
 import type { CloudIngest } from './cloudIngest';
 import { WEBHOOK_MAX_BODY_BYTES } from './limits';
@@ -22,7 +22,7 @@ export function particleWebhookRoute(ingest: CloudIngest | undefined, secret: st
       sendJson(response, 404, { error: 'webhooks are off: set WEBHOOK_SECRET on the relay' });
       return true;
     }
-    if (!secretMatches(bearerToken(request), secret)) {
+    if (!presentsBearerSecret(request, secret)) {
       request.resume();
       sendJson(response, 401, { error: 'Authorization: Bearer <WEBHOOK_SECRET> required' }, { 'WWW-Authenticate': 'Bearer' });
       return true;

@@ -40,7 +40,7 @@ async function cpuUs(fanOut: () => void): Promise<number> {
 
 /** Alternates the two ways, with pauses so sockets drain, and sums the CPU of each fan-out alone. */
 async function compare(broadcasts: number): Promise<CompareResult> {
-  const station = relay.hub.registry.all()[0]!;
+  const station = relay.stations.all()[0]!;
   let onceUs = 0;
   let perViewerUs = 0;
   for (let i = 0; i < broadcasts; i++) {

@@ -166,7 +166,7 @@ describe('relay: device authentication and abuse', () => {
     expect(fromChicago).toBeGreaterThanOrEqual(100);
     expect(fromChicago).toBeLessThan(120);
     expect(chicago.messages.filter((m) => m.type === 'error' && m.code === 'rate_limited')).toHaveLength(1);
-    expect(relay.hub.registry.get('chicago')?.strikesDropped).toBe(300 - fromChicago);
+    expect(relay.stations.get('chicago')?.strikesDropped).toBe(300 - fromChicago);
   });
 });
 

@@ -46,6 +46,8 @@ export interface Relay {
   readonly port: number;
   /** http://host:port */
   readonly url: string;
+  /** The stations, and the one place their state changes (announced to the hub and gateways). */
+  readonly stations: StationRegistry;
   readonly hub: StrikeHub;
   readonly devices: DeviceGateway;
   readonly viewers: ViewerGateway;
@@ -71,7 +73,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
   const trustedProxies = options.trustedProxies ?? 0;
-  const devices = new DeviceGateway(hub, log, options.pingIntervalMs, trustedProxies);
+  const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trustedProxies);
   const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
@@ -145,6 +147,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   return {
     port: address.port,
     url,
+    stations: registry,
     hub,
     devices,
     viewers,

@@ -1,5 +1,7 @@
 // WS /device: authenticated chime devices send strikes. Bad input never kills a healthy link; it is
-// answered with an error, and only persistent abuse or protocol violations close the socket.
+// answered with an error, and only persistent abuse or protocol violations close the socket. A
+// device marks its station online in the registry while connected, and is cut off when the registry
+// says its station was removed or re-keyed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -14,12 +16,11 @@ import {
   parseDeviceFrame,
   type ErrorMessage,
 } from '../../protocol';
-import type { StrikeHub } from '../hub';
-import { ingestStrikes } from './ingest';
+import { ingestStrikes, type StrikePublisher } from './ingest';
 import { bearerToken } from '../http/bearerToken';
 import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
-import type { StationState } from '../stations/stationRegistry';
+import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
 import { SlidingWindowCounter } from './rateLimit';
 import { rejectUpgrade } from '../http/upgrade';
 
@@ -37,17 +38,20 @@ export class DeviceGateway {
   /** The current link of each station id. */
   private readonly links = new Map<string, DeviceLink>();
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly stopListening: () => void;
   private closing = false;
   readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0 };
 
   constructor(
-    private readonly hub: StrikeHub,
+    private readonly registry: StationRegistry,
+    private readonly strikes: StrikePublisher,
     private readonly log: Logger,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
     private readonly trustedProxies = 0,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
+    this.stopListening = registry.onChange((change) => this.onStationChange(change));
   }
 
   get connectedCount(): number {
@@ -64,7 +68,7 @@ export class DeviceGateway {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const token = bearerToken(request) ?? url.searchParams.get('token') ?? '';
-    const station = token ? this.hub.registry.findByToken(token) : undefined;
+    const station = token ? this.registry.findByToken(token) : undefined;
     if (!station) {
       this.stats.authFailures++;
       this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trustedProxies) }, 'device refused: unknown token');
@@ -94,7 +98,15 @@ export class DeviceGateway {
 
   dispose(): void {
     clearInterval(this.pingTimer);
+    this.stopListening();
     this.wss.close();
+  }
+
+  /** A removed station's device, or one whose token was replaced, must not keep sending. */
+  private onStationChange(change: StationChange): void {
+    const id = change.station.config.id;
+    if (change.kind === 'removed') this.disconnect(id, CloseCode.policyViolation, 'station removed');
+    else if (change.kind === 'updated' && change.tokenChanged) this.disconnect(id, CloseCode.policyViolation, 'device token rotated');
   }
 
   private attach(socket: WebSocket, station: StationState, request: IncomingMessage): void {
@@ -111,10 +123,7 @@ export class DeviceGateway {
     this.links.set(id, link);
     if (previous) previous.socket.close(CloseCode.replacedByNewConnection, 'replaced by a newer connection');
     this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trustedProxies), replaced: !!previous }, 'device connected');
-    const wasOnline = station.online;
-    station.online = true;
-    station.lastSeen = Date.now();
-    if (!wasOnline) this.hub.stationChanged(id);
+    this.registry.setOnline(station, true, Date.now());
 
     socket.on('pong', () => (link.missedPongs = 0));
     socket.on('message', (data, isBinary) => this.onFrame(link, data, isBinary));
@@ -123,8 +132,7 @@ export class DeviceGateway {
       this.log.info({ event: 'device_disconnected', station: id, code }, 'device disconnected');
       if (this.links.get(id) !== link) return; // replaced: the new link owns the station's state
       this.links.delete(id);
-      station.online = false;
-      this.hub.stationChanged(id);
+      this.registry.setOnline(station, false);
     });
   }
 
@@ -145,7 +153,7 @@ export class DeviceGateway {
       }
       return;
     }
-    const result = ingestStrikes(this.hub, link.station, parsed.strikes, now, now);
+    const result = ingestStrikes(this.strikes, link.station, parsed.strikes, now, now);
     this.stats.strikesMuted += result.muted;
     if (result.rateLimited > 0) {
       this.stats.strikesRateLimited += result.rateLimited;

@@ -1,8 +1,13 @@
 // One path for strikes from any source (device socket, cloud stream, webhook): rate limit, stamp
 // `t`, order by strike time, then hand to the hub. Muted stations are heard by no one.
 import type { DeviceStrike } from '../../protocol';
-import type { StrikeHub } from '../hub';
+import type { AcceptedStrike } from '../hub';
 import type { StationState } from '../stations/stationRegistry';
+
+/** Where accepted strikes go to be numbered and broadcast: the hub. */
+export interface StrikePublisher {
+  publish(stationId: string, strikes: readonly AcceptedStrike[]): void;
+}
 
 export interface IngestResult {
   accepted: number;
@@ -14,7 +19,7 @@ export interface IngestResult {
 
 /** `sentAt` is when the strikes' ages were measured from (receive time, or the cloud's publish time). */
 export function ingestStrikes(
-  hub: StrikeHub,
+  hub: StrikePublisher,
   station: StationState,
   strikes: readonly DeviceStrike[],
   sentAt: number,

@@ -9,10 +9,11 @@ import { sendJson, type RouteHandler } from './routes';
 import type { StrikeHub } from '../hub';
 import type { ViewerGateway } from '../viewers/viewerGateway';
 
+/** The counters /metrics reads at scrape time. */
 export interface MetricsSources {
-  hub: StrikeHub;
-  devices: DeviceGateway;
-  viewers: ViewerGateway;
+  hub: Pick<StrikeHub, 'viewerCount' | 'seq' | 'stats'>;
+  devices: Pick<DeviceGateway, 'connectedCount' | 'stats'>;
+  viewers: Pick<ViewerGateway, 'stats'>;
 }
 
 /** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */

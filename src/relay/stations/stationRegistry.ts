@@ -1,5 +1,8 @@
 // Stations known to this relay: their configuration (private) and live state (online, last seen,
-// counters). Only `toPublic` output ever leaves the relay.
+// counters). The registry is the one owner of that state: every change (added, updated, online,
+// offline, removed) goes through it and is announced to its listeners — the hub tells viewers, the
+// device gateway cuts off a removed or re-keyed station's device. Only `toPublicStation` output
+// ever leaves the relay.
 import type { Station, StationConfig } from '../../protocol';
 import { STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../protocol';
 import { TokenBucket } from '../devices/rateLimit';
@@ -16,6 +19,19 @@ export interface StationState {
   strikesDropped: number;
 }
 
+/**
+ * One change to one station, announced after it is made. `removed` carries the state as it was
+ * last (offline); `updated` says whether the device token changed (its device must reconnect).
+ */
+export type StationChange =
+  | { kind: 'added'; station: StationState }
+  | { kind: 'updated'; station: StationState; tokenChanged: boolean }
+  | { kind: 'online'; station: StationState }
+  | { kind: 'offline'; station: StationState }
+  | { kind: 'removed'; station: StationState };
+
+export type StationListener = (change: StationChange) => void;
+
 export function toPublicStation(state: StationState): Station {
   const { id, name, lat, lon, chimes } = state.config;
   return { id, name, lat, lon, chimes, online: state.online, lastSeen: state.lastSeen, ...(state.ephemeral ? { simulated: true as const } : {}) };
@@ -23,11 +39,19 @@ export function toPublicStation(state: StationState): Station {
 
 export class StationRegistry {
   private readonly states = new Map<string, StationState>();
+  private readonly listeners = new Set<StationListener>();
 
   constructor(configs: readonly StationConfig[] = [], now = Date.now()) {
     for (const config of configs) this.upsert(config, { now });
   }
 
+  /** Calls `listener` after every change, in the order listeners were added; returns its removal. */
+  onChange(listener: StationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Adds a station, or replaces the configuration (and rate limit) of the one with this id. */
   upsert(config: StationConfig, options: { ephemeral?: boolean; now?: number } = {}): StationState {
     const existing = this.states.get(config.id);
     const bucket = new TokenBucket(
@@ -38,8 +62,10 @@ export class StationRegistry {
     if (existing) {
       // Updated in place: device links and cloud ingest hold this object, and must see the change
       // (a mute must silence a device that is already connected).
+      const tokenChanged = existing.config.tokenSha256 !== config.tokenSha256;
       existing.config = config;
       existing.bucket = bucket;
+      this.announce({ kind: 'updated', station: existing, tokenChanged });
       return existing;
     }
     const state: StationState = {
@@ -52,11 +78,30 @@ export class StationRegistry {
       strikesDropped: 0,
     };
     this.states.set(config.id, state);
+    this.announce({ kind: 'added', station: state });
     return state;
   }
 
+  /**
+   * A device (or the cloud) says the station is online or offline; `seenAt` also stamps lastSeen.
+   * Announced only when `online` flips. A station already removed is left alone.
+   */
+  setOnline(station: StationState, online: boolean, seenAt?: number): void {
+    if (this.states.get(station.config.id) !== station) return;
+    if (seenAt !== undefined) station.lastSeen = seenAt;
+    if (station.online === online) return;
+    station.online = online;
+    this.announce({ kind: online ? 'online' : 'offline', station });
+  }
+
+  /** Forgets a station; it is announced offline, as `removed`. */
   remove(id: string): boolean {
-    return this.states.delete(id);
+    const state = this.states.get(id);
+    if (!state) return false;
+    state.online = false;
+    this.states.delete(id);
+    this.announce({ kind: 'removed', station: state });
+    return true;
   }
 
   get(id: string): StationState | undefined {
@@ -76,5 +121,9 @@ export class StationRegistry {
     return this.all()
       .filter((s) => !filter || filter.has(s.config.id))
       .map(toPublicStation);
+  }
+
+  private announce(change: StationChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 }

@@ -73,16 +73,16 @@ describe('the stations file, edited while the relay runs', () => {
     writeFileSync(path, formatStationsFile(testStations().map((s) => ({ ...s, lat: 0 })).concat({ ...testStations()[0]!, id: 'bad', chimes: 99 })));
     expect(watcher!.reload()).toBeUndefined();
     expect(await stationIds()).toEqual(['chicago', 'tokyo']);
-    expect(relay.hub.registry.get('chicago')!.config.lat).toBeCloseTo(41.88);
+    expect(relay.stations.get('chicago')!.config.lat).toBeCloseTo(41.88);
 
     writeFileSync(path, formatStationsFile(testStations({ name: 'Chicago (lakefront)' })));
-    await waitUntil(() => relay.hub.registry.get('chicago')!.config.name === 'Chicago (lakefront)', 5_000, 'the good save to apply');
+    await waitUntil(() => relay.stations.get('chicago')!.config.name === 'Chicago (lakefront)', 5_000, 'the good save to apply');
   });
 
   it('reading back a file the relay already matches changes nothing', async () => {
     const { relay, cli } = await relayWithStationsFile();
     cli('set', 'tokyo', '--muted');
-    await waitUntil(() => relay.hub.registry.get('tokyo')!.config.muted === true, 5_000, 'the mute to apply');
+    await waitUntil(() => relay.stations.get('tokyo')!.config.muted === true, 5_000, 'the mute to apply');
     expect(watcher!.reload()).toEqual({ added: [], changed: [], removed: [], skipped: [] });
   });
 });

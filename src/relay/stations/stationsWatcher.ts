@@ -5,8 +5,9 @@
 // applied when they land) change nothing.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { CloseCode, type StationConfig } from '../../protocol';
-import type { Relay } from '../server';
+import type { StationConfig } from '../../protocol';
+import type { Logger } from '../log';
+import type { StationRegistry } from './stationRegistry';
 import { loadStationsFile } from './stationsFile';
 
 /** Editors and atomic renames touch the file several times per save: read it once they are done. */
@@ -26,7 +27,13 @@ export interface StationsWatcher {
   close(): void;
 }
 
-export function watchStationsFile(relay: Relay, path: string): StationsWatcher {
+/** What the watcher needs of the relay (the relay itself is one). */
+export interface StationsHost {
+  readonly stations: StationRegistry;
+  readonly log: Logger;
+}
+
+export function watchStationsFile(relay: StationsHost, path: string): StationsWatcher {
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   const reload = (): StationsChange | undefined => {
@@ -37,7 +44,7 @@ export function watchStationsFile(relay: Relay, path: string): StationsWatcher {
       relay.log.error({ event: 'stations_file_invalid', path, err: (error as Error).message }, 'stations file not reloaded: keeping the stations in use');
       return undefined;
     }
-    const change = applyStations(relay, configs);
+    const change = applyStations(relay.stations, configs);
     if (change.added.length + change.changed.length + change.removed.length + change.skipped.length > 0) {
       relay.log.info({ event: 'stations_file_reloaded', path, ...change }, 'stations file reloaded');
     }
@@ -63,9 +70,11 @@ export function watchStationsFile(relay: Relay, path: string): StationsWatcher {
   };
 }
 
-/** Makes the relay's file-backed stations match `configs`; devices and viewers hear of each change. */
-export function applyStations(relay: Relay, configs: readonly StationConfig[]): StationsChange {
-  const { registry } = relay.hub;
+/**
+ * Makes the registry's file-backed stations match `configs`. The registry announces each change:
+ * viewers hear of it, and a removed or re-keyed station's device is cut off.
+ */
+export function applyStations(registry: StationRegistry, configs: readonly StationConfig[]): StationsChange {
   const change: StationsChange = { added: [], changed: [], removed: [], skipped: [] };
   const wanted = new Set(configs.map((config) => config.id));
   for (const config of configs) {
@@ -75,18 +84,13 @@ export function applyStations(relay: Relay, configs: readonly StationConfig[]): 
       continue;
     }
     if (current && sameConfig(current.config, config)) continue;
-    const tokenChanged = current !== undefined && current.config.tokenSha256 !== config.tokenSha256;
     registry.upsert(config);
-    if (tokenChanged) relay.devices.disconnect(config.id, CloseCode.policyViolation, 'device token rotated');
-    relay.hub.stationChanged(config.id);
     (current ? change.changed : change.added).push(config.id);
   }
   for (const state of registry.all()) {
     if (state.ephemeral || wanted.has(state.config.id)) continue;
-    const id = state.config.id;
-    relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-    relay.hub.removeStation(id);
-    change.removed.push(id);
+    registry.remove(state.config.id);
+    change.removed.push(state.config.id);
   }
   return change;
 }

@@ -33,7 +33,7 @@ export class ViewerGateway implements ViewerFanOut {
   );
 
   constructor(
-    private readonly hub: StrikeHub,
+    private readonly hub: Pick<StrikeHub, 'attachViewers' | 'greet' | 'presenceChanged'>,
     private readonly log: Logger,
     private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,

@@ -2,15 +2,19 @@
 // at a fixed backlog (it can resume with `since`), so one slow phone never costs the relay memory.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../../protocol';
 import type { StrikeHub, ViewerFanOut } from '../hub';
 import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
+import { writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
+
+/** perMessageDeflate must stay off: rawFrameWrite.ts writes frames past ws's own queue. */
+export const VIEWER_SERVER_OPTIONS: ServerOptions = { noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false };
 
 interface ViewerLink {
   socket: WebSocket;
@@ -21,7 +25,7 @@ interface ViewerLink {
 }
 
 export class ViewerGateway implements ViewerFanOut {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer(VIEWER_SERVER_OPTIONS);
   private readonly links = new Set<ViewerLink>();
   private readonly pingTimer: NodeJS.Timeout;
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
@@ -100,12 +104,9 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   /**
-   * Writes prebuilt frames straight to the TCP socket under ws: its public send() frames and
-   * writes each message on its own, which costs a syscall per viewer per strike. ws counts these
-   * bytes in bufferedAmount (it reads the socket's writable length), so the backlog limit holds.
-   * Safe only because perMessageDeflate is off: with it, ws queues frames and these could overtake.
-   * A viewer whose unread backlog would pass the limit is cut instead; one write into an empty
-   * buffer (a long resume replay) is always allowed.
+   * Writes a viewer every frame it has not had, in one write (rawFrameWrite.ts). ws counts those
+   * bytes in bufferedAmount, so a viewer whose unread backlog would pass the limit is cut instead;
+   * one write into an empty buffer (a long resume replay) is always allowed.
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
     if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
@@ -118,7 +119,7 @@ export class ViewerGateway implements ViewerFanOut {
       setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
       return;
     }
-    (link.socket as unknown as { _socket: Duplex })._socket.write(wire);
+    writeRawFrames(link.socket, wire);
   }
 
   private detach(link: ViewerLink): void {

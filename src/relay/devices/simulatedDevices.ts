@@ -1,8 +1,9 @@
-// Simulated chime devices for Node: each station of the wind model holds its own websocket to the
-// relay's /device with its own token, exactly like firmware, and sends compact frames with ages.
+// Simulated chime devices: the pure wind model (src/sim) decides the strikes; here each station
+// holds its own websocket to the relay's /device with its own token, exactly like firmware, sends
+// compact frames with ages, and reconnects with the protocol's full-jitter backoff.
 import WebSocket from 'ws';
-import { createWindField, type SimStrike, type WindField } from '../../sim/windModel';
-import type { SimStationSpec } from '../../sim/stations';
+import { fullJitterDelayMs, type BackoffRange } from '../../protocol';
+import { createWindField, type SimStationSpec, type SimStrike, type WindField } from '../../sim';
 
 export interface SimDeviceOptions {
   /** ws://host:port/device */
@@ -20,8 +21,8 @@ export interface SimDevices {
   close(): void;
 }
 
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 10_000;
+/** A simulated device's reconnect backoff: attempt n waits uniform [0, min(10 s, 0.5 s * 2^n)). */
+export const SIM_DEVICE_RECONNECT: BackoffRange = { baseMs: 500, capMs: 10_000 };
 
 export function startSimDevices(options: SimDeviceOptions): SimDevices {
   const wind = createWindField({
@@ -48,13 +49,12 @@ export function startSimDevices(options: SimDeviceOptions): SimDevices {
       if (sockets.get(station.spec.id) === socket) sockets.delete(station.spec.id);
       options.onEvent?.({ type: 'disconnected', station: station.spec.id });
       if (closed) return;
-      const attempt = (attempts.get(station.spec.id) ?? 0) + 1;
-      attempts.set(station.spec.id, attempt);
-      const cap = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** (attempt - 1));
+      const attempt = attempts.get(station.spec.id) ?? 0;
+      attempts.set(station.spec.id, attempt + 1);
       const timer = setTimeout(() => {
         timers.delete(timer);
         connect(station);
-      }, Math.random() * cap);
+      }, fullJitterDelayMs(attempt, SIM_DEVICE_RECONNECT));
       timers.add(timer);
     });
   };

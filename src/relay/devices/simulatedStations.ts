@@ -1,6 +1,6 @@
 // The embedded default: the simulator's stations are registered in memory (never written to the
 // stations file) with fresh random tokens, and connect to this relay's /device like real devices.
-import { SIM_STATIONS } from '../../sim/stations';
+import { SIM_STATIONS } from '../../sim';
 import { startSimDevices, type SimDevices } from './simulatedDevices';
 import type { Logger } from '../log';
 import type { StationRegistry } from '../stations/stationRegistry';

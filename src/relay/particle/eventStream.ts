@@ -1,10 +1,11 @@
 // One Server-Sent Events subscription to the Particle cloud, kept open for the relay's life: our
 // own fetch loop (so the token rides in an Authorization header, never the URL) around
-// eventsource-parser, with backoff + full jitter, the cloud's open budget and stall detection.
-// A bad line or event is counted and skipped; only a broken connection reconnects.
+// eventsource-parser, with the protocol's full-jitter backoff, the cloud's open budget and stall
+// detection. A bad line or event is counted and skipped; only a broken connection reconnects.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { fullJitterDelayMs } from '../../protocol';
 import type { Logger } from '../log';
-import { OpenBudget, backoffDelayMs } from './openBudget';
+import type { OpenBudget } from './openBudget';
 import {
   PARTICLE_MAX_EVENT_CHARS,
   PARTICLE_RECONNECT_BASE_MS,
@@ -105,11 +106,10 @@ export class EventStream {
           log.warn({ event: 'particle_stream_stalled', url, stallMs: this.stallMs }, 'cloud event stream stalled: reconnecting');
         }
         this.stats.reconnects++;
-        const delay = backoffDelayMs(
-          this.attempt++,
-          this.options.reconnectBaseMs ?? PARTICLE_RECONNECT_BASE_MS,
-          this.options.reconnectMaxMs ?? PARTICLE_RECONNECT_MAX_MS,
-        );
+        const delay = fullJitterDelayMs(this.attempt++, {
+          baseMs: this.options.reconnectBaseMs ?? PARTICLE_RECONNECT_BASE_MS,
+          capMs: this.options.reconnectMaxMs ?? PARTICLE_RECONNECT_MAX_MS,
+        });
         this.schedule(Math.max(delay, retryAfterMs));
       }
     }

@@ -1,11 +1,6 @@
-// When to (re)open the cloud stream: exponential backoff with full jitter, and a sliding-window
-// budget so the relay never opens more streams than the cloud allows. Pure; time is passed in.
-
-/** Full-jitter delay for the given attempt (0 = first retry). `random` is in [0, 1). */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
-}
+// The cloud's limit on opening event streams: a sliding-window budget, so the relay (with its
+// reconnect backoff, src/protocol/backoff.ts) never opens more streams than the cloud allows.
+// Pure; time is passed in.
 
 /** Remembers recent stream opens; says how long to wait before the next one is allowed. */
 export class OpenBudget {

@@ -12,7 +12,7 @@ import { sendJson, staticPage, type RouteHandler } from './http/routes';
 import { guardClientErrors, guardedServerOptions } from './http/guards';
 import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
-import { RelayMetrics } from './http/metrics';
+import { RelayMetrics } from './metrics';
 import { setPageSecurityHeaders } from './http/pageSecurity';
 import { StationRegistry } from './stations/stationRegistry';
 import { rejectUpgrade } from './http/upgrade';

@@ -21,7 +21,7 @@ import { bearerToken } from '../http/bearerToken';
 import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
 import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
-import { SlidingWindowCounter } from './rateLimit';
+import { SlidingWindowCounter } from '../stations/rateLimit';
 import { rejectUpgrade } from '../http/upgrade';
 
 interface DeviceLink {

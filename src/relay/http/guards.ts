@@ -3,8 +3,14 @@
 import type { Server, ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HANDSHAKE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, MAX_HANDSHAKE_HEADER_BYTES, REFUSED_REQUEST_LINGER_MS } from '../../protocol';
-import type { HttpAbuseStats } from './metrics';
 import { rejectUpgrade } from './upgrade';
+
+/** Connection-level events the gateways do not count themselves (handshake timeouts, 431s), for /metrics. */
+export interface HttpAbuseStats {
+  handshakeTimeouts: number;
+  oversizeHeaders: number;
+  badRequests: number;
+}
 
 /** Options for `createServer`: Node checks the timeouts on this interval, so it bounds their precision. */
 export function guardedServerOptions(handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS): ServerOptions {

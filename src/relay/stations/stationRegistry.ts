@@ -5,7 +5,7 @@
 // ever leaves the relay.
 import type { Station, StationConfig } from '../../protocol';
 import { STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../protocol';
-import { TokenBucket } from '../devices/rateLimit';
+import { TokenBucket } from './rateLimit';
 import { findByToken } from './tokens';
 
 export interface StationState {

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { TEST_TOKENS, testRelay } from '../../../test/support/relayFixture';
-import { device, record, sleep } from '../../../test/support/wsClient';
+import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
+import { device, record, sleep } from '../../test/support/wsClient';
 
 function metricValue(text: string, name: string): number {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);

@@ -3,24 +3,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DeviceGateway } from '../devices/deviceGateway';
-import { presentsBearerSecret } from './bearerToken';
-import { sendJson, type RouteHandler } from './routes';
-import type { StrikeHub } from '../hub';
-import type { ViewerGateway } from '../viewers/viewerGateway';
+import type { DeviceGateway } from './devices/deviceGateway';
+import { presentsBearerSecret } from './http/bearerToken';
+import type { HttpAbuseStats } from './http/guards';
+import { sendJson, type RouteHandler } from './http/routes';
+import type { StrikeHub } from './hub';
+import type { ViewerGateway } from './viewers/viewerGateway';
 
 /** The counters /metrics reads at scrape time. */
 export interface MetricsSources {
   hub: Pick<StrikeHub, 'viewerCount' | 'seq' | 'stats'>;
   devices: Pick<DeviceGateway, 'connectedCount' | 'stats'>;
   viewers: Pick<ViewerGateway, 'stats'>;
-}
-
-/** Connection-level events the gateways do not count themselves (handshake timeouts, 431s). */
-export interface HttpAbuseStats {
-  handshakeTimeouts: number;
-  oversizeHeaders: number;
-  badRequests: number;
 }
 
 export class RelayMetrics {
@@ -81,7 +75,7 @@ export class RelayMetrics {
     });
   }
 
-  /** Called once per broadcast, when every viewer socket has been written (src/relay/viewers/rollingFanOut.ts). */
+  /** Called once per broadcast, when every viewer socket has been written (viewers/rollingFanOut.ts). */
   observeBroadcast(durationMs: number): void {
     this.broadcastSeconds.observe(durationMs / 1000);
   }

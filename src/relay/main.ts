@@ -3,11 +3,11 @@
 import { adminApi } from './admin/adminRoutes';
 import { BackplaneError } from './backplane/backplane';
 import { ConfigError, readConfig } from './config';
+import { startSimulatedStations } from './devices/simulatedStations';
 import { createLogger } from './log';
 import { readParticleConfig, secret, startParticle } from './particle';
 import { startRelay } from './server';
 import { StationsFileError, loadStationsFile } from './stations/stationsFile';
-import { startSimulatedStations } from './devices/simulatedStations';
 import { watchStationsFile } from './stations/stationsWatcher';
 
 async function main(): Promise<void> {

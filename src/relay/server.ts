@@ -8,14 +8,14 @@ import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
 import { storesHealth } from './backplane/storesHealth';
 import { DeviceGateway } from './devices/deviceGateway';
-import { sendJson, staticPage, type RouteHandler } from './http/routes';
 import { guardClientErrors, guardedServerOptions } from './http/guards';
+import { setPageSecurityHeaders } from './http/pageSecurity';
+import { sendJson, staticPage, type RouteHandler } from './http/routes';
+import { rejectUpgrade } from './http/upgrade';
 import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
 import { RelayMetrics } from './metrics';
-import { setPageSecurityHeaders } from './http/pageSecurity';
 import { StationRegistry } from './stations/stationRegistry';
-import { rejectUpgrade } from './http/upgrade';
 import { ViewerGateway } from './viewers/viewerGateway';
 
 export interface RelayOptions {

@@ -1,17 +1,17 @@
 // /api/admin/*: the artist's side. List stations with private fields and device health; create,
 // update, delete; rotate a device token; disconnect a device. Every change is persisted first
 // (atomically), then applied to the registry, which announces it (viewers, the device gateway).
-import type { AdminStation } from '../../protocol/adminApi';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StationConfig } from '../../protocol';
+import type { AdminStation } from '../../protocol/adminApi';
 import type { DeviceGateway } from '../devices/deviceGateway';
-import type { StrikeHub } from '../hub';
-import { sendJson, type RouteHandler } from '../http/routes';
+import { clientAddress } from '../http/clientAddress';
 import { isJsonContentType, readBody } from '../http/readBody';
+import { sendJson, type RouteHandler } from '../http/routes';
+import type { StrikeHub } from '../hub';
 import type { Logger } from '../log';
 import type { StationRegistry, StationState } from '../stations/stationRegistry';
 import { StationsStore, persistedStations } from '../stations/stationsStore';
-import { clientAddress } from '../http/clientAddress';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';

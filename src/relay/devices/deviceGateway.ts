@@ -16,13 +16,13 @@ import {
   parseDeviceFrame,
   type ErrorMessage,
 } from '../../protocol';
-import { ingestStrikes, type StrikePublisher } from './ingest';
 import { bearerToken } from '../http/bearerToken';
 import { clientAddress } from '../http/clientAddress';
-import type { Logger } from '../log';
-import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
-import { SlidingWindowCounter } from '../stations/rateLimit';
 import { rejectUpgrade } from '../http/upgrade';
+import type { Logger } from '../log';
+import { SlidingWindowCounter } from '../stations/rateLimit';
+import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
+import { ingestStrikes, type StrikePublisher } from './ingest';
 
 interface DeviceLink {
   socket: WebSocket;

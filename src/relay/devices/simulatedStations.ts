@@ -1,10 +1,10 @@
 // The embedded default: the simulator's stations are registered in memory (never written to the
 // stations file) with fresh random tokens, and connect to this relay's /device like real devices.
 import { SIM_STATIONS } from '../../sim';
-import { startSimDevices, type SimDevices } from './simulatedDevices';
 import type { Logger } from '../log';
 import type { StationRegistry } from '../stations/stationRegistry';
 import { newDeviceToken, sha256Hex } from '../stations/tokens';
+import { startSimDevices, type SimDevices } from './simulatedDevices';
 
 /** What the simulator needs of the relay (the relay itself is one): its stations, and where /device is. */
 export interface SimulationHost {

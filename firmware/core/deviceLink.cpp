@@ -176,6 +176,7 @@ void DeviceLink::pollOpen(uint32_t nowMs) {
     size_t strikes = 0;
     const size_t bytes = outbox_.encodeUnsent(nowMs, text, config_.frameBudgetBytes, strikes);
     if (bytes > 0) {
+      if (observer_ != nullptr) observer_->onStrikesSent(text, bytes, nowMs);
       uint8_t mask[4];
       const uint32_t random = platform_.random32();
       for (int b = 0; b < 4; b++) mask[b] = static_cast<uint8_t>(random >> (8 * b));

@@ -63,6 +63,12 @@ const char* linkEventName(LinkEvent event);
 class LinkObserver {
  public:
   virtual void onLinkEvent(LinkEvent event, int32_t detail) = 0;
+  /** A strike frame is about to go out (for logs; the text is valid only during the call). */
+  virtual void onStrikesSent(const char* frame, size_t length, uint32_t nowMs) {
+    (void)frame;
+    (void)length;
+    (void)nowMs;
+  }
 
  protected:
   ~LinkObserver() = default;

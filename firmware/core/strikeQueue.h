@@ -8,6 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 
+// The interrupt's call must not leave the ISR's code (on the ESP32 it has to stay in IRAM).
+#if defined(__GNUC__)
+#define AEOLIAN_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define AEOLIAN_ALWAYS_INLINE inline
+#endif
+
 namespace aeolian {
 
 struct ContactEdge {
@@ -22,7 +29,7 @@ class StrikeQueue {
 
  public:
   /** Producer side (the interrupt). Never blocks, never allocates. */
-  bool push(uint8_t contact, uint32_t atMs) {
+  AEOLIAN_ALWAYS_INLINE bool push(uint8_t contact, uint32_t atMs) {
     const uint32_t tail = tail_.load(std::memory_order_relaxed);
     if (tail - head_.load(std::memory_order_acquire) >= Capacity) {
       overflowed_.store(overflowed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

@@ -60,7 +60,7 @@ int main() {
       unsigned long uptime = 0, hasSignal = 0, reconnects = 0, dropped = 0;
       long dbm = 0;
       in >> firmware >> uptime >> hasSignal >> dbm >> reconnects >> dropped;
-      if (firmware == "-") firmware.clear();
+      if (firmware == "<empty>") firmware.clear();  // a word cannot be empty on a line of words
       const DeviceStatus status{firmware.c_str(), static_cast<uint32_t>(uptime), hasSignal != 0, static_cast<int32_t>(dbm),
                                 static_cast<uint32_t>(reconnects), static_cast<uint32_t>(dropped)};
       char out[MAX_STATUS_FRAME_BYTES];

@@ -51,6 +51,14 @@ struct PrintingObserver : LinkObserver {
     std::printf("{\"event\":\"%s\",\"detail\":%d,\"atMs\":%u}\n", linkEventName(event), detail, millisNow());
     std::fflush(stdout);
   }
+  void onStrikesSent(const char* frame, size_t length, uint32_t nowMs) override {
+    // Wall-clock send time, so a test can tell the relay's delivery delay from the device's ages.
+    const long long wallMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+    std::printf("{\"event\":\"sent\",\"atMs\":%u,\"wallMs\":%lld,\"frame\":\"%.*s\"}\n", nowMs, wallMs,
+                static_cast<int>(length), frame);
+    std::fflush(stdout);
+  }
 };
 
 void printStrike(const Strike& strike) {

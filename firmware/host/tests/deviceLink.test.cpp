@@ -125,3 +125,20 @@ TEST(link_sends_status_only_when_enabled) {
   CHECK(texts.size() >= 2);
   CHECK(!texts.empty() && texts[0] == "{\"type\":\"status\",\"firmware\":\"0.1.0\",\"uptimeS\":42,\"rssiDbm\":-60,\"reconnects\":0,\"strikesDropped\":3}");
 }
+
+TEST(link_outage_past_the_age_limit_drops_and_counts_only_the_too_old) {
+  Bench bench;
+  bench.run(5);
+  bench.relay.accepting = false;
+  bench.relay.send(0x8, std::string("\x03\xE9", 2));  // the relay goes away for 70 s
+  const uint32_t outageStart = bench.now;
+  bench.outbox.push({outageStart + 10, 1000, 0});     // 70 s old when the relay is back: dropped
+  bench.outbox.push({outageStart + 30000, 1000, 1});  // 40 s old: sent with its age
+  bench.run(70000);
+  bench.relay.accepting = true;
+  bench.run(1500);  // backoff is capped at 400 ms here
+  const auto texts = bench.relay.texts();
+  CHECK(!texts.empty() && texts.back().rfind("1@4", 0) == 0);  // "1@40xxx": only the 40 s old one
+  CHECK_EQ(bench.outbox.dropped(), 1u);
+  CHECK_EQ(bench.outbox.pending(), 0u);
+}

@@ -5,6 +5,7 @@
 #include <vector>
 #include "check.h"
 #include "contactDebouncer.h"
+#include "strikeCollector.h"
 #include "strikeQueue.h"
 
 using namespace aeolian;
@@ -71,4 +72,20 @@ TEST(debounce_lockout_is_configurable_and_survives_the_millis_wrap) {
   CHECK(!debouncer.accept(0, 0x00000010u));  // 32 ms later, across the wrap
   CHECK(debouncer.accept(0, 0x00000018u));   // 40 ms later
   CHECK(!debouncer.accept(64, 0));           // no such contact
+}
+
+TEST(collector_turns_chattering_closures_into_one_strike_each_in_order) {
+  StrikeQueue<64> queue;
+  ContactDebouncer debouncer;
+  Strike storage[16];
+  StrikeOutbox outbox(storage, 16, 6);
+  for (uint8_t contact = 0; contact < 6; contact++) queue.push(contact, 100);  // same millisecond
+  for (uint32_t t = 101; t < 110; t++) queue.push(static_cast<uint8_t>(t % 6), t);  // chatter
+  queue.push(7, 120);  // a contact the station does not have: counted, never sent
+  CHECK_EQ(collectStrikes(queue, debouncer, outbox), 6u);
+  CHECK_EQ(outbox.dropped(), 1u);
+  char out[64];
+  size_t count = 0;
+  const size_t bytes = outbox.encodeUnsent(100, out, sizeof(out), count);
+  CHECK_STR(out, bytes, "0,1,2,3,4,5");
 }

@@ -1,5 +1,7 @@
-// Parses one device text frame (JSON or compact text) into strikes. A frame is accepted or refused
-// whole: the first bad item refuses it, with a detail a firmware author can act on.
+// Parses one device text frame (JSON or compact text) into strikes, or a device status message. A
+// frame is accepted or refused whole: the first bad item refuses it, with a detail a firmware author
+// can act on.
+import { z } from 'zod/mini';
 import { deviceStrikeSchema, describeIssues, type DeviceStrike } from './schema';
 import { MAX_STRIKE_AGE_MS } from './limits';
 
@@ -60,4 +62,64 @@ function parseCompact(text: string): DeviceFrameResult {
     strikes.push({ chime: Number(match[1]), v, age });
   }
   return { ok: true, strikes };
+}
+
+/** Firmware sends its status this often (firmware/core/statusMessage.h has the same value). */
+export const DEVICE_STATUS_INTERVAL_MS = 60_000;
+/** A relay keeps at most one status per device per this interval; more often are ignored, not errors. */
+export const DEVICE_STATUS_MIN_INTERVAL_MS = 10_000;
+/** Largest status frame; the firmware's widest is under 200 bytes. */
+export const MAX_DEVICE_STATUS_BYTES = 256;
+/** Firmware version: 1-32 of letters, digits and `._+-`. */
+export const MAX_FIRMWARE_VERSION_CHARS = 32;
+/** Reported signal strength range (dBm); out of range is refused, a device without one omits it. */
+export const MIN_SIGNAL_DBM = -150;
+export const MAX_SIGNAL_DBM = 0;
+/** Device counters are 32-bit unsigned. */
+const DEVICE_COUNTER_MAX = 2 ** 32 - 1;
+
+const counter = () => z.int().check(z.gte(0), z.lte(DEVICE_COUNTER_MAX));
+
+/**
+ * Device health, sent now and then on the /device link beside strikes. Unknown fields are ignored
+ * (not refused), so newer firmware can add some without older relays refusing the whole message.
+ */
+export const deviceStatusSchema = z.object({
+  type: z.literal('status'),
+  firmware: z.string().check(z.regex(/^[A-Za-z0-9._+-]{1,32}$/, `must be 1-${MAX_FIRMWARE_VERSION_CHARS} of letters, digits and ._+-`)),
+  uptimeS: counter(),
+  rssiDbm: z.optional(z.int().check(z.gte(MIN_SIGNAL_DBM), z.lte(MAX_SIGNAL_DBM))),
+  reconnects: counter(),
+  strikesDropped: counter(),
+});
+export type DeviceStatus = z.output<typeof deviceStatusSchema>;
+
+export type DeviceMessageResult =
+  | { ok: true; kind: 'strikes'; strikes: DeviceStrike[] }
+  | { ok: true; kind: 'status'; status: DeviceStatus }
+  | { ok: false; detail: string };
+
+/**
+ * A device text frame: strikes (as parseDeviceFrame) or a status message, told apart by a JSON
+ * object with `"type"`. A relay that does not handle status yet keeps calling parseDeviceFrame,
+ * which refuses a status frame as a bad strike (so firmware sends status only when told to).
+ */
+export function parseDeviceMessage(text: string, chimes: number): DeviceMessageResult {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.includes('"type"')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      value = undefined; // not JSON: parseDeviceFrame below names the problem
+    }
+    if (typeof value === 'object' && value !== null && 'type' in value) {
+      if (new TextEncoder().encode(text).length > MAX_DEVICE_STATUS_BYTES) return { ok: false, detail: `status message over ${MAX_DEVICE_STATUS_BYTES} bytes` };
+      const result = deviceStatusSchema.safeParse(value);
+      if (!result.success) return { ok: false, detail: describeIssues(result.error) };
+      return { ok: true, kind: 'status', status: result.data };
+    }
+  }
+  const strikes = parseDeviceFrame(text, chimes);
+  return strikes.ok ? { ok: true, kind: 'strikes', strikes: strikes.strikes } : strikes;
 }

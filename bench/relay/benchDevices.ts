@@ -1,9 +1,8 @@
 // The bench's devices: one websocket per bench station, and a driver that spreads `rate` strikes a
 // second over them, each device on its own timer. Shared by bench:relay and bench:backplane.
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { BENCH_DEVICES, FLOOD_STATION, benchToken } from './benchStations';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function openDevice(port: number, token: string): Promise<WebSocket> {
   return new Promise<WebSocket>((resolve, reject) => {

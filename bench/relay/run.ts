@@ -3,6 +3,7 @@
 // Small runs while developing: BENCH_VIEWERS=500,1000 BENCH_RATES=50 BENCH_MEASURE_S=3 BENCH_WRITE=0.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { driveBenchDevices, flood, openBenchDevices, openFloodDevice } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
@@ -36,7 +37,6 @@ const FLOOD_PHASE_RATE = 50;
 const HEALTHZ_POLL_MS = 25;
 
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -79,4 +79,8 @@ export function httpStatusOf(url: string, options?: WebSocket.ClientOptions): Pr
   });
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Node's own timer, re-exported only for the src/relay tests that still import it from here; new code
+ * imports `setTimeout as sleep` from 'node:timers/promises' directly.
+ */
+export { setTimeout as sleep } from 'node:timers/promises';

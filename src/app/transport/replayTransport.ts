@@ -4,7 +4,8 @@
 // a hello, then strikes, station changes, presence; read whole, then played in time order).
 import { describeIssues, parseRelayMessage, stationSchema, type Station, type StrikeMessage } from '../../protocol';
 import { readNdjsonLines } from './ndjsonReader';
-import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH, type ReplayInfo } from './replayRange';
+import type { ReplayInfo } from '../store/source';
+import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH } from './replayRange';
 import { ReplaySchedule } from './replaySchedule';
 import type { Transport, TransportOptions, TransportSink } from './types';
 

@@ -1,14 +1,9 @@
 // The one boundary between the page and where strikes come from. A transport validates what it
 // receives and hands typed events to a sink; nothing else on the page touches a socket or a file.
 import type { Station, StrikeMessage } from '../../protocol';
+import type { ConnectionStatus } from '../store/source';
 
-export type ConnectionStatus =
-  | { state: 'connecting' }
-  | { state: 'live' }
-  /** `nextAttemptAt` is Date.now() ms of the next attempt. */
-  | { state: 'reconnecting'; nextAttemptAt: number; attempt: number; reason: string }
-  /** Will not retry by itself: `reason` says why (incompatible relay, replay finished, ...). */
-  | { state: 'offline'; reason: string };
+export type { ConnectionStatus } from '../store/source';
 
 export interface StreamStart {
   stations: Station[];

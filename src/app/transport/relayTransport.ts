@@ -4,7 +4,7 @@
 // know nothing of heartbeat silence, and would still need the since/epoch and hello handling here.
 import { fullJitterDelayMs, parseRelayMessage, VIEWER_SILENCE_DEAD_MS, type BackoffRange } from '../../protocol';
 import { StreamPosition } from './streamPosition';
-import type { Transport, TransportOptions, TransportSink } from './types';
+import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
 /** How often the link checks for silence. */
 export const SILENCE_CHECK_INTERVAL_MS = 1_000;
@@ -30,6 +30,8 @@ export function relayUrlFrom(options: TransportOptions, location: { protocol: st
 
 export class RelayTransport implements Transport {
   readonly label = 'relay';
+  readonly replay = null;
+  readonly wind = null;
   readonly position = new StreamPosition();
   reconnects = 0;
   private socket: WebSocket | null = null;
@@ -41,6 +43,10 @@ export class RelayTransport implements Transport {
   private stopped = false;
 
   constructor(private readonly options: RelayTransportOptions) {}
+
+  health(): TransportHealth {
+    return { reconnects: this.reconnects, seqMissing: this.position.missing };
+  }
 
   start(sink: TransportSink): void {
     this.sink = sink;

@@ -49,7 +49,7 @@ export function startKiosk({ params, page }: PageModeDeps): PageMode {
   const watchdog = startWatchdog({
     stallMs: stallMsFrom(params),
     // Only the relay promises a heartbeat; a calm simulation or a paused replay is silent by right.
-    watchTransport: page.source.label === 'relay',
+    watchTransport: store.getState().source === 'relay',
     reload: reloadWhenReachable,
   });
   const wakeLock = holdScreenAwake();

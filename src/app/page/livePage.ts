@@ -2,8 +2,7 @@
 // the stats, the source (switchable in place) and the sound engine's lifetime. React and the page
 // modes (artist, kiosk, embed) read the store and call these actions; the browser shell
 // (browserPage.ts) passes in what it takes from the window: the address, storage, the audio unlock.
-import { createListenHandler } from '../audio/listen';
-import type { AudioEngine } from '../audio/audioEngine';
+import { createListenHandler, type AudioEngine } from '../audio';
 import { StrikeRouter, type StrikeOutput } from '../rhythm/strikeRouter';
 import { createLiveStore, type LiveStore } from '../store/liveStore';
 import type { SoundSettings } from '../store/soundSettings';

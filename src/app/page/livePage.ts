@@ -55,8 +55,6 @@ export interface LivePage {
   watchSource(listener: () => void): () => void;
   /** Hears each switch, with the new source (the artist's wind controls follow it). */
   onSourceSwitched(listener: (source: Transport) => void): () => void;
-  /** Strikes reach `output` from now until the returned function is called. */
-  addOutput(output: StrikeOutput): () => void;
   /**
    * Draws the strikes with what `draw` makes (a renderer bound to a canvas: the DOM stays with the
    * caller) until the returned function is called. `hooks` are the page's own renderer hooks
@@ -132,11 +130,6 @@ export function createLivePage(options: LivePageOptions): LivePage {
   });
   const refresh = timers.setInterval(() => store.getState().publishActivity(now()), UI_REFRESH_INTERVAL_MS);
 
-  const addOutput = (output: StrikeOutput) => {
-    router.outputs.add(output);
-    return () => void router.outputs.delete(output);
-  };
-
   return {
     store,
     stats,
@@ -156,12 +149,11 @@ export function createLivePage(options: LivePageOptions): LivePage {
       switchListeners.add(listener);
       return () => void switchListeners.delete(listener);
     },
-    addOutput,
     attachCanvas(draw) {
       const renderer = draw(stats, benchHooks);
-      const remove = addOutput(renderer);
+      router.outputs.add(renderer);
       return () => {
-        remove();
+        router.outputs.delete(renderer);
         renderer.dispose();
       };
     },

@@ -75,7 +75,10 @@ export async function installPageInstruments(page: Page): Promise<void> {
       return element;
     } as typeof Document.prototype.createElement;
     window.benchCanvasMemory = () => {
-      const live = [...canvases.map((ref) => ref.deref()), ...document.querySelectorAll('canvas')].filter((c): c is HTMLCanvasElement => c !== undefined);
+      // Forget the canvases the page has let go of (the register would otherwise grow with them).
+      const held = canvases.filter((ref) => ref.deref() !== undefined);
+      canvases.splice(0, canvases.length, ...held);
+      const live = [...held.map((ref) => ref.deref()), ...document.querySelectorAll('canvas')].filter((c): c is HTMLCanvasElement => c !== undefined);
       const unique = [...new Set(live)];
       return {
         canvases: unique.length,
@@ -92,8 +95,11 @@ export interface Offender {
   count: number;
 }
 
-/** The long frames' time by where it went: each script by invoker and source, and rendering; largest first. */
-export function topOffenders(frames: readonly LongFrame[], count: number): Offender[] {
+/**
+ * The long frames' time by where it went: each script by invoker and source, and rendering; largest
+ * first. `locate` maps a bundle position to its source file and line when it can.
+ */
+export function topOffenders(frames: readonly LongFrame[], count: number, locate: (url: string, charPosition: number) => string | null = () => null): Offender[] {
   const byWhere = new Map<string, Offender>();
   const add = (where: string, ms: number) => {
     const offender = byWhere.get(where) ?? { where, ms: 0, count: 0 };
@@ -104,7 +110,8 @@ export function topOffenders(frames: readonly LongFrame[], count: number): Offen
   for (const frame of frames) {
     for (const s of frame.scripts) {
       const file = s.sourceURL ? s.sourceURL.replace(/^https?:\/\/[^/]+\//, '') || 'the page' : 'no source';
-      add(`${s.invokerType} ${s.invoker} -> ${s.sourceFunctionName || '(anonymous)'} @ ${file}:${s.sourceCharPosition}`, s.duration);
+      const where = locate(s.sourceURL, s.sourceCharPosition) ?? `${file}:${s.sourceCharPosition}`;
+      add(`${s.invokerType} ${s.invoker} -> ${s.sourceFunctionName || '(anonymous)'} @ ${where}`, s.duration);
     }
     if (frame.renderMs > 0) add('style, layout and paint', frame.renderMs);
   }

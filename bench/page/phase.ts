@@ -29,6 +29,8 @@ export interface PhaseResult {
   /** 1-based run of the set this phase belongs to. */
   run: number;
   received: number;
+  /** Of them, arrived older than a circle's lifetime (ours: counted, neither drawn nor played). */
+  stale: number;
   frames: number;
   frameP50: number;
   frameP95: number;
@@ -80,14 +82,35 @@ export async function feed(devices: WebSocket[], ratePerS: number, durationMs: n
 }
 
 /** The renderer main thread's cumulative task wall time, script time and CPU time, seconds. */
+const QUIET_POLL_MS = 250;
+const QUIET_MAX_MS = 30_000;
+
+/** Waits until the page has taken in every strike sent (its count holds still), so a backlog from an overloaded phase does not run into the next. */
+export async function waitForQuiet(target: PageUnderTest): Promise<void> {
+  const received = () => target.page.evaluate(() => window.aeolian?.stats.strikesReceived ?? window.naive?.strikes ?? 0);
+  let last = await received();
+  for (let waited = 0; waited < QUIET_MAX_MS; waited += QUIET_POLL_MS) {
+    await sleep(QUIET_POLL_MS);
+    const now = await received();
+    if (now === last) return;
+    last = now;
+  }
+}
+
 async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number; script: number; cpu: number }> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
   return { task: value('TaskDuration'), script: value('ScriptDuration'), cpu: value('ThreadTime') };
 }
 
-export async function measurePhase(target: PageUnderTest, devices: WebSocket[], rate: number, phaseMs: number, run = 1): Promise<PhaseResult> {
+/**
+ * Feeds `rate` strikes/s for `phaseMs` and measures that window. With `warmupMs`, the feed starts
+ * that long before the window, so the page is in its steady state (circles alive) when it opens.
+ */
+export async function measurePhase(target: PageUnderTest, devices: WebSocket[], rate: number, phaseMs: number, run = 1, warmupMs = 0): Promise<PhaseResult> {
   const naive = target.kind === 'naive';
+  const feeding = feed(devices, rate, warmupMs + phaseMs);
+  await sleep(warmupMs);
   const before = await target.page.evaluate((isNaive) => {
     if (isNaive) window.naive!.frameTimes.length = 0;
     else for (const samples of Object.values(window.aeolian!.bench!)) (samples as number[]).length = 0;
@@ -95,13 +118,14 @@ export async function measurePhase(target: PageUnderTest, devices: WebSocket[], 
     return {
       t: performance.now(),
       strikes: isNaive ? window.naive!.strikes : engine!.strikesReceived,
+      stale: engine?.strikesStale ?? 0,
       played: engine?.notesPlayed ?? 0,
       dropped: engine?.notesDropped ?? 0,
       merged: engine?.notesMerged ?? 0,
     };
   }, naive);
   const threadBefore = await mainThreadSeconds(target.cdp);
-  await feed(devices, rate, phaseMs);
+  await feeding;
   await sleep(DRAIN_MS);
   const threadAfter = await mainThreadSeconds(target.cdp);
   const after = await target.page.evaluate(
@@ -114,6 +138,7 @@ export async function measurePhase(target: PageUnderTest, devices: WebSocket[], 
         drawnFrames: isNaive ? [] : [...bench!.drawLatencyFrames],
         sound: isNaive ? [] : [...bench!.audioLatencyMs],
         strikes: isNaive ? window.naive!.strikes : window.aeolian!.stats.strikesReceived,
+        stale: window.aeolian?.stats.strikesStale ?? 0,
         played: window.aeolian?.stats.notesPlayed ?? 0,
         dropped: window.aeolian?.stats.notesDropped ?? 0,
         merged: window.aeolian?.stats.notesMerged ?? 0,
@@ -130,6 +155,7 @@ export async function measurePhase(target: PageUnderTest, devices: WebSocket[], 
     rate,
     run,
     received: after.strikes - before.strikes,
+    stale: after.stale - before.stale,
     frames: after.frameTimes.length,
     frameP50: percentile(frames, 50),
     frameP95: percentile(frames, 95),

@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { WORK_PER_FRAME_BUDGET_MS, type Ceiling, type CeilingOptions } from './ceiling';
+import { overBudget, WORK_PER_FRAME_BUDGET_MS, type Ceiling, type CeilingOptions } from './ceiling';
 import type { CirclesMemory, MemorySample } from './memory';
 import { topOffenders } from './pageInstruments';
 import type { PhaseResult } from './phase';
+import { sourceLocator } from './sourceLocator';
 
 const INITIAL_JS_TARGET_KB = 120;
 const FRAME_P95_TARGET_MS = 20;
@@ -57,14 +58,14 @@ const load = (s: Section<unknown>) =>
 const metWord = (met: boolean, measured = true) => (measured ? `**${met ? 'met' : 'missed'}**` : 'not measured in this run');
 
 const ROW_HEADER = [
-  '| strikes/s | run | received | frame interval p50 / p95 ms | main-thread per frame ms: task time (script) / CPU | draw work per frame p50 / p95 ms | long animation frames (blocking ms) | strike → circle drawn p50 / p99 ms (p99 in frames) | strike → sound scheduled p50 / p99 ms | notes played / merged / dropped | live circles | JS heap MB |',
+  '| strikes/s | run | received (stale) | frame interval p50 / p95 ms | main-thread per frame ms: task time (script) / CPU | draw work per frame p50 / p95 ms | long animation frames (blocking ms) | strike → circle drawn p50 / p99 ms (p99 in frames) | strike → sound scheduled p50 / p99 ms | notes played / merged / dropped | live circles | JS heap MB |',
   '|---:|---:|---:|---|---|---|---|---|---|---|---:|---:|',
 ];
 
 function row(p: PhaseResult, run: string): string {
   const frames = Number.isFinite(p.drawnFramesP99) ? p.drawnFramesP99 : '–';
   return (
-    `| ${p.rate} | ${run} | ${p.received} | ${ms(p.frameP50)} / ${ms(p.frameP95)} | ${ms(p.workPerFrameMs)} (${ms(p.scriptPerFrameMs)}) / ${ms(p.cpuPerFrameMs)} | ${ms(p.drawP50)} / ${ms(p.drawP95)} | ` +
+    `| ${p.rate} | ${run} | ${p.received} (${p.stale}) | ${ms(p.frameP50)} / ${ms(p.frameP95)} | ${ms(p.workPerFrameMs)} (${ms(p.scriptPerFrameMs)}) / ${ms(p.cpuPerFrameMs)} | ${ms(p.drawP50)} / ${ms(p.drawP95)} | ` +
     `${p.longFrames.length} (${ms(p.longBlockingMs)}) | ${ms(p.drawnP50)} / ${ms(p.drawnP99)} (${frames}) | ${ms(p.soundP50)} / ${ms(p.soundP99)} | ` +
     `${p.notes.played} / ${p.notes.merged} / ${p.notes.dropped} | ${p.circlesActive} | ${p.heapMb.toFixed(1)} |`
   );
@@ -90,21 +91,23 @@ function verdict(phases: PhaseResult[], checks: Check[], rates?: number[]): { ta
   return { table, met, measured: byRate.length > 0 };
 }
 
+const locate = sourceLocator('dist');
+
 function offenders(title: string, phases: PhaseResult[]): string[] {
   const frames = phases.flatMap((p) => p.longFrames);
-  const top = topOffenders(frames, TOP_OFFENDERS);
+  const top = topOffenders(frames, TOP_OFFENDERS, locate);
   if (top.length === 0) return [`${title}: no long animation frames.`];
   return [
     `${title} (${frames.length} long animation frames, top ${top.length} by time):`,
     '',
-    '| where (invoker -> function @ source:char) | ms | times |',
+    '| where (invoker -> function @ source file:line, or bundle:char) | ms | times |',
     '|---|---:|---:|',
     ...top.map((o) => `| \`${o.where.replaceAll('|', '\\|')}\` | ${o.ms.toFixed(0)} | ${o.count} |`),
   ];
 }
 
-function ceilingLines(c: Ceiling): string[] {
-  return c.steps.map((s) => `| ${c.kind} | ${s.rate} | ${s.receivedPerS.toFixed(0)} | ${s.framesPerS.toFixed(0)} | ${ms(s.workPerFrameMs)} | ${ms(s.cpuPerFrameMs)} | ${s.workPerFrameMs > WORK_PER_FRAME_BUDGET_MS ? 'over' : 'within'} |`);
+function ceilingLines(c: Ceiling, by: CeilingOptions['by']): string[] {
+  return c.steps.map((s) => `| ${c.kind} | ${s.rate} | ${s.receivedPerS.toFixed(0)} (${s.stalePerS.toFixed(0)}) | ${s.framesPerS.toFixed(0)} | ${ms(s.workPerFrameMs)} | ${ms(s.cpuPerFrameMs)} | ${overBudget(s, by) ? 'over' : 'within'} |`);
 }
 
 /**
@@ -130,7 +133,7 @@ function memoryLines(m: NonNullable<PageResults['memory']>['result']): string[] 
   const circles = (page: string, c: CirclesMemory) =>
     `| ${page} | ${c.rate} | ${c.loaded.circles} | ${c.idle.heapMb.toFixed(1)} → ${c.loaded.heapMb.toFixed(1)} | ${c.heapPer1000CirclesKb.toFixed(0)} | ` +
     `${c.loaded.canvas.canvases} (${c.loaded.canvas.inDocument}) | ${mb(c.idle.canvas.bytes)} → ${mb(c.loaded.canvas.bytes)} | ${c.canvasPer1000CirclesKb.toFixed(0)} | ${c.idle.domNodes} → ${c.loaded.domNodes} |`;
-  const lines = [
+  const lines = m.ours.length + m.naive.length === 0 ? [] : [
     '| page | strikes/s | live circles | JS heap idle → loaded MB | heap per 1,000 circles KB | canvases (in the DOM) | canvas backing stores idle → loaded MB | canvas per 1,000 circles KB | DOM nodes idle → loaded |',
     '|---|---:|---:|---|---:|---|---|---:|---|',
     ...m.ours.map((c) => circles('ours', c)),
@@ -140,7 +143,7 @@ function memoryLines(m: NonNullable<PageResults['memory']>['result']): string[] 
     const first = m.overTime[0]!;
     const last = m.overTime.at(-1)!;
     lines.push(
-      '',
+      ...(lines.length ? [''] : []),
       `Over ${last.minute.toFixed(1)} minutes at ${m.overTimeRate} strikes/s (ours, sound on), after a forced GC at each sample: JS heap ${first.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB ` +
         `(${(((last.heapMb - first.heapMb) / first.heapMb) * 100).toFixed(1)} %), canvas ${mb(first.canvas.bytes)} → ${mb(last.canvas.bytes)} MB, DOM nodes ${first.domNodes} → ${last.domNodes}.`,
       '',
@@ -148,7 +151,7 @@ function memoryLines(m: NonNullable<PageResults['memory']>['result']): string[] 
       '|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...m.overTime.map((s) => `| ${s.minute.toFixed(2)} | ${s.heapMb.toFixed(1)} | ${s.domNodes} | ${s.listeners} | ${s.circles} | ${s.canvas.canvases} | ${mb(s.canvas.bytes)} | ${s.strikes} |`),
     );
-  } else lines.push('', 'Memory over time: not run (BENCH_MEMORY_MINUTES=0).');
+  } else lines.push(...(lines.length ? [''] : []), 'Memory over time: not run (BENCH_MEMORY_MINUTES=0).');
   return lines;
 }
 
@@ -212,12 +215,14 @@ export function pageReport(results: PageResults, settings: ReportSettings): stri
       '',
       `Ours: ${ceilingText(ours, settings.ceiling.maxRate)} strikes/s; naive: ${ceilingText(naive, settings.ceiling.maxRate)} strikes/s; ratio ${ratio.text} ` +
         `(goal ≥ ${CEILING_RATIO_GOAL}x: ${ratio.atLeast >= CEILING_RATIO_GOAL ? '**met**' : ratio.atMost !== undefined && ratio.atMost < CEILING_RATIO_GOAL ? '**missed**' : 'not decided by this run'}). ` +
-        'Work per frame is the renderer main thread\'s task time (CDP Performance TaskDuration) over the frames drawn; its CPU time is shown beside it.',
+        (settings.ceiling.by === 'cpu'
+          ? 'Work per frame is the renderer main thread\'s CPU time (CDP Performance ThreadTime) over the frames drawn; its task time (TaskDuration, which also counts waiting for a core) is shown beside it.'
+          : 'Work per frame is the renderer main thread\'s task time (CDP Performance TaskDuration) over the frames drawn; its CPU time (ThreadTime) is shown beside it.'),
       '',
-      '| page | strikes/s | received/s | frames/s | main-thread task time per frame ms | main-thread CPU per frame ms | budget |',
+      '| page | strikes/s | received/s (stale) | frames/s | main-thread task time per frame ms | main-thread CPU per frame ms | budget |',
       '|---|---:|---:|---:|---:|---:|---|',
-      ...ceilingLines(ours),
-      ...ceilingLines(naive),
+      ...ceilingLines(ours, settings.ceiling.by),
+      ...ceilingLines(naive, settings.ceiling.by),
     );
   }
   if (results.memory) lines.push('', '### Memory', '', load(results.memory), '', ...memoryLines(results.memory.result));

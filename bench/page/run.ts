@@ -15,11 +15,11 @@ import { startRelay } from '../../src/relay/server';
 import { openBenchDevices } from '../relay/benchDevices';
 import { benchStations } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
-import { searchCeiling } from './ceiling';
-import { memoryOverTime, memoryPerCircles } from './memory';
+import { searchCeiling, type CeilingOptions } from './ceiling';
+import { memoryOverTime, memoryPerCircles, type CirclesMemory } from './memory';
 import { serveNaiveBaseline } from './naiveBaseline';
 import { closePage, openNaive, openOurs, type OursOptions } from './pages';
-import { measurePhase, type PageUnderTest, type PhaseResult } from './phase';
+import { measurePhase, waitForQuiet, type PageUnderTest, type PhaseResult } from './phase';
 import { startPageProfile } from './profile';
 import { initialJsGzipBytes, pageReport, type PageResults, type Section } from './report';
 
@@ -39,12 +39,14 @@ const PHONE_CPU_THROTTLE = 4;
 const PHONE_VIEWPORT = { width: 390, height: 844 };
 const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
 const CEILING = process.env.BENCH_PAGE_CEILING !== '0';
-const CEILING_OPTIONS = {
+const CEILING_OPTIONS: CeilingOptions = {
+  by: process.env.BENCH_PAGE_CEILING_BY === 'task' ? 'task' : 'cpu',
   startRate: num('BENCH_PAGE_CEILING_START', 250),
   minRate: num('BENCH_PAGE_CEILING_MIN', 25),
   maxRate: num('BENCH_PAGE_CEILING_MAX', 40_000),
   bisectSteps: num('BENCH_PAGE_CEILING_STEPS', 3),
   phaseMs: num('BENCH_PAGE_CEILING_PHASE_MS', 5_000),
+  warmupMs: num('BENCH_PAGE_CEILING_WARMUP_MS', 2_500),
   settleMs: SETTLE_MS,
 };
 const UNCAPPED_FRAME_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
@@ -76,6 +78,7 @@ async function rows(target: PageUnderTest, devices: WebSocket[], rates: number[]
       results.push(phase);
       const { longFrames, ...summary } = phase;
       console.log(target.kind, { ...summary, longFrames: longFrames.length });
+      await waitForQuiet(target);
       await sleep(SETTLE_MS);
     }
   }
@@ -108,6 +111,23 @@ async function profileOnly(relayUrl: string, devices: WebSocket[]): Promise<void
       console.log(await stop());
     }),
   );
+}
+
+/** Heap and canvas per 1,000 live circles (ours and naive), then ours over BENCH_MEMORY_MINUTES. */
+async function memory(browser: Browser, relayUrl: string, baselineUrl: string, devices: WebSocket[]): Promise<NonNullable<PageResults['memory']>['result']> {
+  const perCircles = async (open: () => Promise<PageUnderTest>): Promise<CirclesMemory[]> => {
+    if (CIRCLE_MEMORY_RATES.length === 0) return [];
+    return withPage(open(), async (target) => {
+      const measured: CirclesMemory[] = [];
+      for (const rate of CIRCLE_MEMORY_RATES) measured.push(await memoryPerCircles(target, devices, rate, Math.max(PHASE_MS / 2, 2_000), SETTLE_MS));
+      return measured;
+    });
+  };
+  const ours = await perCircles(() => openOurs(browser.context, relayUrl, OURS));
+  const naive = await perCircles(() => openNaive(browser.context, baselineUrl));
+  const overTime =
+    MEMORY_MINUTES > 0 ? await withPage(openOurs(browser.context, relayUrl, OURS), (target) => memoryOverTime(target, devices, MEMORY_RATE, MEMORY_MINUTES, MEMORY_SAMPLE_MS)) : [];
+  return { ours, naive, overTime, overTimeRate: MEMORY_RATE };
 }
 
 async function main(): Promise<void> {
@@ -144,25 +164,9 @@ async function main(): Promise<void> {
         })),
       );
     }
-    results.memory = await section('memory', () =>
-      withBrowser({ viewport: DESKTOP_VIEWPORT }, async (browser) => {
-        const perCircles = async (opening: Promise<PageUnderTest>) =>
-          withPage(opening, async (target) => {
-            const measured = [];
-            for (const rate of CIRCLE_MEMORY_RATES) measured.push(await memoryPerCircles(target, devices, rate, Math.max(PHASE_MS / 2, 2_000), SETTLE_MS));
-            return measured;
-          });
-        return {
-          ours: await perCircles(openOurs(browser.context, relay.url, OURS)),
-          naive: await perCircles(openNaive(browser.context, baseline.url)),
-          overTime:
-            MEMORY_MINUTES > 0
-              ? await withPage(openOurs(browser.context, relay.url, OURS), (ours) => memoryOverTime(ours, devices, MEMORY_RATE, MEMORY_MINUTES, MEMORY_SAMPLE_MS))
-              : [],
-          overTimeRate: MEMORY_RATE,
-        };
-      }),
-    );
+    if (CIRCLE_MEMORY_RATES.length > 0 || MEMORY_MINUTES > 0) {
+      results.memory = await section('memory', () => withBrowser({ viewport: DESKTOP_VIEWPORT }, (browser) => memory(browser, relay.url, baseline.url, devices)));
+    }
     const body = pageReport(results, { phaseMs: PHASE_MS, settleMs: SETTLE_MS, runs: RUNS, phoneThrottle: PHONE_CPU_THROTTLE, phoneViewport: PHONE_VIEWPORT, ceiling: CEILING_OPTIONS });
     console.log(body);
     if (WRITE_DOC) writeDocSection('docs/benchmarks.md', 'page', 'Live page (bench/page)', body);

@@ -99,8 +99,15 @@ export function formatFloorPair(pair: FloorPair): string {
   );
 }
 
-export function floorSection(pairs: FloorPair[], runs: number, seconds: number): string[] {
+/** The floor phase's machine load average (1 / 5 / 15 min) at its start and end. */
+export interface PhaseLoad {
+  start: number[];
+  end: number[];
+}
+
+export function floorSection(pairs: FloorPair[], runs: number, seconds: number, load?: PhaseLoad): string[] {
   if (pairs.length === 0) return [];
+  const loads = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
   const goalRows = pairs.filter((p) => [5_000, 10_000].includes(p.viewers) && [50, 200].includes(p.rate));
   const met = goalRows.length > 0 && goalRows.every(meetsGoal);
   return [
@@ -109,7 +116,8 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number):
       `generator, the same strikes on the same ${BENCH_DEVICES} device timers (to the floor as the relay's strike JSON over a plain TCP socket, ` +
       `stamped with t on receipt as the relay stamps on accept), one cursor sweeping the viewers with everything pending in one write(). ` +
       `Per set: relay at every rate, then the floor at every rate, ${runs} run(s) back to back, ${seconds} s per row. Write syscalls are the ` +
-      'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.',
+      'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.' +
+      (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',
     '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | within 1.2x |',
     '|---:|---:|---:|---|---|---:|---:|---|---|---|---:|---:|---|---|',

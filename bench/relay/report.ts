@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
 import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/rollingFanOut';
-import { floorSection, type FloorPair } from './floorCompare';
+import { floorSection, type FloorPair, type PhaseLoad } from './floorCompare';
 import type { LoadRow } from './measure';
 import type { CompareResult } from './relayUnderTest';
 
@@ -51,6 +51,7 @@ export interface Results {
   flood?: FloodResult;
   storm?: StormResult;
   floor: FloorPair[];
+  floorLoad?: PhaseLoad;
 }
 
 export interface SetupRow {
@@ -193,7 +194,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
     ...results.compares.map((c) => `| ${int(c.viewers)} | ${(c.onceUs / 1000).toFixed(2)} | ${(c.perViewerUs / 1000).toFixed(2)} | ${(c.perViewerUs / c.onceUs).toFixed(2)} |`),
     '',
     reading(results.rates),
-    ...floorSection(results.floor, settings.floorRuns, measureS),
+    ...floorSection(results.floor, settings.floorRuns, measureS, results.floorLoad),
   ];
   if (results.slow) {
     const { viewers, stalled, baseline, withSlow } = results.slow;

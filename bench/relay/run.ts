@@ -178,6 +178,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(results.storm));
   }
   if (FLOOR_VIEWERS.length > 0 && FLOOR_RUNS > 0) {
+    const loadStart = os.loadavg();
     const floorBinary = buildSweepFloor();
     for (const viewers of FLOOR_VIEWERS) {
       for (let set = 1; set <= FLOOR_RUNS; set++) {
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    results.floorLoad = { start: loadStart, end: os.loadavg() };
   }
   const settings = {
     measureS: MEASURE_S,

@@ -1,5 +1,5 @@
 /*
- * The floor for bench:relay: the relay's fan-out (src/relay/rollingFanOut.ts) with nothing but
+ * The floor for bench:relay: the relay's fan-out (RollingFanOut in src/relay) with nothing but
  * the syscalls. Built by the bench with `gcc -O2`; no dependencies beyond libc.
  *
  * Viewers connect on one port with a websocket upgrade (the bench's viewer generator) and get a
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Same as FAN_OUT_CHUNK_VIEWERS in src/relay/rollingFanOut.ts. */
+/* Same as FAN_OUT_CHUNK_VIEWERS in the relay's rollingFanOut.ts. */
 #define SWEEP_CHUNK_VIEWERS 500
 #define MAX_FDS 65536
 #define HANDSHAKE_MAX_BYTES 4096

@@ -179,16 +179,20 @@ async function main(): Promise<void> {
   }
   if (FLOOR_VIEWERS.length > 0 && FLOOR_RUNS > 0) {
     const loadStart = os.loadavg();
-    const floorBinary = buildSweepFloor();
-    for (const viewers of FLOOR_VIEWERS) {
-      for (let set = 1; set <= FLOOR_RUNS; set++) {
-        const options = { viewers, rates: RATES, seconds: MEASURE_S, addressRun: run, floorBinary, ...(profileDir ? { profileDir } : {}) };
-        run += 2;
-        for (const pair of await compareWithFloor(options, set)) {
-          results.floor.push(pair);
-          console.log(formatFloorPair(pair));
+    const floor = buildSweepFloor();
+    try {
+      for (const viewers of FLOOR_VIEWERS) {
+        for (let set = 1; set <= FLOOR_RUNS; set++) {
+          const options = { viewers, rates: RATES, seconds: MEASURE_S, addressRun: run, floorBinary: floor.binary, ...(profileDir ? { profileDir } : {}) };
+          run += 2;
+          for (const pair of await compareWithFloor(options, set)) {
+            results.floor.push(pair);
+            console.log(formatFloorPair(pair));
+          }
         }
       }
+    } finally {
+      floor.dispose();
     }
     results.floorLoad = { start: loadStart, end: os.loadavg() };
   }

@@ -2,19 +2,20 @@
 // started per measurement. The bench feeds it the strikes the relay would broadcast, on a plain
 // TCP socket, on the same device timers as the relay's devices.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveStrikes } from './benchDevices';
 
-/** Compiles the floor with `gcc -O2`; returns the binary's path. */
-export function buildSweepFloor(): string {
-  const binary = join(mkdtempSync(join(tmpdir(), 'aeolian-sweep-floor-')), 'sweepFloor');
+/** Compiles the floor with `gcc -O2` into a fresh temp folder; `dispose()` removes it. */
+export function buildSweepFloor(): { binary: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'aeolian-sweep-floor-'));
+  const binary = join(dir, 'sweepFloor');
   const source = new URL('./sweepFloor.c', import.meta.url).pathname;
   execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
-  return binary;
+  return { binary, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export class SweepFloor {

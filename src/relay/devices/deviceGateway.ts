@@ -1,8 +1,8 @@
 // WS /device: authenticated chime devices send strikes, and now and then a status report on their
-// own health (kept in the registry for the admin side, never shown to viewers). Bad input never kills a healthy link; it is
-// answered with an error, and only persistent abuse or protocol violations close the socket. A
-// device marks its station online in the registry while connected, and is cut off when the registry
-// says its station was removed or re-keyed.
+// own health (kept in the registry for the admin side, never shown to viewers). Bad input never
+// kills a healthy link; it is answered with an error, and only persistent abuse or protocol
+// violations close the socket. A device marks its station online in the registry while connected,
+// and is cut off when the registry says its station was removed or re-keyed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
-import { device, record, sleep } from '../../test/support/wsClient';
+import { device, record } from '../../test/support/wsClient';
 
 function metricValue(text: string, name: string): number {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
@@ -65,7 +65,11 @@ describe('logs', () => {
     await viewer.waitFor(() => viewer.strikes().length === 50);
     chicago.close();
     viewer.close();
-    await sleep(100);
+    await vi.waitFor(() => {
+      const seen = lines.map((line) => line.event);
+      expect(seen).toContain('viewer_disconnected');
+      expect(seen).toContain('device_disconnected');
+    });
     const events = lines.map((line) => line.event);
     expect(events.filter((e) => e === 'viewer_connected')).toHaveLength(1);
     expect(events.filter((e) => e === 'viewer_disconnected')).toHaveLength(1);

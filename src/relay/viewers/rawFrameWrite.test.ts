@@ -1,11 +1,11 @@
-// Guards what writeRawFrames relies on inside `ws`, on a real server and client pair: if a ws upgrade
-// moves or changes any of it, these fail before a viewer ever gets a broken stream.
+// Guards what writeRawFrames relies on inside `ws` and Node, on a real server and client pair: if an
+// upgrade of either moves or changes any of it, these fail before a viewer ever gets a broken stream.
 import { createServer, type Server } from 'node:http';
 import { Socket, type AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { testRelay } from '../../../test/support/relayFixture';
-import { writeRawFrames } from './rawFrameWrite';
+import { viewerBacklogBytes, writeRawFrames, writesThroughHandle } from './rawFrameWrite';
 import { wireFrames } from './rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from './viewerGateway';
 
@@ -85,17 +85,75 @@ describe('writeRawFrames (ws internals it relies on)', () => {
     expect(received).toEqual(['{"a":1}', medium, large, 'sent by ws', 'after']);
   });
 
-  it('bufferedAmount counts the written bytes the peer has not read (the backlog limit sees them)', async () => {
-    const { viewer, client } = await connectedPair();
-    (client as unknown as { _socket: Socket })._socket.pause();
+  it('writes through the socket handle on this Node (the cheap path is live, not silently off)', async () => {
+    expect(writesThroughHandle).toBe(true);
+    const { viewer, received } = await connectedPair();
     const socket = (viewer as unknown as { _socket: Socket })._socket;
+    const socketWrites = vi.spyOn(socket, 'write');
+    const before = socket.bytesWritten;
+    writeRawFrames(viewer, wireFrames([Buffer.from('direct')]));
+    await until(() => received.length === 1, 'the frame');
+    expect(socketWrites).not.toHaveBeenCalled();
+    expect(received).toEqual(['direct']);
+    expect(socket.bytesWritten).toBe(before + 8); // Node still counts them (from the handle)
+  });
+
+  it('the backlog counts written bytes the peer has not read, and empties once it reads them', async () => {
+    const { viewer, client, received } = await connectedPair();
+    const clientSocket = (client as unknown as { _socket: Socket })._socket;
+    clientSocket.pause();
     const chunk = wireFrames([Buffer.alloc(1 << 20, 'x')]);
-    // Fill the kernel's buffers first; what is left waits in the socket, where ws counts it.
+    // Fill the kernel's buffers first; what is left waits on the relay's side, where the limit sees it.
+    let written = 0;
     await until(() => {
       writeRawFrames(viewer, chunk);
-      return socket.writableLength > chunk.length;
-    }, 'the socket to buffer');
-    expect(viewer.bufferedAmount).toBe(socket.writableLength);
-    expect(viewer.bufferedAmount).toBeGreaterThan(chunk.length);
+      written++;
+      return viewerBacklogBytes(viewer) > chunk.length;
+    }, 'the socket to hold a backlog');
+    expect(viewerBacklogBytes(viewer)).toBeLessThanOrEqual(written * chunk.length);
+    clientSocket.resume();
+    await until(() => received.length === written, 'the client to read every frame');
+    expect(viewerBacklogBytes(viewer)).toBe(0);
+  });
+
+  it('bytes held back for a slow peer stay in order with later frames, ws sends, pings and close', async () => {
+    const { viewer, client, received, closed } = await connectedPair();
+    const clientSocket = (client as unknown as { _socket: Socket })._socket;
+    clientSocket.pause();
+    const expected: string[] = [];
+    let n = 0;
+    const big = (): Buffer => {
+      const text = `${n++}`.padEnd(256 * 1024, '.');
+      expected.push(text);
+      return wireFrames([Buffer.from(text)]);
+    };
+    await until(() => {
+      writeRawFrames(viewer, big());
+      return viewerBacklogBytes(viewer) > 0;
+    }, 'a write to be held back');
+    writeRawFrames(viewer, big()); // behind the held-back bytes, still through the handle
+    viewer.send('sent by ws'); // to libuv through the socket's own queue, behind both
+    viewer.ping();
+    viewer.send('sent by ws, queued'); // held in the socket's queue until the first is written
+    expected.push('sent by ws', 'sent by ws, queued');
+    writeRawFrames(viewer, big()); // the socket's queue is not empty: this must follow it
+    viewer.close(1000, 'done');
+    clientSocket.resume();
+    expect(await closed).toBe(1000);
+    expect(received.map((text) => text.slice(0, 12))).toEqual(expected.map((text) => text.slice(0, 12)));
+    expect(received).toEqual(expected);
+  });
+
+  it('a write to a peer that is gone closes the viewer and never throws', async () => {
+    const { viewer, client } = await connectedPair();
+    const viewerClosed = new Promise<void>((resolve) => viewer.once('close', () => resolve()));
+    (client as unknown as { _socket: Socket })._socket.destroy();
+    const frame = wireFrames([Buffer.alloc(64 * 1024, 'y')]);
+    // The first writes may still land in the kernel before the reset arrives.
+    await until(() => {
+      if (viewer.readyState === viewer.OPEN) expect(() => writeRawFrames(viewer, frame)).not.toThrow();
+      return viewer.readyState === viewer.CLOSED;
+    }, 'the viewer to close');
+    await viewerClosed;
   });
 });

@@ -1,16 +1,118 @@
-// The one place the relay reaches inside `ws`: prebuilt viewer frames are written straight to the
-// TCP socket under a WebSocket. ws's public send() frames and writes each message on its own, a
-// syscall per viewer per strike; one write of every pending frame is what keeps fan-out cheap
-// (docs/architecture.md, "Fan-out to viewers"). rawFrameWrite.test.ts fails if a ws upgrade breaks
-// what this relies on:
-// - `_socket` is the connection's net.Socket;
-// - ws reads `bufferedAmount` from that socket's buffered bytes, so the backlog limit counts these;
-// - perMessageDeflate is off for viewers, so ws writes its own frames (pings, close) at once and in
-//   order with these, never from a queue these could overtake.
+// The one place the relay reaches inside `ws` and Node: prebuilt viewer frames go straight to the
+// TCP handle under a WebSocket, one write per viewer per sweep (docs/architecture.md, "Fan-out to
+// viewers"). net.Socket.write costs ~3 us of user time a call (Writable state, a new WriteWrap,
+// afterWrite on nextTick); the handle's own writeBuffer with one reused request costs a fraction.
+// rawFrameWrite.test.ts fails if Node or ws changes what this relies on:
+// - ws keeps the connection's net.Socket in `_socket`, and perMessageDeflate is off for viewers, so
+//   ws writes its own frames (pings, close) at once through that socket, never from a later queue;
+// - the socket's `_handle` has writeBuffer(req, buffer), which writes what the kernel takes at once
+//   and queues the rest in libuv, in order, reporting which through Node's stream_wrap binding
+//   (`streamBaseState[kLastWriteWasAsync]`), and calls `req.oncomplete(status)` when it is written.
+// The handle is written only while the socket's own Writable holds nothing, so bytes never overtake
+// ws's; otherwise, or when any of this is missing, frames take socket.write as before.
 import type { Socket } from 'node:net';
+import { getSystemErrorName } from 'node:util';
 import type { WebSocket } from 'ws';
+
+/** A request object libuv can hold a partial write on (Node's WriteWrap), plus what we keep on it. */
+interface WriteRequest {
+  oncomplete: ((this: WriteRequest, status: number) => void) | undefined;
+  /** Kept while libuv holds the write, so the bytes stay alive. */
+  buffer: Buffer | null;
+  socket: Socket | null;
+}
+
+interface StreamHandle {
+  writeBuffer(request: WriteRequest, data: Buffer): number;
+}
+
+interface StreamWrapBinding {
+  WriteWrap: new () => WriteRequest;
+  streamBaseState: Int32Array;
+  kLastWriteWasAsync: number;
+}
+
+/** Bytes of handle writes libuv still holds for a socket (whole writes, as ws counts its own). */
+const queuedBytes = Symbol('aeolian.rawFrameWrite.queuedBytes');
+type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [queuedBytes]?: number };
+
+const streamWrap = loadStreamWrap();
+/** A request no write holds: a write the kernel takes at once never binds it, so it is reused. */
+let spareRequest: WriteRequest | undefined;
+
+/** Whether writes go through the handle here (false: this Node lacks what it needs, socket.write). */
+export const writesThroughHandle = streamWrap !== undefined;
 
 /** Writes complete, unmasked server frames (`wireFrames` in rollingFanOut.ts) to the viewer's socket. */
 export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
-  (viewer as unknown as { _socket: Socket })._socket.write(wire);
+  const socket = (viewer as unknown as { _socket: ViewerSocket })._socket;
+  const handle = socket._handle;
+  if (
+    streamWrap === undefined ||
+    handle === null ||
+    socket.writableLength !== 0 ||
+    socket.writableCorked !== 0 ||
+    socket.connecting ||
+    !socket.writable ||
+    socket.timeout // net.Socket.write restarts an idle timer; viewer sockets have none
+  ) {
+    socket.write(wire);
+    return;
+  }
+  writeThroughHandle(streamWrap, socket, handle, wire);
+}
+
+/**
+ * Bytes written to the viewer that its socket still holds: ws's bufferedAmount (the socket's own
+ * queue) plus handle writes libuv has not finished. The backlog limit reads this.
+ */
+export function viewerBacklogBytes(viewer: WebSocket): number {
+  return viewer.bufferedAmount + ((viewer as unknown as { _socket: ViewerSocket | undefined })._socket?.[queuedBytes] ?? 0);
+}
+
+function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): void {
+  const request = spareRequest ?? new binding.WriteWrap();
+  spareRequest = undefined;
+  const status = handle.writeBuffer(request, wire);
+  if (status !== 0) {
+    // What net.Socket does on a failed write; nothing of this write was taken, nor is reused.
+    socket.destroy(writeError(status));
+    return;
+  }
+  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
+    spareRequest = request;
+    return;
+  }
+  // The kernel took part or none: libuv holds the rest, in order, and the request until it is done.
+  request.buffer = wire;
+  request.socket = socket;
+  request.oncomplete = onQueuedWriteDone;
+  socket[queuedBytes] = (socket[queuedBytes] ?? 0) + wire.length;
+}
+
+function onQueuedWriteDone(this: WriteRequest, status: number): void {
+  const socket = this.socket as ViewerSocket;
+  socket[queuedBytes]! -= this.buffer!.length;
+  this.buffer = null;
+  this.socket = null;
+  if (status < 0 && !socket.destroyed) socket.destroy(writeError(status));
+}
+
+function writeError(status: number): NodeJS.ErrnoException {
+  const code = getSystemErrorName(status);
+  return Object.assign(new Error(`write ${code}`), { errno: status, code, syscall: 'write' });
+}
+
+/** Node's stream binding, checked for what this uses; undefined (socket.write) if anything is off. */
+function loadStreamWrap(): StreamWrapBinding | undefined {
+  try {
+    const { binding } = process as unknown as { binding(name: string): Record<string, unknown> };
+    const { WriteWrap, streamBaseState, kLastWriteWasAsync } = binding('stream_wrap') as Partial<StreamWrapBinding>;
+    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
+    const tcp = binding('tcp_wrap').TCP as { prototype: Partial<StreamHandle> } | undefined;
+    if (typeof tcp?.prototype.writeBuffer !== 'function') return undefined;
+    return { WriteWrap, streamBaseState, kLastWriteWasAsync };
+  } catch {
+    return undefined;
+  }
 }

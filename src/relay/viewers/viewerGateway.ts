@@ -7,7 +7,7 @@ import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VI
 import type { StrikeHub, ViewerFanOut } from '../hub';
 import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
-import { writeRawFrames } from './rawFrameWrite';
+import { viewerBacklogBytes, writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
@@ -104,13 +104,13 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   /**
-   * Writes a viewer every frame it has not had, in one write (rawFrameWrite.ts). ws counts those
-   * bytes in bufferedAmount, so a viewer whose unread backlog would pass the limit is cut instead;
+   * Writes a viewer every frame it has not had, in one write (rawFrameWrite.ts). A viewer whose
+   * backlog (bytes its socket still holds, viewerBacklogBytes) would pass the limit is cut instead;
    * one write into an empty buffer (a long resume replay) is always allowed.
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
     if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
-    const backlog = link.socket.bufferedAmount;
+    const backlog = viewerBacklogBytes(link.socket);
     if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) {
       this.stats.slowViewerCloses++;
       this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');

@@ -39,6 +39,8 @@ type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [
 const streamWrap = loadStreamWrap();
 /** A request no write holds: a write the kernel takes at once never binds it, so it is reused. */
 let spareRequest: WriteRequest | undefined;
+/** Handle writes libuv holds, over all sockets: while 0, no socket has held bytes to look up. */
+let heldWrites = 0;
 
 /** Whether writes go through the handle here (false: this Node lacks what it needs, socket.write). */
 export const writesThroughHandle = streamWrap !== undefined;
@@ -67,6 +69,7 @@ export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
  * queue) plus handle writes libuv has not finished. The backlog limit reads this.
  */
 export function viewerBacklogBytes(viewer: WebSocket): number {
+  if (heldWrites === 0) return viewer.bufferedAmount;
   return viewer.bufferedAmount + ((viewer as unknown as { _socket: ViewerSocket | undefined })._socket?.[queuedBytes] ?? 0);
 }
 
@@ -88,11 +91,13 @@ function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, ha
   request.socket = socket;
   request.oncomplete = onQueuedWriteDone;
   socket[queuedBytes] = (socket[queuedBytes] ?? 0) + wire.length;
+  heldWrites++;
 }
 
 function onQueuedWriteDone(this: WriteRequest, status: number): void {
   const socket = this.socket as ViewerSocket;
   socket[queuedBytes]! -= this.buffer!.length;
+  heldWrites--;
   this.buffer = null;
   this.socket = null;
   if (status < 0 && !socket.destroyed) socket.destroy(writeError(status));

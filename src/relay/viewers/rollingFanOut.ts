@@ -54,6 +54,9 @@ export class RollingFanOut<T extends FanOutTarget> {
   /** Concatenated wire bytes per starting position, valid for one log end (`sharedHead`). */
   private readonly shared = new Map<number, Buffer>();
   private sharedHead = -1;
+  /** The last `shared` entry used: consecutive viewers are nearly always at the same position. */
+  private lastSharedFrom = -1;
+  private lastSharedWire: Buffer | undefined;
 
   constructor(
     /** Writes bytes to a target; it may remove the target (a slow viewer cut) while called. */
@@ -225,12 +228,15 @@ export class RollingFanOut<T extends FanOutTarget> {
     if (this.sharedHead !== this.head) {
       this.shared.clear();
       this.sharedHead = this.head;
-    }
+      this.lastSharedFrom = -1;
+    } else if (from === this.lastSharedFrom) return this.lastSharedWire!;
     let wire = this.shared.get(from);
     if (!wire) {
       wire = wireFrames(this.frames.slice(from - this.base));
       this.shared.set(from, wire);
     }
+    this.lastSharedFrom = from;
+    this.lastSharedWire = wire;
     return wire;
   }
 }

@@ -27,6 +27,8 @@ interface StreamHandle {
 }
 
 interface StreamWrapBinding {
+  /** libuv TCP handles: the only kind written directly (a TLS or pipe handle takes socket.write). */
+  TCP: abstract new () => StreamHandle;
   WriteWrap: new () => WriteRequest;
   streamBaseState: Int32Array;
   kLastWriteWasAsync: number;
@@ -51,7 +53,7 @@ export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
   const handle = socket._handle;
   if (
     streamWrap === undefined ||
-    handle === null ||
+    !(handle instanceof streamWrap.TCP) ||
     socket.writableLength !== 0 ||
     socket.writableCorked !== 0 ||
     socket.connecting ||
@@ -114,9 +116,9 @@ function loadStreamWrap(): StreamWrapBinding | undefined {
     const { binding } = process as unknown as { binding(name: string): Record<string, unknown> };
     const { WriteWrap, streamBaseState, kLastWriteWasAsync } = binding('stream_wrap') as Partial<StreamWrapBinding>;
     if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
-    const tcp = binding('tcp_wrap').TCP as { prototype: Partial<StreamHandle> } | undefined;
-    if (typeof tcp?.prototype.writeBuffer !== 'function') return undefined;
-    return { WriteWrap, streamBaseState, kLastWriteWasAsync };
+    const TCP = binding('tcp_wrap').TCP as (abstract new () => StreamHandle) | undefined;
+    if (typeof TCP !== 'function' || typeof (TCP.prototype as Partial<StreamHandle>).writeBuffer !== 'function') return undefined;
+    return { TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
   } catch {
     return undefined;
   }

@@ -5,12 +5,13 @@
 // rawFrameWrite.test.ts fails if Node or ws changes what this relies on:
 // - ws keeps the connection's net.Socket in `_socket`, and perMessageDeflate is off for viewers, so
 //   ws writes its own frames (pings, close) at once through that socket, never from a later queue;
-// - the socket's `_handle` has writeBuffer(req, buffer), which writes what the kernel takes at once
+// - the socket's handle (net's `kHandle` symbol, what its `_handle` getter returns: checked on the
+//   first socket written) has writeBuffer(req, buffer), which writes what the kernel takes at once
 //   and queues the rest in libuv, in order, reporting which through Node's stream_wrap binding
 //   (`streamBaseState[kLastWriteWasAsync]`), and calls `req.oncomplete(status)` when it is written.
 // The handle is written only while the socket's own Writable holds nothing, so bytes never overtake
 // ws's; otherwise, or when any of this is missing, frames take socket.write as before.
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import type { WebSocket } from 'ws';
 
@@ -27,6 +28,12 @@ interface StreamHandle {
 }
 
 interface StreamWrapBinding {
+  /**
+   * net.Socket's own key for its handle. Its `_handle` getter reads the same, but that getter is
+   * shared by every socket kind in the process, so the lookup in it is megamorphic: ~600
+   * instructions a write, more than the rest of the sweep's own work.
+   */
+  kHandle: symbol;
   /** libuv TCP handles: the only kind written directly (a TLS or pipe handle takes socket.write). */
   TCP: abstract new () => StreamHandle;
   WriteWrap: new () => WriteRequest;
@@ -36,24 +43,28 @@ interface StreamWrapBinding {
 
 /** Bytes of handle writes libuv still holds for a socket (whole writes, as ws counts its own). */
 const queuedBytes = Symbol('aeolian.rawFrameWrite.queuedBytes');
-type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [queuedBytes]?: number };
+type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [queuedBytes]?: number; [key: symbol]: unknown };
 
-const streamWrap = loadStreamWrap();
+let streamWrap = loadStreamWrap();
 /** A request no write holds: a write the kernel takes at once never binds it, so it is reused. */
 let spareRequest: WriteRequest | undefined;
 /** Handle writes libuv holds, over all sockets: while 0, no socket has held bytes to look up. */
 let heldWrites = 0;
 
 /** Whether writes go through the handle here (false: this Node lacks what it needs, socket.write). */
-export const writesThroughHandle = streamWrap !== undefined;
+export const writesThroughHandle = (): boolean => streamWrap !== undefined;
+/** Whether `kHandle` was seen to hold what `_handle` returns, on the first socket written. */
+let handleKeyChecked = false;
 
 /** Writes complete, unmasked server frames (`wireFrames` in rollingFanOut.ts) to the viewer's socket. */
 export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
   const socket = (viewer as unknown as { _socket: ViewerSocket })._socket;
-  const handle = socket._handle;
+  const binding = streamWrap;
+  const handle = binding === undefined ? null : (socket[binding.kHandle] as StreamHandle | null);
   if (
-    streamWrap === undefined ||
-    !(handle instanceof streamWrap.TCP) ||
+    binding === undefined ||
+    !(handle instanceof binding.TCP) ||
+    (!handleKeyChecked && !handleKeyHolds(socket, handle)) ||
     socket.writableLength !== 0 ||
     socket.writableCorked !== 0 ||
     socket.connecting ||
@@ -63,7 +74,7 @@ export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
     socket.write(wire);
     return;
   }
-  writeThroughHandle(streamWrap, socket, handle, wire);
+  writeThroughHandle(binding, socket, handle, wire);
 }
 
 /**
@@ -73,6 +84,14 @@ export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
 export function viewerBacklogBytes(viewer: WebSocket): number {
   if (heldWrites === 0) return viewer.bufferedAmount;
   return viewer.bufferedAmount + ((viewer as unknown as { _socket: ViewerSocket | undefined })._socket?.[queuedBytes] ?? 0);
+}
+
+/** Once, on the first live socket: does `kHandle` hold the handle? If not, socket.write from now on. */
+function handleKeyHolds(socket: ViewerSocket, handle: StreamHandle): boolean {
+  handleKeyChecked = true;
+  if (handle === socket._handle) return true;
+  streamWrap = undefined;
+  return false;
 }
 
 function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): void {
@@ -118,7 +137,9 @@ function loadStreamWrap(): StreamWrapBinding | undefined {
     if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
     const TCP = binding('tcp_wrap').TCP as (abstract new () => StreamHandle) | undefined;
     if (typeof TCP !== 'function' || typeof (TCP.prototype as Partial<StreamHandle>).writeBuffer !== 'function') return undefined;
-    return { TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
+    const kHandle = Object.getOwnPropertySymbols(new Socket()).find((key) => key.description === 'kHandle');
+    if (kHandle === undefined) return undefined;
+    return { kHandle, TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
   } catch {
     return undefined;
   }

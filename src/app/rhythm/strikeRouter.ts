@@ -18,8 +18,8 @@ export interface RouterCounters {
 }
 
 export interface StrikeOutput {
-  /** `at`: when to show/sound it, performance.now() ms (may be in the future). */
-  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void;
+  /** `at`: when to show/sound it, performance.now() ms (may be in the future); `touch`: a visitor's, not the wind's. */
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number, touch?: boolean): void;
 }
 
 export class StrikeRouter implements TransportSink {

@@ -6,6 +6,7 @@ import type { Station } from '../../protocol';
 import { ActivityTracker, type StationActivity } from './activity';
 import { defaultSoundSettings, type SoundSettings } from './soundSettings';
 import type { ConnectionStatus, ReplayInfo } from './source';
+import { defaultTouchSettings, type TouchSettings } from './touchSettings';
 import { defaultVisualSettings, type VisualSettings } from './visualSettings';
 
 export type AudioState = 'off' | 'starting' | 'on' | 'failed';
@@ -21,6 +22,8 @@ export interface LiveState {
   refusedFrames: number;
   stations: Station[];
   viewers: number | null;
+  /** Visitors who played a chime in the last minute (relay presence), or null before the relay says. */
+  visitors: number | null;
   /** Per-station activity, refreshed by publishActivity(). */
   activity: Record<string, StationActivity>;
   audio: AudioState;
@@ -32,6 +35,8 @@ export interface LiveState {
   focusStation: string | null;
   visual: VisualSettings;
   sound: SoundSettings;
+  /** How visitors' touches look and sound. */
+  touch: TouchSettings;
 }
 
 /** What a source says when its stream starts (a transport's StreamStart carries this and more). */
@@ -48,6 +53,7 @@ export interface LiveActions {
   upsertStation(station: Station): void;
   removeStation(id: string): void;
   setViewers(viewers: number): void;
+  setVisitors(visitors: number): void;
   frameRefused(detail: string): void;
   /** Hot path: counts only, no state change, no subscriber runs. */
   recordStrike(station: string, chime: number, nowMs: number): void;
@@ -58,6 +64,7 @@ export interface LiveActions {
   setFocusStation(id: string | null): void;
   setVisual(patch: Partial<VisualSettings>): void;
   setSound(sound: SoundSettings): void;
+  setTouch(patch: Partial<TouchSettings>): void;
   dismissNotice(): void;
 }
 
@@ -89,6 +96,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     refusedFrames: 0,
     stations: [],
     viewers: null,
+    visitors: null,
     activity: {},
     audio: 'off',
     audioError: null,
@@ -97,6 +105,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     focusStation: options.focusStation ?? null,
     visual: { ...defaultVisualSettings, reducedMotion: options.reducedMotion ?? false },
     sound: defaultSoundSettings,
+    touch: defaultTouchSettings,
 
     streamStarted: (start) =>
       set((state) => ({
@@ -121,6 +130,9 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setViewers: (viewers) => {
       if (get().viewers !== viewers) set({ viewers });
     },
+    setVisitors: (visitors) => {
+      if (get().visitors !== visitors) set({ visitors });
+    },
     frameRefused: (detail) => set((state) => ({ refusedFrames: state.refusedFrames + 1, notice: `Ignored a bad message from the relay: ${detail.slice(0, 120)}` })),
     recordStrike: (station, chime, nowMs) => tracker.record(station, chime, nowMs),
     publishActivity: (nowMs) => set({ activity: tracker.snapshot(nowMs) }),
@@ -130,6 +142,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setFocusStation: (focusStation) => set({ focusStation }),
     setVisual: (patch) => set((state) => ({ visual: { ...state.visual, ...patch } })),
     setSound: (sound) => set({ sound }),
+    setTouch: (patch) => set((state) => ({ touch: { ...state.touch, ...patch } })),
     dismissNotice: () => set({ notice: null }),
   }));
 

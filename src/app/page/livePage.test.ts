@@ -215,8 +215,9 @@ describe('the live page core', () => {
     let hooks: Parameters<Parameters<LivePage['attachCanvas']>[0]>[1] = {};
     page.attachCanvas((_stats, given) => ((hooks = given), { strike: () => undefined, dispose: () => undefined }));
     hooks.onFrame?.(16.7, 2);
-    hooks.onCircleDrawn?.(12, 1);
-    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12], drawLatencyFrames: [1] });
+    hooks.onCircleDrawn?.(12, 1, false);
+    hooks.onCircleDrawn?.(9, 1, true);
+    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12, 9], drawLatencyFrames: [1, 1], touchDrawLatencyFrames: [1] });
 
     page.start();
     sources[0]!.greet();

@@ -1,10 +1,11 @@
 // Owns the canvas element; the SceneRenderer draws into it on its own frame loop, fed by the page.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { combineSceneHooks } from '../page/livePage';
 import { useLivePage } from '../page/LivePageProvider';
 import { SceneRenderer, type SceneRendererOptions } from '../visual/sceneRenderer';
 
-export function MapStage({ rendererOptions }: { rendererOptions?: SceneRendererOptions }) {
+/** `children` are laid over the map (the visitors' chime buttons). */
+export function MapStage({ rendererOptions, children }: { rendererOptions?: SceneRendererOptions; children?: ReactNode }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const page = useLivePage();
   useEffect(
@@ -14,6 +15,7 @@ export function MapStage({ rendererOptions }: { rendererOptions?: SceneRendererO
   return (
     <div className="stage">
       <canvas ref={canvas} data-testid="map" role="img" aria-label="World map of the wind chime stations; each strike shows as a growing circle" />
+      {children}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // a form to edit it. Text from the stations file is
 // only ever rendered as React text (never as HTML).
 import { useState, type FormEvent } from 'react';
-import type { AdminStation, StationFields } from './adminClient';
+import { stationParticipation, type AdminStation, type StationFields } from './adminClient';
 import { DeviceHealthCell } from './DeviceHealthCell';
 import { ago } from './healthText';
 
@@ -61,6 +61,9 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
       <td>
         <label>
           <input type="checkbox" checked={station.muted} onChange={(e) => void onSave({ muted: e.target.checked })} /> muted
+        </label>{' '}
+        <label>
+          <input type="checkbox" checked={stationParticipation(station)} onChange={(e) => void onSave({ participation: e.target.checked })} /> visitors may play
         </label>
       </td>
       <td>

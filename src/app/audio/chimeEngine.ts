@@ -104,7 +104,7 @@ export class ChimeEngine implements AudioEngine {
     const bus = this.busOf(note.station);
     const touch = note.touch === true;
     const pitch = pitchOf(this.settings, bus.index, note.chime) + (touch ? this.touch.pitchOffsetSemitones : 0);
-    this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime, touch };
+    this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime, ...(touch ? { touch } : {}) };
     this.stats.latencyS = this.latencyS();
     const decision = this.pool.strike({
       // A touch keeps its own key: it never swells a wind voice into sounding like the wind.

@@ -103,7 +103,9 @@ it('keyboard alone plays: Tab to a chime and press Enter, or press its number', 
     focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? '');
   }
   expect(focused).toBe('chime-button-0');
-  expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-label'))).toBe('Play chime 1 of Chicago');
+  expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-label'))).toBe('Play chime 1');
+  // The group names the station, for a screen reader entering it.
+  expect(await page.getByTestId('chime-buttons').getAttribute('aria-label')).toBe('Play the chimes of Chicago for everyone listening');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Space');

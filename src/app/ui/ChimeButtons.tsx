@@ -33,7 +33,7 @@ export function ChimeButtons({ station, size, keys }: { station: Station; size: 
           type="button"
           className="chime-button"
           style={{ left: point.x, top: point.y }}
-          aria-label={`Play chime ${chime + 1} of ${station.name}`}
+          aria-label={`Play chime ${chime + 1}`}
           aria-keyshortcuts={chime < 9 ? String(chime + 1) : undefined}
           aria-disabled={resting || undefined}
           data-testid={`chime-button-${chime}`}

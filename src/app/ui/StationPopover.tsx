@@ -44,7 +44,7 @@ export function StationPopover({ place, bounds, onClose }: { place: PopoverPlace
             key={chime}
             type="button"
             className="chime-chip"
-            aria-label={`Play chime ${chime + 1} of ${station.name}`}
+            aria-label={`Play chime ${chime + 1}`}
             aria-disabled={resting || undefined}
             data-testid={`popover-chime-${chime}`}
             onClick={() => visitors.play(station.id, chime)}

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './devices/deviceGateway';
 import { presentsBearerSecret } from './http/bearerToken';
 import type { HttpAbuseStats } from './http/guards';
-import { sendJson, type RouteHandler } from './http/routes';
+import { NO_SNIFF, sendJson, type RouteHandler } from './http/routes';
 import type { StrikeHub } from './hub';
 import type { ViewerGateway } from './viewers/viewerGateway';
 
@@ -89,7 +89,7 @@ export class RelayMetrics {
         return true;
       }
       const text = await this.registry.metrics();
-      response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store' });
+      response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store', ...NO_SNIFF });
       response.end(text);
       return true;
     };

@@ -1,7 +1,7 @@
 // GET /api/history: a range of archived strikes as NDJSON, each line exactly a live `strike`
 // message, ordered by strike time, so the page's replay transport plays it like the live stream.
 import type { ServerResponse } from 'node:http';
-import { sendJson, type RouteHandler } from '../http/routes';
+import { NO_SNIFF, sendJson, type RouteHandler } from '../http/routes';
 import type { StrikeArchive } from './archive';
 import { HISTORY_MAX_STRIKES, parseHistoryQuery } from './historyQuery';
 
@@ -49,6 +49,7 @@ export function historyRoute(archive: StrikeArchive | undefined): RouteHandler {
         'Content-Type': 'application/x-ndjson; charset=utf-8',
         'Cache-Control': 'no-store',
         'X-History-Strikes': String(result.lines.length),
+        ...NO_SNIFF,
         ...CORS,
       });
       if (request.method === 'HEAD') response.end();

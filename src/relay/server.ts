@@ -8,6 +8,7 @@ import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
 import { storesHealth } from './backplane/storesHealth';
 import { DeviceGateway } from './devices/deviceGateway';
+import { clientAddress } from './http/clientAddress';
 import { guardClientErrors, guardedServerOptions } from './http/guards';
 import { setPageSecurityHeaders } from './http/pageSecurity';
 import { sendJson, staticPage, type RouteHandler } from './http/routes';
@@ -40,6 +41,8 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
   trustedProxies?: number;
+  /** Tests shorten HISTORY_RESPONSE_STALL_MS. */
+  historyStallMs?: number;
 }
 
 export interface Relay {
@@ -100,7 +103,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       return false;
     },
     metrics.route(options.metricsToken),
-    historyRoute(archive),
+    historyRoute(archive, { clientOf: (request) => clientAddress(request, trustedProxies), stallMs: options.historyStallMs, log }),
   ];
   const page = staticPage(options.distDir ?? 'dist');
 

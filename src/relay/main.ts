@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
+    trustedProxyAddresses: config.trustedProxyAddresses,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim

@@ -4,10 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './devices/deviceGateway';
+import { AuthLockout } from './http/authLockout';
 import { presentsBearerSecret } from './http/bearerToken';
+import { clientAddress, type ProxyTrust } from './http/clientAddress';
 import type { HttpAbuseStats } from './http/guards';
 import { NO_SNIFF, sendJson, type RouteHandler } from './http/routes';
 import type { StrikeHub } from './hub';
+import type { Logger } from './log';
 import type { ViewerGateway } from './viewers/viewerGateway';
 
 /** The counters /metrics reads at scrape time. */
@@ -80,12 +83,17 @@ export class RelayMetrics {
     this.broadcastSeconds.observe(durationMs / 1000);
   }
 
-  /** GET /metrics; with `token` (METRICS_TOKEN) only for `Authorization: Bearer <token>`. */
-  route(token?: string): RouteHandler {
+  /**
+   * GET /metrics; with `token` (METRICS_TOKEN) only for `Authorization: Bearer <token>`, guessing
+   * locked out like every secret (http/authLockout.ts).
+   */
+  route(token?: string, options: { trust?: ProxyTrust; log?: Logger } = {}): RouteHandler {
+    const lockout = new AuthLockout('METRICS_TOKEN', { log: options.log });
     return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
       if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
-      if (token && !presentsBearerSecret(request, token)) {
-        sendJson(response, 401, { error: 'Authorization: Bearer <METRICS_TOKEN> required' }, { 'WWW-Authenticate': 'Bearer' });
+      const verdict = token ? lockout.check(clientAddress(request, options.trust), () => presentsBearerSecret(request, token)) : undefined;
+      if (verdict && !verdict.ok) {
+        sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
         return true;
       }
       const text = await this.registry.metrics();

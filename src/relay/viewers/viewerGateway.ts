@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../../protocol';
 import type { StrikeHub, ViewerFanOut } from '../hub';
-import { clientAddress } from '../http/clientAddress';
+import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
 import type { Logger } from '../log';
 import { writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
@@ -41,7 +41,7 @@ export class ViewerGateway implements ViewerFanOut {
     private readonly log: Logger,
     private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
-    private readonly trustedProxies = 0,
+    private readonly trust: ProxyTrust = NO_PROXY,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
@@ -89,7 +89,7 @@ export class ViewerGateway implements ViewerFanOut {
     this.fanOut.add(link, [hello, ...replay]);
     this.hub.presenceChanged();
     const connectedAt = Date.now();
-    this.log.info({ event: 'viewer_connected', ip: clientAddress(request, this.trustedProxies), resumed: replay.length }, 'viewer connected');
+    this.log.info({ event: 'viewer_connected', ip: clientAddress(request, this.trust), resumed: replay.length }, 'viewer connected');
 
     socket.on('pong', () => (link.missedPongs = 0));
     socket.on('message', () => {

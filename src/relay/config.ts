@@ -1,4 +1,5 @@
 // The relay's configuration, from environment variables only (listed in the README).
+import { MAX_VIEWERS_PER_ADDRESS } from '../protocol';
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
 import { DEFAULT_TRUSTED_PROXY_ADDRESSES, MAX_TRUSTED_PROXIES, proxyTrust } from './http/clientAddress';
 export interface RelayConfig {
@@ -21,6 +22,8 @@ export interface RelayConfig {
   trustedProxies: number;
   /** Addresses those proxies connect from: X-Forwarded-For from anywhere else is ignored. */
   trustedProxyAddresses: readonly string[];
+  /** Viewers one client address may hold open (VIEWERS_PER_ADDRESS). */
+  maxViewersPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +45,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
     trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
     trustedProxyAddresses: proxyAddresses(env),
+    maxViewersPerAddress: integer(env, 'VIEWERS_PER_ADDRESS', MAX_VIEWERS_PER_ADDRESS, 1, 1_000_000),
   };
 }
 

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
     trustedProxyAddresses: config.trustedProxyAddresses,
+    maxViewersPerAddress: config.maxViewersPerAddress,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim

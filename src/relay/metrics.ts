@@ -54,6 +54,7 @@ export class RelayMetrics {
     counter('aeolian_viewer_connections_total', 'Viewer connections accepted.', () => viewers.stats.connections);
     counter('aeolian_slow_viewer_closes_total', 'Viewers closed with 1013 at the backlog limit.', () => viewers.stats.slowViewerCloses);
     counter('aeolian_resume_requests_total', 'Viewer connections that asked to resume with since.', () => viewers.stats.resumeRequests);
+    counter('aeolian_viewer_address_refusals_total', 'Viewer handshakes refused with 429: too many viewers from one address.', () => viewers.stats.perAddressRefusals);
     counter('aeolian_viewer_data_closes_total', 'Viewers closed with 1008 for sending data.', () => viewers.stats.viewerDataCloses);
     counter('aeolian_handshake_timeouts_total', 'Connections closed with 408 for a slow request head.', () => this.httpAbuse.handshakeTimeouts);
     counter('aeolian_oversize_headers_total', 'Requests refused with 431.', () => this.httpAbuse.oversizeHeaders);

@@ -30,6 +30,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** Override limits in tests. */
   viewerBacklogBytes?: number;
+  /** MAX_VIEWERS_PER_ADDRESS unless given (VIEWERS_PER_ADDRESS; tests and benches that open many viewers from one address). */
+  maxViewersPerAddress?: number;
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
   /** Share one strike stream with other relays through this Redis (the backplane). */
@@ -79,7 +81,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
   const trust = proxyTrust(options.trustedProxies ?? 0, options.trustedProxyAddresses);
   const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trust);
-  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trust);
+  const viewers = new ViewerGateway(hub, log, {
+    backlogLimitBytes: options.viewerBacklogBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    trust,
+    maxViewersPerAddress: options.maxViewersPerAddress,
+  });
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 

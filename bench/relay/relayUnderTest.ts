@@ -1,6 +1,7 @@
 // The relay under test, in its own process so its CPU and memory can be read from /proc. The
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startRelay } from '../../src/relay/server';
 import type { RollingFanOut, FanOutTarget } from '../../src/relay/viewers/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
@@ -29,7 +30,6 @@ const relay = await startRelay({
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
 const gateway = relay.viewers as unknown as { links: Set<FanOutTarget>; fanOut: RollingFanOut<FanOutTarget> };
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU of one fan-out, including the sweep of writes that follows it over the next loop turns. */
 async function cpuUs(fanOut: () => void): Promise<number> {
@@ -51,11 +51,11 @@ async function compare(broadcasts: number): Promise<CompareResult> {
     onceUs += await cpuUs(() => {
       relay.viewers.broadcast(Buffer.from(JSON.stringify(message)));
     });
-    await pause(20);
+    await sleep(20);
     perViewerUs += await cpuUs(() => {
       for (const link of gateway.links) gateway.fanOut.send(link, Buffer.from(JSON.stringify(message)));
     });
-    await pause(20);
+    await sleep(20);
   }
   return { type: 'compare', viewers: gateway.links.size, onceUs: onceUs / broadcasts, perViewerUs: perViewerUs / broadcasts };
 }

@@ -1,15 +1,17 @@
 // "Listen": audio is unlocked synchronously inside the click (browsers allow sound only from a
 // user gesture), then the engine is wired to the store (mute, volume, stations, sound settings)
-// and to the strike stream. Components only call the handler.
-import type { AudioEngine, SoundSettings } from '../audio';
+// and to the strike stream. The page core owns the handler; components only call it.
 import type { StrikeOutput, StrikeRouter } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
+import type { SoundSettings } from '../store/soundSettings';
+import type { AudioEngine } from './audioEngine';
 
 export interface ListenDeps {
   store: LiveStore;
   router: Pick<StrikeRouter, 'outputs'>;
   unlockAudio: (settings: SoundSettings) => Promise<AudioEngine>;
-  onEngine?: (engine: AudioEngine) => void;
+  /** The engine is up and wired; `disconnect` unwires it from the store and the strikes (call before dispose). */
+  onEngine?: (engine: AudioEngine, disconnect: () => void) => void;
   /** For benchmarks: ms from a strike's arrival to the time its note is scheduled to sound. */
   onNoteScheduled?: (latencyMs: number) => void;
 }
@@ -24,9 +26,9 @@ export function createListenHandler(deps: ListenDeps): () => void {
     store.getState().setAudio('starting');
     pending.then(
       (engine) => {
-        connectEngine(engine, deps);
+        const disconnect = connectEngine(engine, deps);
         store.getState().setAudio('on');
-        deps.onEngine?.(engine);
+        deps.onEngine?.(engine, disconnect);
       },
       (error: unknown) => store.getState().setAudio('failed', `Sound could not start: ${(error as Error).message}`),
     );

@@ -1,6 +1,7 @@
-// The debug surface: `window.aeolian = { store, stats }`. Tests, benchmarks and curious people
-// read it; nothing on the page depends on it.
-import type { LiveStore } from './store/liveStore';
+// The page's counters: written on the hot path by the router and the canvas, read live from the
+// audio engine and the transport. The debug surface (debugSurface.ts) shows them as
+// `window.aeolian.stats`; `?bench=1` adds the raw samples bench/page reads.
+import type { TransportHealth } from '../transport/types';
 
 export interface PageStats {
   strikesReceived: number;
@@ -26,8 +27,8 @@ export interface PageStats {
 
 export interface StatsSources {
   audio(): { notesPlayed: number; notesDropped: number; notesMerged: number; voicesActive: number } | null;
-  reconnects(): number;
-  seqMissing(): number;
+  /** The current source's link health. */
+  link(): TransportHealth;
 }
 
 /** Counters written on the hot path plus live readings from the audio engine and the transport. */
@@ -38,8 +39,8 @@ export function createStats(sources: StatsSources): PageStats {
     notesDropped: { get: () => sources.audio()?.notesDropped ?? 0, enumerable: true },
     notesMerged: { get: () => sources.audio()?.notesMerged ?? 0, enumerable: true },
     voicesActive: { get: () => sources.audio()?.voicesActive ?? 0, enumerable: true },
-    reconnects: { get: () => sources.reconnects(), enumerable: true },
-    seqMissing: { get: () => sources.seqMissing(), enumerable: true },
+    reconnects: { get: () => sources.link().reconnects, enumerable: true },
+    seqMissing: { get: () => sources.link().seqMissing, enumerable: true },
   }) as PageStats;
 }
 
@@ -55,14 +56,4 @@ export interface BenchSamples {
 
 export function createBenchSamples(): BenchSamples {
   return { drawLatencyMs: [], drawLatencyFrames: [], audioLatencyMs: [], frameTimes: [], drawWorkMs: [] };
-}
-
-declare global {
-  interface Window {
-    aeolian?: { store: LiveStore; stats: PageStats; bench?: BenchSamples };
-  }
-}
-
-export function installDebugSurface(store: LiveStore, stats: PageStats, bench?: BenchSamples): void {
-  window.aeolian = bench ? { store, stats, bench } : { store, stats };
 }

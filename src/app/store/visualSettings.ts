@@ -1,4 +1,6 @@
-// Every knob of the picture, as one plain object a settings panel can bind to.
+// Every knob of the picture, as one plain object a settings panel can bind to, with the bounds of
+// each numeric knob: the preset schema, the artist panel and the store all read them from here.
+import type { KnobLimit } from './knobLimit';
 
 export interface VisualSettings {
   /** How long a strike's circle lives, ms. */
@@ -38,15 +40,16 @@ export type ProjectionName = (typeof PROJECTIONS)[number];
 export const LAND_STYLES = ['filled', 'outline', 'none'] as const;
 export type LandStyle = (typeof LAND_STYLES)[number];
 
-/** Bounds of each numeric picture knob (presets outside them are refused). */
+/** Bounds and panel step of each numeric picture knob (presets outside them are refused). */
 export const VISUAL_LIMITS = {
-  circleLifetimeMs: [100, 10_000],
-  circleMaxRadiusPx: [2, 200],
-  circleStartShare: [0, 1],
-  circleGrowthEase: [0.5, 6],
-  circleOpacity: [0, 1],
-  paletteColors: [1, 16],
-} as const satisfies Record<string, readonly [number, number]>;
+  circleLifetimeMs: { min: 100, max: 10_000, step: 50 },
+  circleMaxRadiusPx: { min: 2, max: 200, step: 1 },
+  circleStartShare: { min: 0, max: 1, step: 0.01 },
+  circleGrowthEase: { min: 0.5, max: 6, step: 0.1 },
+  circleOpacity: { min: 0, max: 1, step: 0.01 },
+  /** How many colors a palette holds. */
+  paletteColors: { min: 1, max: 16, step: 1, whole: true },
+} as const satisfies Record<string, KnobLimit>;
 
 /** A colorblind-friendly categorical palette (Okabe-Ito, plus two), bright on the dark map. */
 export const DEFAULT_PALETTE = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#f5f5f5'];

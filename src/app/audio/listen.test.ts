@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AudioEngine } from '../audio';
+import type { AudioEngine } from './audioEngine';
 import { createLiveStore } from '../store/liveStore';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
 import { createListenHandler } from './listen';

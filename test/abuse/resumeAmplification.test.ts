@@ -3,10 +3,11 @@
 // chunk only once the viewer has read the last; and one address holds at most
 // MAX_VIEWERS_PER_ADDRESS viewers (TRUST_PROXY-aware).
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_VIEWERS_PER_ADDRESS, STRIKE_HISTORY_SIZE, VIEWER_REPLAY_IN_FLIGHT_BYTES } from '../../src/protocol';
 import { TEST_TOKENS, testRelay, testStations } from '../support/relayFixture';
-import { device, httpStatusOf, record, sleep, type RecordingClient } from '../support/wsClient';
+import { device, httpStatusOf, record, type RecordingClient } from '../support/wsClient';
 import { handshakeRequest } from './rawWebSocket';
 
 const opened = new Set<{ close(): void }>();

@@ -6,11 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR_MS, hourFileOf } from '../../src/relay/archive/archiveFiles';
 import { HISTORY_MAX_QUERIES_PER_ADDRESS } from '../../src/relay/archive/historyRoute';
 import { testRelay } from '../support/relayFixture';
-import { sleep } from '../support/wsClient';
 
 /** Enough strikes (~14 MB of NDJSON) that a client that never reads fills every socket buffer. */
 const ARCHIVED_STRIKES = 150_000;

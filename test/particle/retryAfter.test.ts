@@ -2,10 +2,10 @@
 // (which then fires after 1 ms) and turn the reconnect loop into a flood of stream opens.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { startParticle, type ParticleSide } from '../../src/relay/particle';
 import { testRelay, testStations } from '../support/relayFixture';
-import { sleep } from '../support/wsClient';
 
 let cloud: Server | undefined;
 let particle: ParticleSide | undefined;

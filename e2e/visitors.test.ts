@@ -152,3 +152,13 @@ it('the embed shows the buttons unless turned off by ?buttons=0 or the postMessa
   await page.getByTestId('chime-button-3').click();
   await poll(() => stat(off, 'touchCirclesDrawn')).toBe(1);
 });
+
+it('the kiosk shows and sounds visitors\' touches, and offers no buttons of its own', async () => {
+  const { page: kiosk } = await open('?kiosk&stations=chicago');
+  await kiosk.waitForFunction(() => window.aeolian!.store.getState().audio === 'on', null, { timeout: 15_000 });
+  expect(await kiosk.getByTestId('chime-buttons').count()).toBe(0);
+  const { page: visitor } = await open('?stations=chicago');
+  await visitor.getByTestId('chime-button-5').click();
+  await poll(() => stat(kiosk, 'touchCirclesDrawn')).toBe(1);
+  await poll(() => stat(kiosk, 'touchNotesPlayed')).toBe(1);
+});

@@ -59,7 +59,7 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   const audio = () => page.engine?.stats ?? null;
   const stopMonitor = addMonitorFolder(pane, { stats: page.stats, audio, localStrikes: () => localStrikes });
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.visual !== previous.visual || state.sound !== previous.sound || state.focusStation !== previous.focusStation) binder.sync(state);
+    if (state.visual !== previous.visual || state.sound !== previous.sound || state.focusStation !== previous.focusStation || state.view !== previous.view) binder.sync(state);
   });
 
   // For tests and the curious, beside window.aeolian.store/stats: the engine's readings and the player.

@@ -6,7 +6,8 @@ import './artist.css';
 import { LocalPlayer } from './localPlay';
 import { addMonitorFolder } from './monitorFolder';
 import { PaneBinder } from './paneBinder';
-import { adoptPaneStyles } from './paneStyle';
+import { cspSafePaneDocument } from './paneStyle';
+import { dockPanel } from './panelDock';
 import { addPresetFolder } from './presetFolder';
 import { addReplayFolder } from './replayFolder';
 import { addSimFolder } from './simFolder';
@@ -38,9 +39,9 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   const host = document.createElement('div');
   container.append(host, message);
   document.body.append(container);
+  const undock = dockPanel(container, deps.storage);
 
-  const pane = new Pane({ container: host, title: 'Artist mode' });
-  adoptPaneStyles();
+  const pane = new Pane({ container: host, title: 'Artist mode', document: cspSafePaneDocument() });
   const binder = new PaneBinder(store);
   let localStrikes = 0;
   const player = new LocalPlayer({ store, play: page.strikeHere, onStrike: () => localStrikes++ });
@@ -75,6 +76,7 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
       stopMonitor();
       player.dispose();
       pane.dispose();
+      undock();
       container.remove();
     },
   };

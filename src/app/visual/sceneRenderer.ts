@@ -24,6 +24,7 @@ const NO_BUCKET = 0xffff;
 export const DRAW_EARLY_MS = 16;
 const OFFLINE_COLOR = '#6b7280';
 const MARKER_COLOR = '#e5e7eb';
+const RING_DISC_COLOR = 'rgba(148,163,184,0.06)';
 /** A change of view (world, close-up, ensemble) fades the old picture out over this long: never a blank frame. */
 export const VIEW_CROSSFADE_MS = 700;
 /** The dark edge around station names, as a share of their size: readable over land, circles and sea. */
@@ -240,6 +241,11 @@ export class SceneRenderer implements StrikeOutput {
         context.setLineDash(online ? [] : [3, 3]);
         context.beginPath();
         context.arc(x, y, ringRadius, 0, 2 * Math.PI);
+        if (large) {
+          // A close-up's ring is a faint disc: the chime's place reads even while it is still.
+          context.fillStyle = RING_DISC_COLOR;
+          context.fill();
+        }
         context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
         context.lineWidth = 1;
         context.stroke();

@@ -9,6 +9,7 @@ import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from '../store/visualSettings';
+import { drawLabels, drawStationMarks, placeLabels, type StationLabels } from './stationMarks';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
@@ -22,13 +23,8 @@ const NO_BUCKET = 0xffff;
  * whole frame later.
  */
 export const DRAW_EARLY_MS = 16;
-const OFFLINE_COLOR = '#6b7280';
-const MARKER_COLOR = '#e5e7eb';
-const RING_DISC_COLOR = 'rgba(148,163,184,0.06)';
 /** A change of view (world, close-up, ensemble) fades the old picture out over this long: never a blank frame. */
 export const VIEW_CROSSFADE_MS = 700;
-/** The dark edge around station names, as a share of their size: readable over land, circles and sea. */
-const LABEL_HALO_SHARE = 0.28;
 
 export interface SceneRendererOptions {
   /** A circle's first frame: ms since its strike arrived, and how many frames began in between (1 = the next frame). */
@@ -50,6 +46,8 @@ export class SceneRenderer implements StrikeOutput {
   /** The last picture of the previous view, fading out, and when it started to. */
   private readonly fading = document.createElement('canvas');
   private fadeStart = -Infinity;
+  /** Station names where the current layout draws them (null: to be measured on the next frame). */
+  private labels: StationLabels | null = null;
   private layout: SceneLayout;
   private land: Land | null = null;
   private frame = 0;
@@ -142,6 +140,7 @@ export class SceneRenderer implements StrikeOutput {
     this.background.height = this.canvas.height;
     this.fadeStart = -Infinity;
     this.layout = this.layoutOf(width, height);
+    this.labels = null;
     this.pool.clear();
     this.drawBackground();
     this.options.onLayout?.(this.layout);
@@ -156,6 +155,7 @@ export class SceneRenderer implements StrikeOutput {
     const { width, height } = this.layout;
     const before = this.layout;
     this.layout = this.layoutOf(width, height);
+    this.labels = null;
     if (sceneOf(before) !== sceneOf(this.layout)) {
       // Another view: the circles' places are gone; the old picture fades out over the new one.
       this.pool.clear();
@@ -216,9 +216,9 @@ export class SceneRenderer implements StrikeOutput {
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
-    this.drawStations(context, visual);
+    drawStationMarks(context, this.layout, visual);
     this.drawCircles(context, now, visual);
-    this.drawLabels(context, visual);
+    drawLabels(context, (this.labels ??= placeLabels(context, this.layout)), visual);
     const fade = 1 - (now - this.fadeStart) / VIEW_CROSSFADE_MS;
     if (fade > 0) {
       context.setTransform(1, 0, 0, 1, 0, 0);
@@ -228,63 +228,6 @@ export class SceneRenderer implements StrikeOutput {
     }
     this.options.onFrame?.(frameTime, performance.now() - now);
   };
-
-  private drawStations(context: CanvasRenderingContext2D, visual: VisualSettings): void {
-    const { palette, markerStyle } = visual;
-    if (markerStyle === 'hidden') return;
-    const large = this.layout.mode !== 'map';
-    for (const placement of this.layout.stations.values()) {
-      const { station, x, y, ringRadius } = placement;
-      const online = station.online;
-      context.globalAlpha = online ? 1 : 0.6;
-      if (markerStyle === 'ring') {
-        context.setLineDash(online ? [] : [3, 3]);
-        context.beginPath();
-        context.arc(x, y, ringRadius, 0, 2 * Math.PI);
-        if (large) {
-          // A close-up's ring is a faint disc: the chime's place reads even while it is still.
-          context.fillStyle = RING_DISC_COLOR;
-          context.fill();
-        }
-        context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
-        context.lineWidth = 1;
-        context.stroke();
-        context.setLineDash([]);
-      }
-      const dot = large ? Math.max(4, ringRadius / 25) : Math.max(2, ringRadius / 5);
-      for (let chime = 0; chime < placement.chimes.length; chime++) {
-        const point = placement.chimes[chime]!;
-        context.beginPath();
-        context.arc(point.x, point.y, dot, 0, 2 * Math.PI);
-        context.fillStyle = online ? (palette[chime % palette.length] ?? MARKER_COLOR) : OFFLINE_COLOR;
-        context.fill();
-      }
-    }
-    context.globalAlpha = 1;
-  }
-
-  /** Station names, over the circles, each with a dark halo; kept inside the stage. */
-  private drawLabels(context: CanvasRenderingContext2D, visual: VisualSettings): void {
-    if (visual.markerStyle === 'hidden' || visual.markerStyle === 'bare') return;
-    const { labelPx, width, mode } = this.layout;
-    context.font = `${mode === 'map' ? 500 : 600} ${labelPx}px system-ui, sans-serif`;
-    context.textBaseline = 'middle';
-    context.textAlign = 'center';
-    context.lineJoin = 'round';
-    context.lineWidth = labelPx * LABEL_HALO_SHARE;
-    context.strokeStyle = visual.background;
-    for (const { station, label } of this.layout.stations.values()) {
-      const online = station.online;
-      const text = online ? station.name : `${station.name} (offline)`;
-      const half = context.measureText(text).width / 2 + context.lineWidth;
-      const x = Math.min(width - half, Math.max(half, label.x));
-      context.globalAlpha = online ? 0.85 : 0.7;
-      context.strokeText(text, x, label.y);
-      context.globalAlpha = 1;
-      context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
-      context.fillText(text, x, label.y);
-    }
-  }
 
   private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings): void {
     const { circleLifetimeMs: lifetimeMs, reducedMotion, palette, circleStartShare: start, circleGrowthEase: ease, circleOpacity: opacity, circleStyle } = visual;

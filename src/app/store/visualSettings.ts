@@ -5,7 +5,10 @@ import type { KnobLimit } from './knobLimit';
 export interface VisualSettings {
   /** How long a strike's circle lives, ms. */
   circleLifetimeMs: number;
-  /** Radius a full-velocity circle grows to, CSS px (scaled down in map layout on small screens). */
+  /**
+   * Radius a full-velocity circle grows to on the world map, CSS px, on a stage whose shorter side is
+   * REFERENCE_STAGE_PX (540): it scales with the stage, so a 1080p screen draws it twice as large.
+   */
   circleMaxRadiusPx: number;
   /** Chime colors, cycled by chime index. */
   palette: string[];

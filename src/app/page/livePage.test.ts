@@ -179,6 +179,17 @@ describe('the live page core', () => {
     expect(new URL(href()).searchParams.has('dev')).toBe(true);
   });
 
+  it('opens the view `?view=` names (the world for anything else) and keeps it in the address', () => {
+    expect(openPage('https://aeolian.test/?view=moon').page.store.getState().view).toBe('world');
+    const { page, href } = openPage('https://aeolian.test/?view=ensemble');
+    expect(page.store.getState().view).toBe('ensemble');
+    page.store.getState().setFocusStation('b'); // a close-up opened from the ensemble
+    expect(new URL(href()).searchParams.get('view')).toBe('ensemble');
+    page.store.getState().setView('world');
+    expect(new URL(href()).searchParams.has('view')).toBe(false);
+    expect(new URL(href()).searchParams.has('stations')).toBe(false);
+  });
+
   it('publishes activity at the UI refresh rate, not per strike', () => {
     const { page, sources, timers } = openPage('https://aeolian.test/', { now: () => Date.now() });
     expect(UI_REFRESH_INTERVAL_MS).toBe(250);

@@ -8,6 +8,7 @@ import { createLiveStore, type LiveStore } from '../store/liveStore';
 import type { SoundSettings } from '../store/soundSettings';
 import { createTransport as createRegisteredTransport, unknownSourceNotice } from '../transport/registry';
 import type { Transport, TransportSink } from '../transport/types';
+import { SCENE_VIEWS, type SceneView } from '../visual/layout';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { createBenchSamples, createStats, type BenchSamples, type PageStats } from './stats';
 
@@ -87,6 +88,7 @@ export function createLivePage(options: LivePageOptions): LivePage {
     replay: transport.replay,
     notice: unknownSourceNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
+    view: viewFrom(params),
     reducedMotion: options.reducedMotion ?? false,
     storage: options.storage,
   });
@@ -120,12 +122,14 @@ export function createLivePage(options: LivePageOptions): LivePage {
     ...(bench ? { onNoteScheduled: (ms: number) => bench.audioLatencyMs.push(ms) } : {}),
   });
 
-  // Keep `?stations=` in the address in step with the station in view, so it can be shared.
+  // Keep `?stations=` and `?view=` in the address in step with what is in view, so it can be shared.
   const unsubscribeAddress = store.subscribe((state, previous) => {
-    if (state.focusStation === previous.focusStation) return;
+    if (state.focusStation === previous.focusStation && state.view === previous.view) return;
     const url = address.current();
     if (state.focusStation) url.searchParams.set('stations', state.focusStation);
     else url.searchParams.delete('stations');
+    if (state.view !== 'world') url.searchParams.set('view', state.view);
+    else url.searchParams.delete('view');
     address.replace(url);
   });
   const refresh = timers.setInterval(() => store.getState().publishActivity(now()), UI_REFRESH_INTERVAL_MS);
@@ -184,6 +188,12 @@ export function createLivePage(options: LivePageOptions): LivePage {
   };
 }
 
+/** `?view=ensemble` shows every station's ring at once; anything else (or nothing) the world map. */
+export function viewFrom(params: URLSearchParams): SceneView {
+  const asked = params.get('view');
+  return SCENE_VIEWS.find((view) => view === asked) ?? 'world';
+}
+
 /** Both sets of renderer hooks, each called when set (the kiosk's watchdog and `?bench=1` together). */
 export function combineSceneHooks(a: SceneRendererOptions = {}, b: SceneRendererOptions = {}): SceneRendererOptions {
   const combined: SceneRendererOptions = {};
@@ -196,6 +206,11 @@ export function combineSceneHooks(a: SceneRendererOptions = {}, b: SceneRenderer
     combined.onFrame = (frameTime, drawMs) => {
       a.onFrame?.(frameTime, drawMs);
       b.onFrame?.(frameTime, drawMs);
+    };
+  if (a.onLayout || b.onLayout)
+    combined.onLayout = (layout) => {
+      a.onLayout?.(layout);
+      b.onLayout?.(layout);
     };
   return combined;
 }

@@ -9,6 +9,7 @@ import { clientAddress } from '../http/clientAddress';
 import type { Logger } from '../log';
 import { writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
+import { ViewerConnectionLog } from './viewerConnectionLog';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
@@ -35,16 +36,18 @@ export class ViewerGateway implements ViewerFanOut {
     (link, wire) => this.writeWire(link, wire),
     (durationMs) => this.onBroadcastWritten?.(durationMs),
   );
+  private readonly connectionLog: ViewerConnectionLog;
 
   constructor(
     private readonly hub: Pick<StrikeHub, 'attachViewers' | 'greet' | 'presenceChanged'>,
-    private readonly log: Logger,
+    log: Logger,
     private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
     private readonly trustedProxies = 0,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
+    this.connectionLog = new ViewerConnectionLog(log, () => this.count);
     hub.attachViewers(this);
   }
 
@@ -71,6 +74,7 @@ export class ViewerGateway implements ViewerFanOut {
 
   dispose(): void {
     clearInterval(this.pingTimer);
+    this.connectionLog.dispose();
     this.wss.close();
   }
 
@@ -89,7 +93,7 @@ export class ViewerGateway implements ViewerFanOut {
     this.fanOut.add(link, [hello, ...replay]);
     this.hub.presenceChanged();
     const connectedAt = Date.now();
-    this.log.info({ event: 'viewer_connected', ip: clientAddress(request, this.trustedProxies), resumed: replay.length }, 'viewer connected');
+    this.connectionLog.connected({ ip: clientAddress(request, this.trustedProxies), resumed: replay.length });
 
     socket.on('pong', () => (link.missedPongs = 0));
     socket.on('message', () => {
@@ -98,7 +102,7 @@ export class ViewerGateway implements ViewerFanOut {
     });
     socket.on('error', () => undefined); // protocol errors close the socket with their own code
     socket.on('close', (code) => {
-      this.log.info({ event: 'viewer_disconnected', code, connectedMs: Date.now() - connectedAt }, 'viewer disconnected');
+      this.connectionLog.disconnected({ code, connectedMs: Date.now() - connectedAt });
       this.detach(link);
     });
   }
@@ -113,7 +117,7 @@ export class ViewerGateway implements ViewerFanOut {
     const backlog = link.socket.bufferedAmount;
     if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) {
       this.stats.slowViewerCloses++;
-      this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');
+      this.connectionLog.slowClosed({ backlog });
       link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
       this.detach(link);
       setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();

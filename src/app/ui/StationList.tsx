@@ -6,12 +6,14 @@ export function StationList() {
   const activity = useLive((s) => s.activity);
   const focus = useLive((s) => s.focusStation);
   const setFocus = useLive((s) => s.setFocusStation);
+  // Not live: what the list shows is the last known state, greyed rather than passed off as now.
+  const stale = useLive((s) => s.connection.state !== 'live');
   let total = 0;
   for (const station in activity) total += activity[station]!.strikes;
   return (
     <section aria-labelledby="stations-heading" className="panel-section">
       <h2 id="stations-heading">Stations</h2>
-      <ul className="stations" data-testid="station-list">
+      <ul className="stations" data-testid="station-list" data-stale={stale || undefined}>
         <li>
           <button type="button" className="station" aria-pressed={focus === null} onClick={() => setFocus(null)}>
             <span className="station-name">Whole world</span>

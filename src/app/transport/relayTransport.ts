@@ -113,7 +113,13 @@ export class RelayTransport implements Transport {
         event.code === 1013 ? 'the relay asked us to slow down' : this.greeted ? `connection closed (${event.code})` : 'the connection was refused or dropped',
       );
     };
-    socket.onerror = () => undefined; // a close event always follows
+    // After an error a close event follows, except when Chrome blocks the URL by CSP: then the
+    // error is all there is, and a socket that never opened counts as failed at once.
+    socket.onerror = () => {
+      if (this.socket !== socket || socket.readyState === socket.OPEN) return;
+      this.dropSocket();
+      this.scheduleRetry(this.greeted ? 'the connection failed' : 'the connection was refused or dropped');
+    };
   }
 
   private receive(data: unknown): void {
@@ -186,7 +192,11 @@ export class RelayTransport implements Transport {
     const { effectiveDirective, blockedURI } = event as SecurityPolicyViolationEvent;
     if (effectiveDirective !== 'connect-src' || !sameHost(blockedURI, this.options.url)) return;
     this.refusedByPolicy = true;
-    if (this.waiting && !this.greeted) this.announceWait();
+    const socket = this.socket;
+    if (socket && socket.readyState !== socket.OPEN) {
+      this.dropSocket();
+      this.scheduleRetry('refused by the page\'s security policy');
+    } else if (this.waiting && !this.greeted) this.announceWait();
   };
 
   private dropSocket(): void {
@@ -195,6 +205,7 @@ export class RelayTransport implements Transport {
     if (!socket) return;
     socket.onmessage = null;
     socket.onclose = null;
+    socket.onerror = null;
     socket.close();
   }
 

@@ -34,6 +34,12 @@ export function relayDevPlugin(port: number): Plugin {
       });
       server.httpServer?.once('close', stop);
       process.once('exit', stop);
+      // A closed terminal hangs up Vite without an 'exit' event, and the relay takes SIGHUP as
+      // "re-read the stations file": without this it would outlive Vite and hold its port.
+      process.once('SIGHUP', () => {
+        stop();
+        process.exit(129);
+      });
     },
   };
 }

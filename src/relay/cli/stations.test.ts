@@ -71,3 +71,16 @@ it('list says when there are no stations, and that the page then shows simulated
   expect(lines[0]).toMatch(/^no stations in .*stations\.json yet/);
   expect(lines[0]).toMatch(/shows simulated stations/);
 });
+
+it('refuses a name that would write escape sequences to the terminal, and never prints one', () => {
+  const { run, lines, stations } = setUp();
+  expect(() => run('add', 'lima', '--name', '\u001b[2J\u001b[31mLima', '--lat', '0', '--lon', '0', '--chimes', '3')).toThrow(
+    /^name: must not contain control or bidirectional-override characters/,
+  );
+  expect(run('add', 'lima', '--name', 'Lima', '--lat', '0', '--lon', '0', '--chimes', '3')).toBe(0);
+  expect(() => run('set', 'lima', '--name', 'Lima\u202E')).toThrow(/^name: /);
+  expect(() => run('set', 'lima', '--name', '  ')).toThrow(/^name: must have a visible character/);
+  run('list');
+  expect(stations()[0]!.name).toBe('Lima');
+  for (const unsafe of ['\u001b', '\u0007', '\u202e']) expect(lines.join('\n')).not.toContain(unsafe);
+});

@@ -10,6 +10,7 @@ class FakeSource implements Transport {
   readonly wind = null;
   sink: TransportSink | null = null;
   stops = 0;
+  retries = 0;
   link: TransportHealth = { reconnects: 0, seqMissing: 0 };
   constructor(
     readonly label: string,
@@ -24,6 +25,9 @@ class FakeSource implements Transport {
   stop(): void {
     this.stops++;
     this.sink = null;
+  }
+  retryNow(): void {
+    this.retries++;
   }
   /** The stream begins with stations a and b, on the page's own clock. */
   greet(): void {
@@ -102,6 +106,25 @@ describe('the live page core', () => {
   it('tells the viewer when `?source=` names no source it has', () => {
     const { page } = openPage('https://aeolian.test/?source=tape');
     expect(page.store.getState().notice).toContain('Unknown source "tape"');
+  });
+
+  it('retry now goes to the source feeding the page now', () => {
+    const { page, sources } = openPage('https://aeolian.test/');
+    page.start();
+    page.retryNow();
+    expect(sources[0]!.retries).toBe(1);
+    page.switchSource(new URL('https://aeolian.test/?source=sim'));
+    page.retryNow();
+    expect(sources.map((source) => source.retries)).toEqual([1, 1]);
+  });
+
+  it('an unknown `?stations=` id leaves the address for the whole world, with a notice', () => {
+    const { page, sources, href } = openPage('https://aeolian.test/?stations=nope&speed=abc');
+    expect(page.store.getState().notice).toMatch(/^Speed "abc"/);
+    page.start();
+    sources[0]!.greet();
+    expect(page.store.getState()).toMatchObject({ focusStation: null, notice: expect.stringMatching(/^Speed "abc".* No station "nope"/) });
+    expect(href()).toBe('https://aeolian.test/?speed=abc');
   });
 
   it("hands the source's strikes to the canvas and counts them, until the canvas is detached", () => {

@@ -6,7 +6,7 @@ import { createListenHandler, type AudioEngine } from '../audio';
 import { StrikeRouter, type StrikeOutput } from '../rhythm/strikeRouter';
 import { createLiveStore, type LiveStore } from '../store/liveStore';
 import type { SoundSettings } from '../store/soundSettings';
-import { createTransport as createRegisteredTransport, unknownSourceNotice } from '../transport/registry';
+import { addressNotice, createTransport as createRegisteredTransport } from '../transport/registry';
 import type { Transport, TransportSink } from '../transport/types';
 import { SCENE_VIEWS, type SceneView } from '../visual/layout';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
@@ -66,6 +66,8 @@ export interface LivePage {
   strikeHere(station: string, chime: number, v: number): void;
   /** Listen: starts the sound. Call it synchronously inside the click (browsers allow sound only then). */
   listen(): void;
+  /** "Retry now": a source waiting to reconnect tries at once instead of waiting out its backoff. */
+  retryNow(): void;
   /** Replaces the source with the one `address` names, in place: tuning and sound carry over. */
   switchSource(address: URL): void;
   dispose(): void;
@@ -86,7 +88,7 @@ export function createLivePage(options: LivePageOptions): LivePage {
   const store = createLiveStore({
     source: transport.label,
     replay: transport.replay,
-    notice: unknownSourceNotice(params),
+    notice: addressNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
     view: viewFrom(params),
     reducedMotion: options.reducedMotion ?? false,
@@ -166,12 +168,13 @@ export function createLivePage(options: LivePageOptions): LivePage {
       for (const output of router.outputs) output.strike(station, chime, v, at, at);
     },
     listen,
+    retryNow: () => transport.retryNow?.(),
     switchSource(next) {
       // The old source stops first: no event of it reaches the page after the switch.
       transport.stop();
       address.replace(next);
       transport = sourceOf(next);
-      store.setState({ source: transport.label, replay: transport.replay, connection: { state: 'connecting' }, notice: null });
+      store.setState({ source: transport.label, replay: transport.replay, connection: { state: 'connecting' }, notice: addressNotice(next.searchParams) });
       transport.start(sink);
       for (const listener of switchListeners) listener(transport);
     },

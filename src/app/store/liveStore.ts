@@ -106,11 +106,16 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     sound: defaultSoundSettings,
 
     streamStarted: (start) =>
-      set((state) => ({
-        stations: start.stations,
-        viewers: start.viewers,
-        notice: start.notice ?? state.notice,
-      })),
+      set((state) => {
+        // `?stations=` naming no station of this source: the world map, and a word on why.
+        const focusMissing = state.focusStation !== null && !start.stations.some((station) => station.id === state.focusStation);
+        return {
+          stations: start.stations,
+          viewers: start.viewers,
+          focusStation: focusMissing ? null : state.focusStation,
+          notice: start.notice ?? (focusMissing ? [state.notice, unknownStationNotice(state.focusStation!)].filter(Boolean).join(' ') : state.notice),
+        };
+      }),
     setConnection: (connection) => set({ connection }),
     upsertStation: (station) =>
       set((state) => {
@@ -152,6 +157,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     });
   }
   return store;
+}
+
+export function unknownStationNotice(id: string): string {
+  return `No station "${id.slice(0, 40)}" here: showing the whole world. Pick a station from the list.`;
 }
 
 function readListening(storage: LiveStoreOptions['storage']): { muted: boolean; volume: number } {

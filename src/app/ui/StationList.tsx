@@ -9,12 +9,14 @@ export function StationList() {
   const setFocus = useLive((s) => s.setFocusStation);
   const view = useLive((s) => s.view);
   const setView = useLive((s) => s.setView);
+  // Not live: what the list shows is the last known state, greyed rather than passed off as now.
+  const stale = useLive((s) => s.connection.state !== 'live');
   let total = 0;
   for (const station in activity) total += activity[station]!.strikes;
   return (
     <section aria-labelledby="stations-heading" className="panel-section">
       <h2 id="stations-heading">Stations</h2>
-      <ul className="stations" data-testid="station-list">
+      <ul className="stations" data-testid="station-list" data-stale={stale || undefined}>
         <li>
           <button type="button" className="station" aria-pressed={focus === null && view === 'world'} onClick={() => setView('world')}>
             <span className="station-name">Whole world</span>

@@ -1,6 +1,6 @@
-// The world view's way to play: clicking (or tapping) a station on the map opens a small popover
-// at it with its chimes as buttons, and a way to see it close up. Escape or × closes it.
-import { useEffect, useRef } from 'react';
+// The world view's way to play: pointing at a station on the map opens a small popover beside it
+// with its chimes as buttons, and a way to see it close up. Escape, × or a click on the map closes it.
+import { useEffect } from 'react';
 import type { Station } from '../../protocol';
 import { useLive } from '../store/useLive';
 import { useVisitors, useVisitorState } from '../visitors/useVisitors';
@@ -17,10 +17,9 @@ export function StationPopover({ place, bounds, onClose }: { place: PopoverPlace
   const visitors = useVisitors();
   const setFocus = useLive((s) => s.setFocusStation);
   const resting = useVisitorState((s) => !s.participation.enabled || s.participation.stations[station.id] === false);
-  const root = useRef<HTMLDivElement>(null);
   useEffect(() => visitors.open(), [visitors]);
   useEffect(() => {
-    root.current?.querySelector<HTMLButtonElement>('.chime-chip')?.focus();
+    // Focus stays where it is: pointing opens this, and a keyboard user's Tab must not be taken.
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -31,7 +30,7 @@ export function StationPopover({ place, bounds, onClose }: { place: PopoverPlace
     top: Math.min(place.y + 12, Math.max(0, bounds.height - 150)),
   };
   return (
-    <div className="station-popover" ref={root} style={style} role="dialog" aria-label={`Play ${station.name}`} data-testid="station-popover">
+    <div className="station-popover" style={style} role="dialog" aria-label={`Play ${station.name}`} data-testid="station-popover">
       <div className="popover-head">
         <strong>{station.name}</strong>
         <button type="button" className="link" onClick={onClose} aria-label="Close">

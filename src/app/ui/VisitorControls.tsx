@@ -1,12 +1,11 @@
 // Everything a visitor plays with, laid over the map (MapStage's children): the close-up's chime
-// buttons, the world view's station popover, and the screen-reader line for others' touches.
-// Only where touches can reach everyone: the live relay, with the page's buttons on.
+// buttons, the station popover (pointing at a station's button on the map offers its chimes; a
+// click or tap still opens the close-up, where the chimes are buttons too), and the screen-reader
+// line for others' touches. Only where touches can reach everyone: the live relay, buttons on.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { wantsArtistMode } from '../artist';
 import { useLive, useLiveStore } from '../store/useLive';
-import { stationAt } from '../visitors/stationAt';
 import { useVisitorState } from '../visitors/useVisitors';
-import { layoutScene } from '../visual/layout';
 import { ChimeButtons } from './ChimeButtons';
 import { StationPopover, type PopoverPlace } from './StationPopover';
 import './visitors.css';
@@ -36,16 +35,22 @@ export function VisitorControls() {
   useEffect(() => {
     const stage = root.current?.parentElement;
     if (!stage || !enabled || focus !== null || artist) return;
-    const onClick = (event: MouseEvent) => {
-      if (!(event.target instanceof HTMLCanvasElement)) return;
-      const rect = event.target.getBoundingClientRect();
-      const { stations, visual } = store.getState();
-      const layout = layoutScene(stations, Math.max(1, Math.round(rect.width)), Math.max(1, Math.round(rect.height)), null, visual.projection);
-      const hit = stationAt(layout, event.clientX - rect.left, event.clientY - rect.top);
-      setPopover(hit ? { station: hit.station, x: hit.x, y: hit.y } : null);
+    // MapStage's station buttons (data-station); a touch screen has no pointing, only the tap.
+    const onPoint = (event: PointerEvent) => {
+      if (event.pointerType === 'touch' || !(event.target instanceof Element)) return;
+      const spot = event.target.closest<HTMLElement>('[data-testid="station-spot"]');
+      const station = spot && store.getState().stations.find((s) => s.id === spot.dataset.station);
+      if (!spot || !station) return;
+      const [box, stageBox] = [spot.getBoundingClientRect(), stage.getBoundingClientRect()];
+      setPopover({ station, x: box.left + box.width / 2 - stageBox.left, y: box.top + box.height / 2 - stageBox.top });
     };
-    stage.addEventListener('click', onClick);
-    return () => stage.removeEventListener('click', onClick);
+    const onCanvasClick = (event: MouseEvent) => event.target instanceof HTMLCanvasElement && setPopover(null);
+    stage.addEventListener('pointerover', onPoint);
+    stage.addEventListener('click', onCanvasClick);
+    return () => {
+      stage.removeEventListener('pointerover', onPoint);
+      stage.removeEventListener('click', onCanvasClick);
+    };
   }, [enabled, focus, artist, store]);
   useEffect(() => {
     if (!enabled || focus !== null) setPopover(null);

@@ -4,3 +4,5 @@ export * from './schema';
 export * from './deviceFrame';
 export * from './relayMessage';
 export * from './backoff';
+export * from './touch';
+export * from './striker';

@@ -64,6 +64,8 @@ export const TOUCH_MAX_FRAME_BYTES = 256;
 export const TOUCH_CLOSE_FRAME_BYTES = 4 * TOUCH_MAX_FRAME_BYTES;
 /** Ids of accepted touches a connection remembers to refuse replays (`duplicate`); older ones are forgotten. */
 export const TOUCH_IDS_REMEMBERED = 1024;
+/** Replies waiting in one /touch socket's send buffer beyond this are dropped (a page that never reads). */
+export const TOUCH_REPLY_BACKLOG_BYTES = 64 * 1024;
 /** `presence.visitors` counts addresses with a touch accepted within this. */
 export const VISITOR_PRESENCE_WINDOW_MS = 60_000;
 /** A touch older than this (a catch-up after an outage, history at start) rings no real chime. */

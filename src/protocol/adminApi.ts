@@ -18,4 +18,6 @@ export interface AdminStation {
   strikesPerMin: number;
   strikesAccepted: number;
   strikesDropped: number;
+  /** Visitors may touch this station's chimes (false: `participation: false` in the stations file). */
+  participation: boolean;
 }

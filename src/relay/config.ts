@@ -1,6 +1,7 @@
 // The relay's configuration, from environment variables only (listed in the README).
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
 import { MAX_TRUSTED_PROXIES } from './http/clientAddress';
+import { parseTouchOrigins } from './visitors/touchOrigin';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -19,6 +20,10 @@ export interface RelayConfig {
   archiveRetentionDays: number;
   /** Reverse proxies in front of the relay (their X-Forwarded-For names the client). */
   trustedProxies: number;
+  /** TOUCH_ORIGINS: origins besides the relay's own whose pages may open /touch (embedding sites). */
+  touchOrigins: string[];
+  /** PARTICIPATION=0 starts with visitors' touches off (the admin API turns them on). */
+  participation: boolean;
 }
 
 export class ConfigError extends Error {
@@ -39,7 +44,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     archivePath: env.ARCHIVE_PATH || undefined,
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
     trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
+    touchOrigins: touchOrigins(env),
+    participation: flag(env, 'PARTICIPATION', true),
   };
+}
+
+function touchOrigins(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseTouchOrigins(env.TOUCH_ORIGINS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name}=${JSON.stringify(raw)}: must be 1 (on) or 0 (off)`);
+  return raw === '1';
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {

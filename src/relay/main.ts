@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
+    touchOrigins: config.touchOrigins,
+    participation: config.participation,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim

@@ -78,9 +78,3 @@ export function httpStatusOf(url: string, options?: WebSocket.ClientOptions): Pr
     socket.once('error', () => undefined);
   });
 }
-
-/**
- * Node's own timer, re-exported only for the src/relay tests that still import it from here; new code
- * imports `setTimeout as sleep` from 'node:timers/promises' directly.
- */
-export { setTimeout as sleep } from 'node:timers/promises';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testRelay, testStations, TEST_TOKENS } from '../../../test/support/relayFixture';
 import { spawnRelay } from '../../../test/support/relayProcess';
-import { device, httpStatusOf, record, sleep } from '../../../test/support/wsClient';
+import { device, httpStatusOf, record } from '../../../test/support/wsClient';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adminApi, type AdminApi, type AdminStation } from './adminRoutes';
 
 const ADMIN_TOKEN = 'fake-admin-token-31d9a0b7';
@@ -86,6 +87,8 @@ describe('admin API', () => {
     const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
     expect((await admin('PATCH', 'stations/chicago', { muted: true })).status).toBe(200);
     chicago.socket.send('1,2,3');
+    // No event says "muted strikes handled": a window in which they must not arrive. It also keeps
+    // the unmute below from racing the frame on the device socket.
     await sleep(200);
     expect(viewer.strikes()).toHaveLength(0);
     expect((await admin('PATCH', 'stations/chicago', { muted: false })).status).toBe(200);

@@ -78,6 +78,8 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     strikesPerMin: meter.perMinute(state.config.id),
     strikesAccepted: state.strikesAccepted,
     strikesDropped: state.strikesDropped,
+    lastStrikeAt: state.lastStrikeAt,
+    deviceStatus: state.deviceStatus,
     participation: state.config.participation !== false,
   });
 

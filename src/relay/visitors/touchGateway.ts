@@ -22,7 +22,7 @@ import {
   type TouchRefused,
   type TouchServerMessage,
 } from '../../protocol';
-import { clientAddress } from '../http/clientAddress';
+import { NO_PROXY, clientAddress, type ProxyTrust } from '../http/clientAddress';
 import { rejectUpgrade } from '../http/upgrade';
 import type { StrikeHub } from '../hub';
 import type { Logger } from '../log';
@@ -56,7 +56,8 @@ export interface TouchGatewayOptions {
   /** TOUCH_ORIGINS: origins besides the relay's own that may open /touch. */
   origins?: readonly string[];
   limits?: Partial<TouchLimitValues>;
-  trustedProxies?: number;
+  /** TRUST_PROXY: how a page's address is read (per-address limits and connections). */
+  trust?: ProxyTrust;
   pingIntervalMs?: number;
   log: Logger;
   now?: () => number;
@@ -72,7 +73,7 @@ export class TouchGateway {
   private readonly refPrefix = randomBytes(6).toString('base64url');
   private refCounter = 0;
   private readonly origins: ReadonlySet<string>;
-  private readonly trustedProxies: number;
+  private readonly trust: ProxyTrust;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[];
@@ -98,7 +99,7 @@ export class TouchGateway {
     options: TouchGatewayOptions,
   ) {
     this.origins = new Set(options.origins ?? []);
-    this.trustedProxies = options.trustedProxies ?? 0;
+    this.trust = options.trust ?? NO_PROXY;
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.limits = new TouchLimits({ ...DEFAULT_TOUCH_LIMITS, ...options.limits }, this.now());
@@ -127,7 +128,7 @@ export class TouchGateway {
       this.log.debug({ event: 'touch_origin_refused', origin: String(request.headers.origin ?? '').slice(0, 100) }, 'touch origin refused');
       return rejectUpgrade(socket, 403, 'this origin may not touch the chimes (TOUCH_ORIGINS)');
     }
-    const address = clientAddress(request, this.trustedProxies);
+    const address = clientAddress(request, this.trust);
     if ((this.connectionsByAddress.get(address) ?? 0) >= TOUCH_MAX_CONNECTIONS_PER_ADDRESS) {
       this.stats.addressConnectionRefusals++;
       return rejectUpgrade(socket, 429, `at most ${TOUCH_MAX_CONNECTIONS_PER_ADDRESS} touch connections per address`);

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
+import type { ProxyTrust } from '../http/clientAddress';
 import type { StrikeHub } from '../hub';
 import type { Logger } from '../log';
 import type { StationRegistry } from '../stations/stationRegistry';
@@ -19,7 +20,8 @@ export interface VisitorsOptions {
   participation?: boolean;
   /** Override limits in tests. */
   limits?: Partial<TouchLimitValues>;
-  trustedProxies?: number;
+  /** TRUST_PROXY: how a page's address is read (per-address limits). */
+  trust?: ProxyTrust;
   pingIntervalMs?: number;
   log: Logger;
 }

@@ -39,12 +39,18 @@ function checkUnit(path: string) {
 }
 
 describe.skipIf(!hasSystemdAnalyze)('deploy/systemd/check-unit.sh', () => {
-  it('passes the shipped unit: no verify findings, exposure at most 1.5', () => {
-    const { status, output } = checkUnit(UNIT_PATH);
+  it.each(['aeolian-relay.service', 'aeolian-backup.service'])('passes the shipped %s: no verify findings, exposure at most 1.5', (unit) => {
+    const { status, output } = checkUnit(`deploy/systemd/${unit}`);
     expect(output).toContain('verify: no findings');
     expect(status, output).toBe(0);
-    const exposure = Number(/Overall exposure level for aeolian-relay\.service: ([\d.]+)/.exec(output)?.[1]);
+    const exposure = Number(new RegExp(`Overall exposure level for ${unit.replace('.', '\\.')}: ([\\d.]+)`).exec(output)?.[1]);
     expect(exposure).toBeLessThanOrEqual(1.5);
+  });
+
+  it('finds nothing wrong with the backup timer', () => {
+    const result = spawnSync('systemd-analyze', ['verify', 'deploy/systemd/aeolian-backup.timer'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toBe('');
   });
 
   it('fails a unit with a typo, and one with the sandbox taken off', () => {

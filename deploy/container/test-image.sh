@@ -7,7 +7,7 @@
 # Usage, as root from anywhere: deploy/container/test-image.sh
 # Needs Debian's podman, buildah, runc, debootstrap and python3-yaml. NODE_IMAGE=<image> picks the
 # base image (default: node:20-bookworm-slim). Where no container registry can be reached, set
-# NODE_IMAGE=stand-in: a Debian trixie base (nodejs 20 + npm) is then made with debootstrap once.
+# NODE_IMAGE=stand-in: a Debian trixie base (nodejs 20 + npm) made by stand-in-base.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,7 +15,6 @@ cd "$(dirname "$0")/../.."
 PODMAN=(podman --storage-driver vfs)
 BUILDAH=(buildah --storage-driver vfs)
 IMAGE=localhost/aeolian-relay:test
-STAND_IN_IMAGE=localhost/aeolian-node-stand-in:trixie
 NODE_IMAGE=${NODE_IMAGE:-docker.io/library/node:20-bookworm-slim}
 # runc with limits no higher than the caller's: crun refuses this machine's hybrid cgroups, and
 # podman's default limits (above the hard ones here) fail with "setrlimit: Operation not permitted".
@@ -41,6 +40,7 @@ volume=$container-state
 cleanup() {
   "${PODMAN[@]}" rm -f -t 2 "$container" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f "$volume" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rmi -f "$IMAGE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -70,16 +70,7 @@ PY
 check "compose.yaml parses and wires relay, Redis and Caddy" compose_is_wired
 
 if [ "$NODE_IMAGE" = stand-in ]; then
-  NODE_IMAGE=$STAND_IN_IMAGE
-  if ! "${PODMAN[@]}" image exists "$NODE_IMAGE"; then
-    rootfs=$(mktemp -d)
-    # debootstrap's own resolver misses some of npm's dependencies: apt inside installs them.
-    debootstrap --variant=minbase --include=ca-certificates trixie "$rootfs" >/dev/null
-    chroot "$rootfs" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null && apt-get clean'
-    rm -rf "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -c . | "${PODMAN[@]}" import --change 'CMD ["node"]' - "$NODE_IMAGE" >/dev/null
-    rm -rf "$rootfs"
-  fi
+  NODE_IMAGE=$(deploy/container/stand-in-base.sh)
 fi
 
 echo "building $IMAGE from $NODE_IMAGE"
@@ -114,7 +105,7 @@ start_relay() {
 page() { curl -fsS "http://127.0.0.1:$port$1"; }
 lists_lima() {
   for _ in $(seq 20); do
-    page /api/stations | grep -q '"id":"lima"' && return 0
+    grep -q '"id":"lima"' <<<"$(page /api/stations)" && return 0
     sleep 0.5
   done
   return 1

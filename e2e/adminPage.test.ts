@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { sha256Hex } from '../src/relay/tokens';
+import { sha256Hex } from '../src/relay/stations/tokens';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 
@@ -38,10 +38,11 @@ it('signs in, shows hostile names as text, edits a station; viewers never load a
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
 
-  // The live page: no admin chunk, and the hostile name (if the page lists names) is never markup.
+  // The live page: no admin chunk, and the hostile name in its station list is text, never markup.
   const live = await page.goto(relay.url);
   expect(live!.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
-  await page.waitForTimeout(1_500);
+  await page.getByTestId('station-list').getByText(HOSTILE_NAME).waitFor({ timeout: 15_000 });
+  await page.waitForLoadState('networkidle');
   expect(requests.filter((url) => /admin/i.test(url))).toEqual([]);
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
 

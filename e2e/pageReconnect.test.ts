@@ -3,6 +3,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LinkProxy } from '../test/support/linkProxy';
+import { record } from '../test/support/wsClient';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 
@@ -50,12 +51,19 @@ it('a dropped link resumes with nothing missing: every seq arrives once, in orde
   await proxy.cut();
   await status(page, /reconnecting/, 10_000);
   const lastBefore = await page.evaluate(() => window.aeolian!.stats.lastSeq!);
-  await page.waitForTimeout(2_500); // strikes keep happening at the relay meanwhile
+  // Strikes keep happening at the relay meanwhile: a viewer on a direct link sees ten go by.
+  const direct = await record(relay.ws('/live'));
+  try {
+    await direct.waitFor(() => (direct.strikes().at(-1)?.seq ?? 0) > lastBefore + 10, 20_000);
+  } finally {
+    direct.close();
+  }
   await proxy.open();
   await status(page, /^live/);
   await page.waitForFunction((last) => window.aeolian!.stats.lastSeq! > last + 10, lastBefore, { timeout: 20_000 });
 
   const seqs = await seenSeqs(page);
+  expect(seqs.length).toBeGreaterThan(20); // before, during and after the cut
   const first = seqs[0]!;
   const unique = new Set(seqs);
   expect(unique.size).toBe(seqs.length); // the relay resent nothing the page already had

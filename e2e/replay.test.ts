@@ -89,6 +89,7 @@ async function expectRecordedRhythm(page: Page) {
   await page.waitForFunction(() => window.aeolian?.stats.strikesReceived === 6, null, { timeout: 15_000 });
   const { times, seqs } = await arrivals(page);
   expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(times).toHaveLength(6);
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   gaps.forEach((gap, i) => expect(Math.abs(gap - GAPS_MS[i]!), `gap ${i}: ${gap} ms, recorded ${GAPS_MS[i]} ms`).toBeLessThan(Math.max(100, GAPS_MS[i]! * 0.25)));
 }

@@ -6,6 +6,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from '../relay/benchDevices';
 import { BENCH_DEVICES } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
@@ -33,7 +34,6 @@ interface Row {
   drops: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(new URL(file, import.meta.url).pathname, [], {

@@ -1,9 +1,8 @@
 // The bench's devices: one websocket per bench station, and a driver that spreads `rate` strikes a
 // second over them, each device on its own timer. Shared by bench:relay and bench:backplane.
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { BENCH_DEVICES, FLOOD_STATION, benchToken } from './benchStations';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function openDevice(port: number, token: string): Promise<WebSocket> {
   return new Promise<WebSocket>((resolve, reject) => {
@@ -36,16 +35,24 @@ export async function flood(socket: WebSocket, strikesPerS: number, seconds: num
 }
 
 /** Every device sends single-strike frames on its own timer; together `rate` strikes a second. */
-export async function driveBenchDevices(devices: WebSocket[], rate: number, seconds: number): Promise<void> {
-  const perDeviceIntervalMs = (1000 * devices.length) / rate;
+export function driveBenchDevices(devices: WebSocket[], rate: number, seconds: number): Promise<void> {
+  return driveStrikes(devices.length, (device, chime) => devices[device]!.send(`{"chime":${chime}}`), rate, seconds);
+}
+
+/**
+ * The devices' timing, whatever carries the strikes (device sockets to the relay, or the C sweep
+ * floor's strike socket): `devices` timers, evenly offset, together `rate` strikes a second.
+ */
+export async function driveStrikes(devices: number, strike: (device: number, chime: number) => void, rate: number, seconds: number): Promise<void> {
+  const perDeviceIntervalMs = (1000 * devices) / rate;
   const startedAt = performance.now();
   const endAt = startedAt + seconds * 1000;
   await Promise.all(
-    devices.map(async (socket, index) => {
-      const offsetMs = (perDeviceIntervalMs * index) / devices.length;
+    Array.from({ length: devices }, async (_, index) => {
+      const offsetMs = (perDeviceIntervalMs * index) / devices;
       await sleep(offsetMs);
       for (let sent = 1; performance.now() < endAt; sent++) {
-        socket.send(`{"chime":${sent % 6}}`);
+        strike(index, sent % 6);
         await sleep(Math.max(0, startedAt + offsetMs + sent * perDeviceIntervalMs - performance.now()));
       }
     }),

@@ -1,7 +1,7 @@
 // The bench's stations: known tokens, and a rate limit high enough that the ceiling search measures
 // the relay rather than the per-station limit.
 import type { StationConfig } from '../../src/protocol';
-import { sha256Hex } from '../../src/relay/tokens';
+import { sha256Hex } from '../../src/relay/stations/tokens';
 
 export const BENCH_DEVICES = 10;
 /** Per-station limit for the bench only (production default: STATION_STRIKES_PER_S). */

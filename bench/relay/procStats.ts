@@ -1,27 +1,52 @@
-// CPU time and resident memory of another process, from /proc (Linux), for the relay under test.
+// CPU time (user and system), write syscalls and resident memory of another process, from /proc
+// (Linux): for the relay under test and the C sweep floor beside it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream build. */
-const CLOCK_TICKS_PER_S = 100;
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on mainstream builds). */
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 export interface ProcSample {
+  /** User + system CPU seconds, every thread of the process. */
   cpuS: number;
+  userS: number;
+  sysS: number;
+  /** write(2)-family syscalls so far (`syscw` in /proc/<pid>/io: write, writev, sendmsg...). */
+  writeSyscalls: number;
   rssBytes: number;
   at: number;
 }
 
 export function sampleProcess(pid: number): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces; fields after it are fixed.
+  // The command name (field 2) may contain spaces; fields after it are fixed (utime is field 14).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
+  const userS = Number(fields[11]) / CLOCK_TICKS_PER_S;
+  const sysS = Number(fields[12]) / CLOCK_TICKS_PER_S;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-  return { cpuS: (utime + stime) / CLOCK_TICKS_PER_S, rssBytes: rssKb * 1024, at: performance.now() };
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const writeSyscalls = Number(/^syscw:\s+(\d+)/m.exec(io)?.[1] ?? NaN);
+  return { cpuS: userS + sysS, userS, sysS, writeSyscalls, rssBytes: rssKb * 1024, at: performance.now() };
 }
 
 /** CPU use between two samples, as a fraction of one core. */
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuS - from.cpuS) / ((to.at - from.at) / 1000);
+}
+
+/** Between two samples: write syscalls, and CPU microseconds per write, split user / system. */
+export function writeCost(from: ProcSample, to: ProcSample): { writes: number; userUsPerWrite: number; sysUsPerWrite: number } {
+  const writes = to.writeSyscalls - from.writeSyscalls;
+  return {
+    writes,
+    userUsPerWrite: ((to.userS - from.userS) * 1e6) / writes,
+    sysUsPerWrite: ((to.sysS - from.sysS) * 1e6) / writes,
+  };
 }

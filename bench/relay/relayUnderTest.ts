@@ -1,10 +1,11 @@
 // The relay under test, in its own process so its CPU and memory can be read from /proc. The
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startRelay } from '../../src/relay/server';
-import type { RollingFanOut, FanOutTarget } from '../../src/relay/rollingFanOut';
+import type { RollingFanOut, FanOutTarget } from '../../src/relay/viewers/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
-import { toPublicStation } from '../../src/relay/stationRegistry';
+import { toPublicStation } from '../../src/relay/stations/stationRegistry';
 import { benchStations } from './benchStations';
 
 export type RelayCommand = { cmd: 'compare'; broadcasts: number } | { cmd: 'exit' };
@@ -22,12 +23,13 @@ const relay = await startRelay({
   stations: benchStations(),
   logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   distDir: 'does-not-exist',
+  // Each generator's thousands of viewers share one source address: lift MAX_VIEWERS_PER_ADDRESS.
+  maxViewersPerAddress: 1_000_000,
 });
 
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
 const gateway = relay.viewers as unknown as { links: Set<FanOutTarget>; fanOut: RollingFanOut<FanOutTarget> };
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU of one fan-out, including the sweep of writes that follows it over the next loop turns. */
 async function cpuUs(fanOut: () => void): Promise<number> {
@@ -40,7 +42,7 @@ async function cpuUs(fanOut: () => void): Promise<number> {
 
 /** Alternates the two ways, with pauses so sockets drain, and sums the CPU of each fan-out alone. */
 async function compare(broadcasts: number): Promise<CompareResult> {
-  const station = relay.hub.registry.all()[0]!;
+  const station = relay.stations.all()[0]!;
   let onceUs = 0;
   let perViewerUs = 0;
   for (let i = 0; i < broadcasts; i++) {
@@ -49,11 +51,11 @@ async function compare(broadcasts: number): Promise<CompareResult> {
     onceUs += await cpuUs(() => {
       relay.viewers.broadcast(Buffer.from(JSON.stringify(message)));
     });
-    await pause(20);
+    await sleep(20);
     perViewerUs += await cpuUs(() => {
       for (const link of gateway.links) gateway.fanOut.send(link, Buffer.from(JSON.stringify(message)));
     });
-    await pause(20);
+    await sleep(20);
   }
   return { type: 'compare', viewers: gateway.links.size, onceUs: onceUs / broadcasts, perViewerUs: perViewerUs / broadcasts };
 }

@@ -1,7 +1,9 @@
 // The bench:relay report: the tables and the reading of them that go into docs/benchmarks.md.
 import os from 'node:os';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
-import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/rollingFanOut';
+import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/viewers/rollingFanOut';
+import { floorSection, type FloorPair, type PhaseLoad } from './floorCompare';
+import type { LoadRow } from './measure';
 import type { CompareResult } from './relayUnderTest';
 
 export const TARGET_P99_MS = 100;
@@ -16,26 +18,13 @@ export interface BenchSettings {
   stormWindowMs: number;
   healthzPollMs: number;
   maxViewers: number;
+  floorRuns: number;
 }
 
-export interface RateRow {
-  viewers: number;
-  rate: number;
-  p50: number;
-  p99: number;
-  max: number;
-  framesPerS: number;
-  /** Socket reads by the viewers per second: about the relay's writes per second. */
-  readsPerS: number;
-  bytesPerS: number;
-  cpu: number;
-  /** CPU of the viewer generators, summed (they compete with the relay for the same cores). */
-  generatorCpu: number;
+export interface RateRow extends LoadRow {
   /** Inside the relay: first strike queued -> written to every socket, p99 (histogram bucket bound). */
   relayFanOutP99Ms: number;
-  rssBytes: number;
   rssPerViewerBytes: number;
-  drops: number;
   slowCloses: number;
 }
 
@@ -61,6 +50,8 @@ export interface Results {
   slow?: SlowViewerResult;
   flood?: FloodResult;
   storm?: StormResult;
+  floor: FloorPair[];
+  floorLoad?: PhaseLoad;
 }
 
 export interface SetupRow {
@@ -85,23 +76,23 @@ const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Relay CPU per socket write and generator CPU per socket read, in microseconds. */
+/** Relay CPU per write syscall and generator CPU per socket read, in microseconds. */
 function costPerWrite(r: RateRow): { relayUs: number; generatorUs: number } {
-  return { relayUs: (r.cpu / r.readsPerS) * 1e6, generatorUs: (r.generatorCpu / r.readsPerS) * 1e6 };
+  return { relayUs: r.userUsPerWrite + r.sysUsPerWrite, generatorUs: (r.generatorCpu / r.readsPerS) * 1e6 };
 }
 
 export function formatRateRow(r: RateRow): string {
   const { relayUs, generatorUs } = costPerWrite(r);
   return (
-    `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${int(r.readsPerS)} | ` +
-    `${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${relayUs.toFixed(1)} / ${generatorUs.toFixed(1)} | ` +
+    `| ${int(r.viewers)} | ${r.rate} | ${r.p50} / ${r.p99} / ${r.max} | ≤ ${r.relayFanOutP99Ms} | ${int(r.framesPerS)} | ${int(r.writesPerS)} | ${int(r.readsPerS)} | ` +
+    `${(r.bytesPerS / 2 ** 20).toFixed(1)} | ${(r.cpu * 100).toFixed(0)} % | ${(r.generatorCpu * 100).toFixed(0)} % | ${r.userUsPerWrite.toFixed(1)} / ${r.sysUsPerWrite.toFixed(1)} | ${relayUs.toFixed(1)} / ${generatorUs.toFixed(1)} | ` +
     `${mb(r.rssBytes)} | ${kb(r.rssPerViewerBytes)} | ${int(r.drops)} | ${r.slowCloses} |`
   );
 }
 
 export const RATE_TABLE_HEADER = [
-  '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | socket writes/s | MB/s | relay CPU | generators CPU | CPU per write: relay / generator (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
-  '|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+  '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | relay write syscalls/s | viewer reads/s | MB/s | relay CPU | generators CPU | relay CPU per write user / sys (us) | CPU per write: relay / generator per read (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
+  '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|',
 ];
 
 /** Why latency at 10,000 viewers is what it is on this machine, from the target row's own numbers. */
@@ -109,7 +100,7 @@ function reading(rows: RateRow[]): string {
   const target = rows.find((r) => r.viewers === TARGET.viewers && r.rate === TARGET.rate);
   const lines = [
     'How the relay writes: a broadcast is appended once to a shared log, and one cursor sweeps the viewers, writing each',
-    'one every frame it has not had in a single write (`src/relay/rollingFanOut.ts`, yielding to the event loop every',
+    'one every frame it has not had in a single write (`src/relay/viewers/rollingFanOut.ts`, yielding to the event loop every',
     `${FAN_OUT_CHUNK_VIEWERS} viewers). A strike reaches every viewer within one sweep, and a busier relay puts more frames in each write`,
     'instead of falling behind, so nothing is dropped. The serialize-once table shows why writes, not JSON, are the cost:',
     'serializing per viewer adds a stringify and a copy to each write, and the ratio stays modest because the syscall dominates.',
@@ -181,7 +172,8 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
       `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +
       `own share (from its /metrics histogram, per broadcast: strike appended -> written to every viewer socket, which is one sweep; bucket bound). CPU is the relay's user+system time over the ${measureS} s window (/proc, 100 % = one core); RSS is its peak. ` +
-      `Drops are strikes a connected viewer never got (seq gaps and missing tail). Socket writes/s are the viewers' reads (one per relay write while they keep up).`,
+      `Drops are strikes a connected viewer never got (seq gaps and missing tail). Write syscalls are the relay's own (\`syscw\` in /proc/<pid>/io, every write ` +
+      'of the process, logs included); CPU per write is its user and system time (/proc/<pid>/stat) divided by them. Viewer reads are shown beside them: TCP may merge writes into one read.',
     '',
     ...RATE_TABLE_HEADER,
     ...results.rates.map(formatRateRow),
@@ -202,6 +194,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
     ...results.compares.map((c) => `| ${int(c.viewers)} | ${(c.onceUs / 1000).toFixed(2)} | ${(c.perViewerUs / 1000).toFixed(2)} | ${(c.perViewerUs / c.onceUs).toFixed(2)} |`),
     '',
     reading(results.rates),
+    ...floorSection(results.floor, settings.floorRuns, measureS, results.floorLoad),
   ];
   if (results.slow) {
     const { viewers, stalled, baseline, withSlow } = results.slow;

@@ -2,6 +2,7 @@
 // stations running fast, for a long time, with the relay restarted twice and the link cut once.
 // Samples heap (after a forced GC), DOM nodes, circles, voices and the relay's RSS on a schedule;
 // then checks nothing grew, no voice got stuck, and every strike after each (re)connect arrived.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { launchBrowser } from '../../e2e/support/browser';
 import { LinkProxy } from '../../test/support/linkProxy';
 import { pageSeqs, recordSeqsPerEpoch, samplePage, type EpochRecord, type PageSample } from './pageProbe';
@@ -80,8 +81,6 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
 export async function runSoak({ schedule, simSpeed = 10, seed = 4242, log = () => undefined }: SoakOptions): Promise<SoakResult> {
   const relayPort = await freePort();
   let relays = 0;
@@ -133,7 +132,7 @@ export async function runSoak({ schedule, simSpeed = 10, seed = 4242, log = () =
     const samples: SoakSample[] = [];
     let pendingEvents: string[] = [];
     for (const step of steps) {
-      await sleep(step.atMs - elapsed());
+      await sleep(Math.max(0, step.atMs - elapsed()));
       if (step.name !== 'sample') {
         await step.run();
         pendingEvents.push(step.name);

@@ -2,7 +2,7 @@
 // The browser is closed and the relay killed in afterEach, also on failure.
 import type { Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
-import type { defaultSoundSettings } from '../../src/app/audio/soundSettings';
+import type { defaultSoundSettings } from '../../src/app/store/soundSettings';
 import { spawnRelay } from '../../test/support/relayProcess';
 import { launchBrowser, type Browser } from './browser';
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDeviceFrame } from './deviceFrame';
+import { parseDeviceFrame, parseDeviceMessage } from './deviceFrame';
+import { MAX_DEVICE_STATUS_BYTES } from './limits';
 
 describe('parseDeviceFrame', () => {
   it('fills defaults: v 1, age 0', () => {
@@ -36,5 +38,59 @@ describe('parseDeviceFrame', () => {
     expect(parseDeviceFrame('  ', 6).ok).toBe(false);
     expect(parseDeviceFrame(',,', 6).ok).toBe(false);
     expect(parseDeviceFrame('[]', 6).ok).toBe(false);
+  });
+});
+
+const STATUS = '{"type":"status","firmware":"0.1.0","uptimeS":3600,"rssiDbm":-61,"reconnects":2,"strikesDropped":0}';
+
+describe('parseDeviceMessage', () => {
+  it('reads a device status', () => {
+    expect(parseDeviceMessage(STATUS, 6)).toEqual({
+      ok: true,
+      kind: 'status',
+      status: { type: 'status', firmware: '0.1.0', uptimeS: 3600, rssiDbm: -61, reconnects: 2, strikesDropped: 0 },
+    });
+  });
+
+  it('passes strike frames through, in every format', () => {
+    expect(parseDeviceMessage('3,1:0.5@120', 6)).toEqual({ ok: true, kind: 'strikes', strikes: [{ chime: 3, v: 1, age: 0 }, { chime: 1, v: 0.5, age: 120 }] });
+    expect(parseDeviceMessage('{"chime":2}', 6)).toEqual({ ok: true, kind: 'strikes', strikes: [{ chime: 2, v: 1, age: 0 }] });
+    expect(parseDeviceMessage('[{"chime":9}]', 6).ok).toBe(false);
+  });
+
+  it('ignores fields a newer firmware may add, and an absent signal strength', () => {
+    const result = parseDeviceMessage('{"type":"status","firmware":"2.0.0-rc.1+abc","uptimeS":0,"reconnects":0,"strikesDropped":7,"batteryMv":3700}', 6);
+    expect(result).toEqual({ ok: true, kind: 'status', status: { type: 'status', firmware: '2.0.0-rc.1+abc', uptimeS: 0, reconnects: 0, strikesDropped: 7 } });
+  });
+
+  it('refuses a bad status and names the field', () => {
+    const bad = (patch: Record<string, unknown>) => parseDeviceMessage(JSON.stringify({ ...JSON.parse(STATUS), ...patch }), 6);
+    expect(bad({ firmware: 'a b' })).toMatchObject({ ok: false, detail: expect.stringMatching(/^firmware: /) });
+    expect(bad({ firmware: 'x'.repeat(33) }).ok).toBe(false);
+    expect(bad({ rssiDbm: 5 })).toMatchObject({ ok: false, detail: expect.stringMatching(/^rssiDbm: /) });
+    expect(bad({ uptimeS: -1 }).ok).toBe(false);
+    expect(bad({ reconnects: 2 ** 32 }).ok).toBe(false);
+    expect(bad({ strikesDropped: 1.5 }).ok).toBe(false);
+    expect(bad({ type: 'weather' }).ok).toBe(false);
+    expect(parseDeviceMessage(`{"type":"status","pad":"${'x'.repeat(MAX_DEVICE_STATUS_BYTES)}"}`, 6)).toMatchObject({ ok: false, detail: expect.stringContaining('bytes') });
+  });
+
+  it('a relay still on parseDeviceFrame refuses a status frame (why firmware keeps it off by default)', () => {
+    expect(parseDeviceFrame(STATUS, 6).ok).toBe(false);
+  });
+});
+
+describe('every device-status example in docs/protocol.md', () => {
+  const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/```device-status (ok|refused)\n([\s\S]*?)\n```/g)].map((m) => ({ expected: m[1]!, body: m[2]! }));
+
+  it('is found (ok and refused examples)', () => {
+    expect(blocks.filter((b) => b.expected === 'ok').length).toBeGreaterThanOrEqual(2);
+    expect(blocks.filter((b) => b.expected === 'refused').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(blocks.map((b) => [`${b.expected}: ${b.body.slice(0, 60)}`, b] as const))('%s', (_name, block) => {
+    const result = parseDeviceMessage(block.body, 6);
+    expect(result.ok && result.kind === 'status').toBe(block.expected === 'ok');
   });
 });

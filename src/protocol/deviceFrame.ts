@@ -1,7 +1,9 @@
-// Parses one device text frame (JSON or compact text) into strikes. A frame is accepted or refused
-// whole: the first bad item refuses it, with a detail a firmware author can act on.
+// Parses one device text frame (JSON or compact text) into strikes, or a device status message. A
+// frame is accepted or refused whole: the first bad item refuses it, with a detail a firmware author
+// can act on.
+import { z } from 'zod/mini';
 import { deviceStrikeSchema, describeIssues, type DeviceStrike } from './schema';
-import { MAX_STRIKE_AGE_MS } from './limits';
+import { MAX_DEVICE_STATUS_BYTES, MAX_FIRMWARE_VERSION_CHARS, MAX_SIGNAL_DBM, MAX_STRIKE_AGE_MS, MIN_SIGNAL_DBM } from './limits';
 
 export type DeviceFrameResult =
   | { ok: true; strikes: DeviceStrike[] }
@@ -60,4 +62,53 @@ function parseCompact(text: string): DeviceFrameResult {
     strikes.push({ chime: Number(match[1]), v, age });
   }
   return { ok: true, strikes };
+}
+
+/** Device counters are 32-bit unsigned. */
+const DEVICE_COUNTER_MAX = 2 ** 32 - 1;
+
+const counter = () => z.int().check(z.gte(0), z.lte(DEVICE_COUNTER_MAX));
+
+/**
+ * Device health, sent now and then on the /device link beside strikes. Unknown fields are ignored
+ * (not refused), so newer firmware can add some without older relays refusing the whole message.
+ */
+export const deviceStatusSchema = z.object({
+  type: z.literal('status'),
+  firmware: z.string().check(z.regex(new RegExp(`^[A-Za-z0-9._+-]{1,${MAX_FIRMWARE_VERSION_CHARS}}$`), `must be 1-${MAX_FIRMWARE_VERSION_CHARS} of letters, digits and ._+-`)),
+  uptimeS: counter(),
+  rssiDbm: z.optional(z.int().check(z.gte(MIN_SIGNAL_DBM), z.lte(MAX_SIGNAL_DBM))),
+  reconnects: counter(),
+  strikesDropped: counter(),
+});
+export type DeviceStatus = z.output<typeof deviceStatusSchema>;
+
+export type DeviceMessageResult =
+  | { ok: true; kind: 'strikes'; strikes: DeviceStrike[] }
+  | { ok: true; kind: 'status'; status: DeviceStatus }
+  | { ok: false; detail: string };
+
+/**
+ * A device text frame: strikes (as parseDeviceFrame) or a status message, told apart by a JSON
+ * object with `"type"`. The relay's device gateway calls this; a relay from before status called
+ * parseDeviceFrame, which refuses a status frame as a bad strike (`bad_message`, link kept open).
+ */
+export function parseDeviceMessage(text: string, chimes: number): DeviceMessageResult {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.includes('"type"')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      value = undefined; // not JSON: parseDeviceFrame below names the problem
+    }
+    if (typeof value === 'object' && value !== null && 'type' in value) {
+      if (new TextEncoder().encode(text).length > MAX_DEVICE_STATUS_BYTES) return { ok: false, detail: `status message over ${MAX_DEVICE_STATUS_BYTES} bytes` };
+      const result = deviceStatusSchema.safeParse(value);
+      if (!result.success) return { ok: false, detail: describeIssues(result.error) };
+      return { ok: true, kind: 'status', status: result.data };
+    }
+  }
+  const strikes = parseDeviceFrame(text, chimes);
+  return strikes.ok ? { ok: true, kind: 'strikes', strikes: strikes.strikes } : strikes;
 }

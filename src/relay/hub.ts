@@ -1,5 +1,6 @@
 // The heart of the relay: numbers accepted strikes (seq within an epoch), keeps the recent history
-// for resume, and fans every message out to viewers, serialized once per broadcast.
+// for resume, and fans every message out to viewers, serialized once per broadcast. It listens to
+// the station registry and tells viewers of every station change.
 import { randomBytes } from 'node:crypto';
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -9,7 +10,7 @@ import {
   type HelloMessage,
   type StrikeMessage,
 } from '../protocol';
-import { StationRegistry, toPublicStation } from './stationRegistry';
+import { toPublicStation, type StationChange, type StationRegistry } from './stations/stationRegistry';
 
 /** The public viewers, as the hub sees them: a count, and one way to send a frame to all of them. */
 export interface ViewerFanOut {
@@ -64,10 +65,11 @@ export class StrikeHub {
   private readonly now: () => number;
   private readonly shared: SharedNumbering | undefined;
   private readonly recorder: StrikeRecorder | undefined;
+  private readonly stopListening: () => void;
   readonly stats = { strikesAccepted: 0, framesBroadcast: 0 };
 
   constructor(
-    readonly registry: StationRegistry,
+    private readonly registry: StationRegistry,
     options: HubOptions = {},
   ) {
     this.epoch = options.epoch ?? randomBytes(6).toString('base64url');
@@ -77,6 +79,7 @@ export class StrikeHub {
     this.recorder = options.recorder;
     this.heartbeatTimer = setInterval(() => this.broadcastPresence(), HEARTBEAT_INTERVAL_MS);
     this.heartbeatTimer.unref();
+    this.stopListening = registry.onChange((change) => this.announceStation(change));
   }
 
   get seq(): number {
@@ -109,25 +112,6 @@ export class StrikeHub {
     this.fanOut(frame, stationId);
   }
 
-  /** Tells viewers that a station came online, went offline or changed. */
-  stationChanged(stationId: string): void {
-    const state = this.registry.get(stationId);
-    if (!state) return;
-    this.fanOut(Buffer.from(JSON.stringify({ type: 'station', station: toPublicStation(state) })), stationId);
-  }
-
-  /**
-   * Forgets a station and tells viewers: offline first (pages that predate station_removed show
-   * that), then station_removed. Its device, if any, is the caller's to disconnect.
-   */
-  removeStation(stationId: string): void {
-    const state = this.registry.get(stationId);
-    if (!state) return;
-    state.online = false;
-    this.stationChanged(stationId);
-    this.fanOut(Buffer.from(JSON.stringify({ type: 'station_removed', station: stationId })), stationId);
-    this.registry.remove(stationId);
-  }
 
   /**
    * The hello for a new viewer and the strikes to replay after it. `since`/`epoch` ask for resume;
@@ -165,6 +149,18 @@ export class StrikeHub {
   close(): void {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.presenceTimer);
+    this.stopListening();
+  }
+
+  /**
+   * A station was added, changed, came online or went offline: viewers get its public state. A
+   * removed one is sent offline first (pages that predate station_removed show that), then
+   * station_removed.
+   */
+  private announceStation(change: StationChange): void {
+    const stationId = change.station.config.id;
+    this.fanOut(Buffer.from(JSON.stringify({ type: 'station', station: toPublicStation(change.station) })), stationId);
+    if (change.kind === 'removed') this.fanOut(Buffer.from(JSON.stringify({ type: 'station_removed', station: stationId })), stationId);
   }
 
   private fanOut(frame: Buffer, stationId: string): void {

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
-import { device, record, sleep } from '../../test/support/wsClient';
+import { device, record } from '../../test/support/wsClient';
 
 function metricValue(text: string, name: string): number {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
@@ -26,8 +26,13 @@ describe('GET /metrics', () => {
     const text = await response.text();
     expect(metricValue(text, 'aeolian_viewers')).toBe(1);
     expect(metricValue(text, 'aeolian_devices')).toBe(1);
-    expect(metricValue(text, 'aeolian_strikes_accepted_total')).toBe(100);
-    expect(metricValue(text, 'aeolian_strikes_rate_limited_total')).toBe(23);
+    // A burst of 100; on a slow machine the bucket may refill a token or two between frames, but
+    // every one of the 123 valid strikes is counted once, as accepted or as rate-limited.
+    const accepted = metricValue(text, 'aeolian_strikes_accepted_total');
+    const rateLimited = metricValue(text, 'aeolian_strikes_rate_limited_total');
+    expect(accepted + rateLimited).toBe(123);
+    expect(accepted).toBeGreaterThanOrEqual(100);
+    expect(accepted).toBeLessThan(110);
     expect(metricValue(text, 'aeolian_device_frames_refused_total')).toBe(1);
     expect(metricValue(text, 'aeolian_resume_requests_total')).toBe(1);
     expect(metricValue(text, 'aeolian_slow_viewer_closes_total')).toBe(0);
@@ -65,7 +70,11 @@ describe('logs', () => {
     await viewer.waitFor(() => viewer.strikes().length === 50);
     chicago.close();
     viewer.close();
-    await sleep(100);
+    await vi.waitFor(() => {
+      const seen = lines.map((line) => line.event);
+      expect(seen).toContain('viewer_disconnected');
+      expect(seen).toContain('device_disconnected');
+    });
     const events = lines.map((line) => line.event);
     expect(events.filter((e) => e === 'viewer_connected')).toHaveLength(1);
     expect(events.filter((e) => e === 'viewer_disconnected')).toHaveLength(1);

@@ -144,7 +144,10 @@ describe('raw-socket abuse: frames that are fine or endpoint-specific', () => {
     const { relay, stillServing } = await relayWithBystanders();
     const idle = await rawConnect(relay.port);
     opened.add(idle.socket);
+    const startedAt = Date.now();
     await socketClosed(idle.socket, TEST_HANDSHAKE_TIMEOUT_MS * 4);
+    expect(idle.status).toBe(408);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TEST_HANDSHAKE_TIMEOUT_MS - 100);
     await stillServing();
   });
 

@@ -2,13 +2,14 @@
 // longer than the buffer, Redis coming back empty, and Redis numbering another epoch.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { BACKPLANE_CONNECT_TIMEOUT_MS, BACKPLANE_OUTAGE_BUFFER_STRIKES, BackplaneError } from '../../src/relay/backplane/backplane';
 import { freePort, waitUntil } from '../faults/support';
 import { TEST_TOKENS, testRelay, testStations } from '../support/relayFixture';
 import { startRedis } from '../support/redis';
-import { device, record, sleep } from '../support/wsClient';
+import { device, record } from '../support/wsClient';
 
 interface Health {
   status: string;

@@ -4,11 +4,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { TEST_TOKENS, testStations } from '../support/relayFixture';
 import { spawnRelay } from '../support/relayProcess';
 import { startRedis } from '../support/redis';
-import { device, record, sleep } from '../support/wsClient';
+import { device, record } from '../support/wsClient';
 
 const STRIKES_PER_STATION = 40;
 
@@ -37,7 +38,7 @@ describe('backplane: three relay processes', () => {
     for (let i = 0; i < STRIKES_PER_STATION; i++) {
       chicago.socket.send(`${i % 6}@${i}`);
       tokyo.socket.send(`${(i + 3) % 6}:0.5@${i}`);
-      await sleep(25);
+      await sleep(25); // paced over a second, so C is killed mid-stream
       if (i === STRIKES_PER_STATION / 2) {
         c.child.kill('SIGKILL');
         await onC.closed;

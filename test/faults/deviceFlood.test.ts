@@ -1,9 +1,10 @@
 // A device flooding 10,000 strikes/s is held to its station's rate; the other stations' strikes
 // keep flowing, all of them, in order.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { RATE_LIMIT_NOTICE_INTERVAL_MS, STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../src/protocol';
 import { TEST_TOKENS, testRelay } from '../support/relayFixture';
-import { device, record, sleep } from '../support/wsClient';
+import { device, record } from '../support/wsClient';
 
 const FLOOD_STRIKES_PER_S = 10_000;
 const FLOOD_MS = 2_000;
@@ -26,8 +27,10 @@ it('a device flooding 10,000 strikes/s is rate-limited and the other stations ke
   }, 50);
   try {
     while (Date.now() - startedAt < FLOOD_MS) {
-      flooder.socket.send(frame);
-      flooded += STRIKES_PER_FRAME;
+      // On schedule, not one frame per timer tick: a late timer on a busy machine must not thin
+      // the flood (the rate is the behaviour under test), so each turn catches up.
+      const due = Math.floor((Date.now() - startedAt) / frameIntervalMs) + 1;
+      for (; flooded < due * STRIKES_PER_FRAME; flooded += STRIKES_PER_FRAME) flooder.socket.send(frame);
       await sleep(frameIntervalMs);
     }
   } finally {
@@ -36,7 +39,7 @@ it('a device flooding 10,000 strikes/s is rate-limited and the other stations ke
   const elapsedS = (Date.now() - startedAt) / 1000;
   await viewer.waitFor(() => viewer.strikes().filter((s) => s.station === 'tokyo').length === tokyoSent, 5_000);
 
-  const chicago = relay.hub.registry.get('chicago')!;
+  const chicago = relay.stations.get('chicago')!;
   expect(flooded).toBeGreaterThan(FLOOD_STRIKES_PER_S * (FLOOD_MS / 1000) * 0.5);
   expect(chicago.strikesAccepted).toBeLessThanOrEqual(STATION_STRIKE_BURST + STATION_STRIKES_PER_S * elapsedS + 1);
   expect(chicago.strikesAccepted).toBeGreaterThanOrEqual(STATION_STRIKE_BURST);
@@ -50,7 +53,7 @@ it('a device flooding 10,000 strikes/s is rate-limited and the other stations ke
   expect(relay.devices.isConnected('chicago')).toBe(true);
 
   // Every tokyo strike arrived, in order, none dropped; the viewer's seqs have no holes.
-  expect(relay.hub.registry.get('tokyo')!.strikesDropped).toBe(0);
+  expect(relay.stations.get('tokyo')!.strikesDropped).toBe(0);
   const seqs = viewer.strikes().map((s) => s.seq);
   expect(seqs).toEqual(Array.from({ length: relay.hub.seq }, (_, i) => i + 1));
 });

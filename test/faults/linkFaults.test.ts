@@ -2,12 +2,13 @@
 // dead or half-open link is noticed on both sides within the liveness bound (here with shortened
 // intervals), the client comes back by itself and a viewer resumes without a gap; a slow viewer is
 // cut at the backlog limit while a healthy one gets every strike.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, VIEWER_SILENCE_DEAD_MS } from '../../src/protocol';
 import { TEST_TOKENS, testRelay, testStations } from '../support/relayFixture';
 import { ReconnectingDevice, ReconnectingViewer } from '../support/reconnectingClient';
 import { TcpProxy, type LinkFault } from '../support/tcpProxy';
-import { record, sleep } from '../support/wsClient';
+import { record } from '../support/wsClient';
 import { waitUntil } from './support';
 
 /** Shortened liveness for the test: the relay pings every PING_MS, clients call SILENCE_MS of quiet dead. */
@@ -126,7 +127,7 @@ describe('a slow viewer', () => {
     while (relay.viewers.stats.slowViewerCloses === 0 && frames < 2_000) {
       chicago.socket.send(frame);
       frames++;
-      await sleep(5);
+      await sleep(5); // paced, so the backlog builds up frame by frame against the drip
     }
     expect(relay.viewers.stats.slowViewerCloses).toBe(1);
     expect(relay.hub.viewerCount).toBe(1);

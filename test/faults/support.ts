@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StationConfig } from '../../src/protocol';
-import { sha256Hex } from '../../src/relay/tokens';
+import { sha256Hex } from '../../src/relay/stations/tokens';
 
 export const faultToken = (index: number) => `fault-device-token-${index}`;
 
@@ -41,7 +42,7 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -1,9 +1,10 @@
 // The relay subscribed to a fake Particle cloud: strikes keep their rhythm, the stream survives
 // drops, stalls and garbage, and only known devices are heard.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { startParticle, type ParticleSide } from '../../src/relay/particle';
 import { testRelay, testStations } from '../support/relayFixture';
-import { record, sleep } from '../support/wsClient';
+import { record } from '../support/wsClient';
 import { startFakeCloud, type FakeCloud } from './fakeCloud';
 
 const CHIME_PATH = '/v1/devices/events/chime';
@@ -53,7 +54,7 @@ it('strikes reach viewers with their original spacing; garbage, keep-alives and 
   cloud.event(CHIME_PATH, 'chime', { data: '0:0.25', coreid: 'e00fce68aaaa', published_at: iso(p1 + 1_000) });
 
   await viewer.waitFor(() => viewer.strikes().length >= 3);
-  await sleep(150);
+  await sleep(150); // three reorder holds: a stranger's or a garbage strike would have arrived by now
   const strikes = viewer.strikes();
   expect(strikes.map((s) => [s.station, s.chime, s.v, s.t])).toEqual([
     ['chicago', 1, 0.5, p1 - 300],
@@ -72,7 +73,7 @@ it('repeated and reordered events are delivered once, in publish order', async (
   cloud.event(CHIME_PATH, 'chime', { data: '1', coreid: 'e00fce68aaaa', published_at: iso(p) });
   cloud.event(CHIME_PATH, 'chime', { data: '2', coreid: 'e00fce68aaaa', published_at: iso(p + 200) });
   await viewer.waitFor(() => viewer.strikes().length >= 2);
-  await sleep(200);
+  await sleep(200); // four reorder holds: a repeat delivered twice would have arrived by now
   expect(viewer.strikes().map((s) => [s.chime, s.t])).toEqual([
     [1, p],
     [2, p + 200],
@@ -89,7 +90,7 @@ it('recovers from a dropped connection and from a stalled one', async () => {
   // Keep-alive comments are bytes: a quiet but pinged stream is not stalled.
   for (let i = 0; i < 5; i++) {
     cloud.write(CHIME_PATH, ':\n\n');
-    await sleep(150);
+    await sleep(150); // 750 ms in all, past the 400 ms stall limit: only the keep-alives hold it open
   }
   expect(cloud.opens.filter((o) => o.path === CHIME_PATH)).toHaveLength(2);
 

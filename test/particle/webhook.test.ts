@@ -1,9 +1,10 @@
 // POST /ingest/particle: the cloud's webhook, its status codes, and one delivery per strike even
 // when the same event also comes down the stream.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { startParticle, type ParticleSide } from '../../src/relay/particle';
 import { testRelay, testStations } from '../support/relayFixture';
-import { record, sleep } from '../support/wsClient';
+import { record } from '../support/wsClient';
 import { startFakeCloud, type FakeCloud } from './fakeCloud';
 
 const SECRET = 'fake-webhook-secret-77c1e2';
@@ -68,6 +69,6 @@ it('a strike that arrives by stream and by webhook is delivered once', async () 
   cloud!.event('/v1/devices/events/chime', 'chime', { data: '3@10', coreid: 'e00fce68bbbb', published_at });
   expect(await (await post(event({ data: '3@10', published_at }))).json()).toMatchObject({ status: expect.stringMatching(/accepted|duplicate/) });
   await viewer.waitFor(() => viewer.strikes().length >= 1);
-  await sleep(200);
+  await sleep(200); // ten reorder holds: a second delivery would have arrived by now
   expect(viewer.strikes().map((s) => [s.chime, s.t])).toEqual([[3, Date.parse(published_at) - 10]]);
 });

@@ -3,7 +3,7 @@ import { afterEach } from 'vitest';
 import type { StationConfig } from '../../src/protocol';
 import { createLogger } from '../../src/relay/log';
 import { startRelay, type Relay, type RelayOptions } from '../../src/relay/server';
-import { sha256Hex } from '../../src/relay/tokens';
+import { sha256Hex } from '../../src/relay/stations/tokens';
 
 export const TEST_TOKENS = { chicago: 'token-chicago-1', tokyo: 'token-tokyo-2' } as const;
 

@@ -19,7 +19,9 @@ afterEach(() => {
 
 export function spawnRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
-    env: { ...process.env, PORT: '0', SIM: '0', LOG_LEVEL: 'warn', ...env },
+    // No archive unless the test asks for one: an ARCHIVE_PATH exported in the shell (say data/archive)
+    // would otherwise have every test relay write into the checkout.
+    env: { ...process.env, PORT: '0', SIM: '0', LOG_LEVEL: 'warn', ARCHIVE_PATH: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

@@ -78,5 +78,3 @@ export function httpStatusOf(url: string, options?: WebSocket.ClientOptions): Pr
     socket.once('error', () => undefined);
   });
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

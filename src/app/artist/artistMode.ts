@@ -1,12 +1,7 @@
 // Artist mode (`?dev`, or any `npm run dev`): the tuning panel, local playing and presets. This
 // module and tweakpane are one lazy chunk: ordinary visitors never download them.
 import { Pane } from 'tweakpane';
-import type { AudioEngine } from '../audio/audioEngine';
-import type { PageStats } from '../debug';
-import type { StrikeRouter } from '../rhythm/strikeRouter';
-import type { LiveStore } from '../store/liveStore';
-import { SimTransport } from '../transport/simTransport';
-import type { Transport } from '../transport/types';
+import type { LivePage } from '../page/livePage';
 import './artist.css';
 import { LocalPlayer } from './localPlay';
 import { addMonitorFolder } from './monitorFolder';
@@ -19,13 +14,8 @@ import { addSoundFolder } from './soundFolder';
 import { addVisualFolder } from './visualFolder';
 
 export interface ArtistModeDeps {
-  store: LiveStore;
-  router: Pick<StrikeRouter, 'outputs'>;
-  stats: PageStats;
-  transport: Transport;
-  /** Switches the page to the source an address names, in place (the replay picker uses it). */
-  switchSource(address: URL): void;
-  engine(): AudioEngine | null;
+  /** The page core: its store, its current source and engine, and the actions (switch source, strike here). */
+  page: LivePage;
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
@@ -35,7 +25,8 @@ export interface ArtistMode {
 }
 
 export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
-  const { store } = deps;
+  const { page } = deps;
+  const { store } = page;
   const container = document.createElement('section');
   container.className = 'artist-panel';
   container.setAttribute('aria-label', 'Artist mode');
@@ -52,7 +43,7 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   adoptPaneStyles();
   const binder = new PaneBinder(store);
   let localStrikes = 0;
-  const player = new LocalPlayer({ store, outputs: deps.router.outputs, onStrike: () => localStrikes++ });
+  const player = new LocalPlayer({ store, play: page.strikeHere, onStrike: () => localStrikes++ });
   const report = (text: string, kind: 'ok' | 'error') => {
     message.textContent = text; // text only: file names and errors never become markup
     message.dataset.kind = kind;
@@ -61,22 +52,24 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   addPresetFolder(pane, { store, storage: deps.storage, report });
   const play = pane.addFolder({ title: 'Play' });
   play.addBlade({ view: 'text', label: 'keys', parse: String, value: '1-9 or click a chime', disabled: true });
-  if (deps.transport instanceof SimTransport) addSimFolder(play, store, deps.transport);
-  addReplayFolder(pane, { store, switchSource: deps.switchSource, report });
+  const stopSim = addSimFolder(play, page);
+  addReplayFolder(pane, { store, switchSource: page.switchSource, report });
   const stopVisual = addVisualFolder(pane, store, binder);
   const stopSound = addSoundFolder(pane, store, binder);
-  const stopMonitor = addMonitorFolder(pane, { stats: deps.stats, audio: () => deps.engine()?.stats ?? null, localStrikes: () => localStrikes });
+  const audio = () => page.engine?.stats ?? null;
+  const stopMonitor = addMonitorFolder(pane, { stats: page.stats, audio, localStrikes: () => localStrikes });
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.visual !== previous.visual || state.sound !== previous.sound || state.focusStation !== previous.focusStation) binder.sync(state);
   });
 
   // For tests and the curious, beside window.aeolian.store/stats: the engine's readings and the player.
-  if (window.aeolian) Object.assign(window.aeolian, { artist: { audio: () => deps.engine()?.stats ?? null, player } });
+  if (window.aeolian) Object.assign(window.aeolian, { artist: { audio, player } });
 
   return {
     player,
     dispose() {
       unsubscribe();
+      stopSim();
       stopVisual();
       stopSound();
       stopMonitor();

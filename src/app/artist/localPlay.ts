@@ -1,7 +1,6 @@
 // Playing the chimes by hand: keys 1-9 and clicks on a chime strike it on this page only. The strike
 // goes straight to the page's outputs (canvas, sound); nothing is ever sent to the relay, whose
 // public side stays read-only.
-import type { StrikeOutput } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
 import { layoutScene } from '../visual/layout';
 
@@ -33,7 +32,8 @@ export function chimeNear(chimes: Iterable<ChimePoint>, x: number, y: number, ra
 
 export interface LocalPlayDeps {
   store: LiveStore;
-  outputs: ReadonlySet<StrikeOutput>;
+  /** Strikes a chime on this page now (LivePage.strikeHere). */
+  play(station: string, chime: number, v: number): void;
   /** Called for every local strike (the monitor counts them). */
   onStrike?: (station: string, chime: number) => void;
 }
@@ -48,8 +48,7 @@ export class LocalPlayer {
   }
 
   strike(station: string, chime: number): void {
-    const now = performance.now();
-    for (const output of this.deps.outputs) output.strike(station, chime, LOCAL_STRIKE_VELOCITY, now, now);
+    this.deps.play(station, chime, LOCAL_STRIKE_VELOCITY);
     this.deps.onStrike?.(station, chime);
   }
 

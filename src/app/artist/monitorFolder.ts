@@ -2,7 +2,7 @@
 // sounding and dropped, the audio path's latency and the last note's pitch.
 import type { FolderApi } from '@tweakpane/core';
 import type { AudioStats } from '../audio/audioEngine';
-import type { PageStats } from '../debug';
+import type { PageStats } from '../page/stats';
 import { noteName } from './soundFolder';
 
 /** How often the monitor readings refresh. */

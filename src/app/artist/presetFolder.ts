@@ -2,9 +2,9 @@
 // export/import as JSON files, and reset. A preset that cannot be used is refused with the reason,
 // and the settings stay as they were.
 import type { FolderApi } from '@tweakpane/core';
-import { defaultSoundSettings } from '../audio/soundSettings';
+import { defaultSoundSettings } from '../store/soundSettings';
 import type { LiveStore } from '../store/liveStore';
-import { defaultVisualSettings } from '../visual/visualSettings';
+import { defaultVisualSettings } from '../store/visualSettings';
 import { parsePreset, presetOf, type PresetResult } from './presetSchema';
 import {
   applyPreset,

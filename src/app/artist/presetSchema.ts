@@ -3,7 +3,8 @@
 // versions, and parsePreset(), which either returns a current preset or says what is wrong. Pure.
 import { z } from 'zod/mini';
 import { describeIssues } from '../../protocol/schema';
-import { defaultSoundSettings, SOUND_LIMITS, type SoundSettings } from '../audio/soundSettings';
+import type { KnobLimit } from '../store/knobLimit';
+import { defaultSoundSettings, MAX_CUSTOM_SEMITONES, MAX_STATION_ROOTS, SCALE_NAMES, SOUND_LIMITS, type SoundSettings } from '../store/soundSettings';
 import {
   BLEND_MODES,
   CIRCLE_STYLES,
@@ -13,17 +14,14 @@ import {
   PROJECTIONS,
   VISUAL_LIMITS,
   type VisualSettings,
-} from '../visual/visualSettings';
+} from '../store/visualSettings';
 
 export const PRESET_VERSION = 2;
 /** A preset file larger than this is refused before parsing (the real ones are ~1.5 kB). */
 export const MAX_PRESET_BYTES = 64 * 1024;
-/** Station root offsets a preset may carry, and how far (semitones) each may move the root. */
-export const MAX_STATION_ROOTS = 64;
-export const MAX_ROOT_OFFSET_SEMITONES = 24;
 
-const numberIn = ([min, max]: readonly [number, number]) => z.number().check(z.gte(min), z.lte(max));
-const intIn = ([min, max]: readonly [number, number]) => z.int().check(z.gte(min), z.lte(max));
+/** A knob's value as its limit allows it: a number (whole if the knob is) from min to max. */
+const knob = ({ min, max, whole }: KnobLimit) => (whole ? z.int() : z.number()).check(z.gte(min), z.lte(max));
 const color = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a color like #e69f00'));
 const presetName = z.string().check(z.minLength(1), z.maxLength(60));
 
@@ -31,13 +29,13 @@ const presetName = z.string().check(z.minLength(1), z.maxLength(60));
 export type PresetVisual = Omit<VisualSettings, 'reducedMotion'>;
 
 const visualSchema = z.strictObject({
-  palette: z.array(color).check(z.minLength(VISUAL_LIMITS.paletteColors[0]), z.maxLength(VISUAL_LIMITS.paletteColors[1])),
+  palette: z.array(color).check(z.minLength(VISUAL_LIMITS.paletteColors.min), z.maxLength(VISUAL_LIMITS.paletteColors.max)),
   background: color,
-  circleLifetimeMs: numberIn(VISUAL_LIMITS.circleLifetimeMs),
-  circleMaxRadiusPx: numberIn(VISUAL_LIMITS.circleMaxRadiusPx),
-  circleStartShare: numberIn(VISUAL_LIMITS.circleStartShare),
-  circleGrowthEase: numberIn(VISUAL_LIMITS.circleGrowthEase),
-  circleOpacity: numberIn(VISUAL_LIMITS.circleOpacity),
+  circleLifetimeMs: knob(VISUAL_LIMITS.circleLifetimeMs),
+  circleMaxRadiusPx: knob(VISUAL_LIMITS.circleMaxRadiusPx),
+  circleStartShare: knob(VISUAL_LIMITS.circleStartShare),
+  circleGrowthEase: knob(VISUAL_LIMITS.circleGrowthEase),
+  circleOpacity: knob(VISUAL_LIMITS.circleOpacity),
   circleStyle: z.enum(CIRCLE_STYLES),
   blendMode: z.enum(BLEND_MODES),
   markerStyle: z.enum(MARKER_STYLES),
@@ -47,24 +45,22 @@ const visualSchema = z.strictObject({
 });
 
 const soundSchema = z.strictObject({
-  scale: z.enum(['pentatonic', 'major', 'minor', 'wholeTone', 'custom']),
-  customSemitones: z.array(intIn([0, 11])).check(z.minLength(1), z.maxLength(12)),
-  baseRootMidi: intIn(SOUND_LIMITS.rootMidi),
-  stationRootOffsets: z
-    .array(intIn([-MAX_ROOT_OFFSET_SEMITONES, MAX_ROOT_OFFSET_SEMITONES]))
-    .check(z.minLength(1), z.maxLength(MAX_STATION_ROOTS)),
-  octaveSpread: intIn(SOUND_LIMITS.octaveSpread),
+  scale: z.enum(SCALE_NAMES),
+  customSemitones: z.array(knob(SOUND_LIMITS.customSemitone)).check(z.minLength(1), z.maxLength(MAX_CUSTOM_SEMITONES)),
+  baseRootMidi: knob(SOUND_LIMITS.rootMidi),
+  stationRootOffsets: z.array(knob(SOUND_LIMITS.rootOffsetSemitones)).check(z.minLength(1), z.maxLength(MAX_STATION_ROOTS)),
+  octaveSpread: knob(SOUND_LIMITS.octaveSpread),
   timbre: z.strictObject({
-    harmonicity: numberIn(SOUND_LIMITS.harmonicity),
-    modulationIndex: numberIn(SOUND_LIMITS.modulationIndex),
-    decayS: numberIn(SOUND_LIMITS.decayS),
-    brightness: numberIn(SOUND_LIMITS.brightness),
+    harmonicity: knob(SOUND_LIMITS.harmonicity),
+    modulationIndex: knob(SOUND_LIMITS.modulationIndex),
+    decayS: knob(SOUND_LIMITS.decayS),
+    brightness: knob(SOUND_LIMITS.brightness),
   }),
-  reverb: z.strictObject({ sizeS: numberIn(SOUND_LIMITS.reverbSizeS), mix: numberIn(SOUND_LIMITS.reverbMix) }),
-  masterVolume: numberIn(SOUND_LIMITS.masterVolume),
-  polyphony: intIn(SOUND_LIMITS.polyphony),
-  retriggerGuardMs: numberIn(SOUND_LIMITS.retriggerGuardMs),
-  jitterBufferMs: numberIn(SOUND_LIMITS.jitterBufferMs),
+  reverb: z.strictObject({ sizeS: knob(SOUND_LIMITS.reverbSizeS), mix: knob(SOUND_LIMITS.reverbMix) }),
+  masterVolume: knob(SOUND_LIMITS.masterVolume),
+  polyphony: knob(SOUND_LIMITS.polyphony),
+  retriggerGuardMs: knob(SOUND_LIMITS.retriggerGuardMs),
+  jitterBufferMs: knob(SOUND_LIMITS.jitterBufferMs),
 });
 
 export const presetSchema = z.strictObject({
@@ -79,14 +75,14 @@ export type Preset = { version: typeof PRESET_VERSION; name?: string; visual: Pr
 export const presetV1Schema = z.strictObject({
   version: z.literal(1),
   name: z.optional(presetName),
-  palette: z.array(color).check(z.minLength(1), z.maxLength(16)),
-  lifetimeMs: numberIn(VISUAL_LIMITS.circleLifetimeMs),
-  maxRadiusPx: numberIn(VISUAL_LIMITS.circleMaxRadiusPx),
+  palette: z.array(color).check(z.minLength(VISUAL_LIMITS.paletteColors.min), z.maxLength(VISUAL_LIMITS.paletteColors.max)),
+  lifetimeMs: knob(VISUAL_LIMITS.circleLifetimeMs),
+  maxRadiusPx: knob(VISUAL_LIMITS.circleMaxRadiusPx),
   /** v1 spelled the whole-tone scale 'whole-tone'. */
   scale: z.enum(['pentatonic', 'major', 'minor', 'whole-tone']),
-  rootMidi: intIn(SOUND_LIMITS.rootMidi),
-  reverbMix: numberIn(SOUND_LIMITS.reverbMix),
-  volume: numberIn(SOUND_LIMITS.masterVolume),
+  rootMidi: knob(SOUND_LIMITS.rootMidi),
+  reverbMix: knob(SOUND_LIMITS.reverbMix),
+  volume: knob(SOUND_LIMITS.masterVolume),
 });
 export type PresetV1 = z.output<typeof presetV1Schema>;
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultSoundSettings } from '../audio/soundSettings';
+import { defaultSoundSettings } from '../store/soundSettings';
 import { createLiveStore } from '../store/liveStore';
-import { defaultVisualSettings } from '../visual/visualSettings';
+import { defaultVisualSettings } from '../store/visualSettings';
 import { parsePreset, PRESET_VERSION, presetOf, type Preset } from './presetSchema';
 import { applyPreset, capturePreset, loadSavedPreset, savedPresetNames, savePreset, deleteSavedPreset } from './presets';
 

@@ -8,7 +8,7 @@ import { dayOptions, localDate, pickRange, PICKER_DURATIONS_MIN, type ReplayChoi
 
 export interface ReplayFolderDeps {
   store: LiveStore;
-  /** Replaces the page's source with the one this address names (see main.tsx). */
+  /** Replaces the page's source with the one this address names (LivePage.switchSource). */
   switchSource(address: URL): void;
   report(message: string, kind: 'ok' | 'error'): void;
 }

@@ -1,6 +1,7 @@
 // The time picker's choices turned into a replay range: a local day, a start time, a duration, the
 // stations. Pure, so the panel stays a thin shell and the arithmetic is tested directly.
-import { HISTORY_REPLAY_MAX_SPEED, HISTORY_REPLAY_MIN_SPEED, type ReplayRange } from '../transport/replayRange';
+import type { ReplayRange } from '../store/source';
+import { HISTORY_REPLAY_MAX_SPEED, HISTORY_REPLAY_MIN_SPEED } from '../transport/replayRange';
 
 /** Days offered in the picker: the relay keeps 30 by default (ARCHIVE_RETENTION_DAYS). */
 export const PICKER_DAYS = 30;

@@ -2,12 +2,11 @@
 // reverb, master volume, polyphony, retrigger guard and the jitter-buffer delay. The engine ramps
 // every change (see chimeEngine.setSound), so turning a knob never clicks.
 import type { FolderApi } from '@tweakpane/core';
-import { SOUND_LIMITS, type SoundSettings } from '../audio/soundSettings';
+import { clampToLimit, sliderRange as range, type KnobLimit } from '../store/knobLimit';
 import type { LiveStore } from '../store/liveStore';
+import { MAX_CUSTOM_SEMITONES, MAX_STATION_ROOTS, SOUND_LIMITS, type SoundSettings } from '../store/soundSettings';
 import type { PaneBinder } from './paneBinder';
-import { MAX_ROOT_OFFSET_SEMITONES, MAX_STATION_ROOTS } from './presetSchema';
 
-const range = ([min, max]: readonly [number, number], step: number) => ({ min, max, step });
 const NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 export const noteName = (midi: number) => `${NOTE_NAMES[((midi % 12) + 12) % 12]}${Math.floor(midi / 12) - 1}`;
 
@@ -17,8 +16,9 @@ export function parseSemitones(text: string): number[] | null {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map(Number);
-  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < 0 || n > 11)) return null;
-  return [...new Set(values)].sort((a, b) => a - b).slice(0, 12);
+  const { min, max } = SOUND_LIMITS.customSemitone;
+  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < min || n > max)) return null;
+  return [...new Set(values)].sort((a, b) => a - b).slice(0, MAX_CUSTOM_SEMITONES);
 }
 
 export function addSoundFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveStore, binder: PaneBinder): () => void {
@@ -39,8 +39,8 @@ export function addSoundFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveSt
       else binder.sync(); // show the last good value again
     },
   );
-  bindSound(folder, 'base root', 'baseRootMidi', { ...range(SOUND_LIMITS.rootMidi, 1), format: (m: number) => `${m} ${noteName(m)}` });
-  bindSound(folder, 'octave spread', 'octaveSpread', range(SOUND_LIMITS.octaveSpread, 1));
+  bindSound(folder, 'base root', 'baseRootMidi', { ...range(SOUND_LIMITS.rootMidi), format: (m: number) => `${m} ${noteName(m)}` });
+  bindSound(folder, 'octave spread', 'octaveSpread', range(SOUND_LIMITS.octaveSpread));
 
   // One root per station in the store, as a MIDI note (base + that station's offset).
   const roots = folder.addFolder({ title: 'Root per station', expanded: false });
@@ -59,34 +59,34 @@ export function addSoundFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveSt
             const { baseRootMidi, stationRootOffsets } = sound();
             const count = Math.max(stationRootOffsets.length, i + 1);
             const offsets = Array.from({ length: count }, (_, k) => stationRootOffsets[k % stationRootOffsets.length] ?? 0);
-            offsets[i] = Math.max(-MAX_ROOT_OFFSET_SEMITONES, Math.min(MAX_ROOT_OFFSET_SEMITONES, Math.round(midi) - baseRootMidi));
+            offsets[i] = clampToLimit(midi - baseRootMidi, SOUND_LIMITS.rootOffsetSemitones, 0);
             set({ stationRootOffsets: offsets });
           },
-          { min: SOUND_LIMITS.rootMidi[0], max: SOUND_LIMITS.rootMidi[1], step: 1, format: (m: number) => `${m} ${noteName(m)}` },
+          { ...range(SOUND_LIMITS.rootMidi), format: (m: number) => `${m} ${noteName(m)}` },
         ),
       );
   };
   buildRoots();
 
   const timbre = folder.addFolder({ title: 'Timbre' });
-  const bindTimbre = (label: string, key: keyof SoundSettings['timbre'], limits: readonly [number, number], step: number) =>
-    binder.bind(timbre, label, (s) => s.sound.timbre[key], (value: number) => set({ timbre: { ...sound().timbre, [key]: value } }), range(limits, step));
-  bindTimbre('harmonicity', 'harmonicity', SOUND_LIMITS.harmonicity, 0.01);
-  bindTimbre('mod. index', 'modulationIndex', SOUND_LIMITS.modulationIndex, 0.1);
-  bindTimbre('decay (s)', 'decayS', SOUND_LIMITS.decayS, 0.1);
-  bindTimbre('brightness', 'brightness', SOUND_LIMITS.brightness, 0.01);
+  const bindTimbre = (label: string, key: keyof SoundSettings['timbre'], limit: KnobLimit) =>
+    binder.bind(timbre, label, (s) => s.sound.timbre[key], (value: number) => set({ timbre: { ...sound().timbre, [key]: value } }), range(limit));
+  bindTimbre('harmonicity', 'harmonicity', SOUND_LIMITS.harmonicity);
+  bindTimbre('mod. index', 'modulationIndex', SOUND_LIMITS.modulationIndex);
+  bindTimbre('decay (s)', 'decayS', SOUND_LIMITS.decayS);
+  bindTimbre('brightness', 'brightness', SOUND_LIMITS.brightness);
 
   const reverb = folder.addFolder({ title: 'Reverb' });
   // A new room size builds a new impulse response: written on release, not on every drag step.
-  binder.bind(reverb, 'size (s)', (s) => s.sound.reverb.sizeS, (sizeS: number) => set({ reverb: { ...sound().reverb, sizeS } }), range(SOUND_LIMITS.reverbSizeS, 0.1), {
+  binder.bind(reverb, 'size (s)', (s) => s.sound.reverb.sizeS, (sizeS: number) => set({ reverb: { ...sound().reverb, sizeS } }), range(SOUND_LIMITS.reverbSizeS), {
     onRelease: true,
   });
-  binder.bind(reverb, 'mix', (s) => s.sound.reverb.mix, (mix: number) => set({ reverb: { ...sound().reverb, mix } }), range(SOUND_LIMITS.reverbMix, 0.01));
+  binder.bind(reverb, 'mix', (s) => s.sound.reverb.mix, (mix: number) => set({ reverb: { ...sound().reverb, mix } }), range(SOUND_LIMITS.reverbMix));
 
-  bindSound(folder, 'master volume', 'masterVolume', range(SOUND_LIMITS.masterVolume, 0.01));
-  bindSound(folder, 'polyphony', 'polyphony', range(SOUND_LIMITS.polyphony, 1));
-  bindSound(folder, 'retrigger (ms)', 'retriggerGuardMs', range(SOUND_LIMITS.retriggerGuardMs, 5));
-  bindSound(folder, 'jitter buffer (ms)', 'jitterBufferMs', range(SOUND_LIMITS.jitterBufferMs, 10));
+  bindSound(folder, 'master volume', 'masterVolume', range(SOUND_LIMITS.masterVolume));
+  bindSound(folder, 'polyphony', 'polyphony', range(SOUND_LIMITS.polyphony));
+  bindSound(folder, 'retrigger (ms)', 'retriggerGuardMs', range(SOUND_LIMITS.retriggerGuardMs));
+  bindSound(folder, 'jitter buffer (ms)', 'jitterBufferMs', range(SOUND_LIMITS.jitterBufferMs));
 
   return store.subscribe((state, previous) => {
     if (state.stations !== previous.stations) buildRoots();

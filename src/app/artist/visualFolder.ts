@@ -1,6 +1,7 @@
 // The picture knobs: palette per chime, background, circles (size, growth, life, opacity, style,
 // blend), station markers, projection, land, and the layout (world map or one station close up).
 import type { FolderApi } from '@tweakpane/core';
+import { sliderRange as range } from '../store/knobLimit';
 import type { LiveStore } from '../store/liveStore';
 import {
   BLEND_MODES,
@@ -10,11 +11,10 @@ import {
   PROJECTIONS,
   VISUAL_LIMITS,
   type VisualSettings,
-} from '../visual/visualSettings';
+} from '../store/visualSettings';
 import type { PaneBinder } from './paneBinder';
 
 const listOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
-const range = ([min, max]: readonly [number, number], step: number) => ({ min, max, step });
 
 export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveStore, binder: PaneBinder): () => void {
   const folder = pane.addFolder({ title: 'Visual' });
@@ -53,20 +53,20 @@ export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveS
   buildPalette();
   palette.addButton({ title: '+ color' }).on('click', () => {
     const { palette: colors } = store.getState().visual;
-    if (colors.length < VISUAL_LIMITS.paletteColors[1]) set({ palette: [...colors, colors[colors.length % colors.length] ?? '#ffffff'] });
+    if (colors.length < VISUAL_LIMITS.paletteColors.max) set({ palette: [...colors, colors[colors.length % colors.length] ?? '#ffffff'] });
   });
   palette.addButton({ title: '- color' }).on('click', () => {
     const { palette: colors } = store.getState().visual;
-    if (colors.length > VISUAL_LIMITS.paletteColors[0]) set({ palette: colors.slice(0, -1) });
+    if (colors.length > VISUAL_LIMITS.paletteColors.min) set({ palette: colors.slice(0, -1) });
   });
 
   bindVisual(folder, 'background', 'background', { view: 'color' });
   const circles = folder.addFolder({ title: 'Circles' });
-  bindVisual(circles, 'start size', 'circleStartShare', range(VISUAL_LIMITS.circleStartShare, 0.01));
-  bindVisual(circles, 'grows to (px)', 'circleMaxRadiusPx', range(VISUAL_LIMITS.circleMaxRadiusPx, 1));
-  bindVisual(circles, 'growth ease', 'circleGrowthEase', range(VISUAL_LIMITS.circleGrowthEase, 0.1));
-  bindVisual(circles, 'lifetime (ms)', 'circleLifetimeMs', range(VISUAL_LIMITS.circleLifetimeMs, 50));
-  bindVisual(circles, 'opacity', 'circleOpacity', range(VISUAL_LIMITS.circleOpacity, 0.01));
+  bindVisual(circles, 'start size', 'circleStartShare', range(VISUAL_LIMITS.circleStartShare));
+  bindVisual(circles, 'grows to (px)', 'circleMaxRadiusPx', range(VISUAL_LIMITS.circleMaxRadiusPx));
+  bindVisual(circles, 'growth ease', 'circleGrowthEase', range(VISUAL_LIMITS.circleGrowthEase));
+  bindVisual(circles, 'lifetime (ms)', 'circleLifetimeMs', range(VISUAL_LIMITS.circleLifetimeMs));
+  bindVisual(circles, 'opacity', 'circleOpacity', range(VISUAL_LIMITS.circleOpacity));
   bindVisual(circles, 'style', 'circleStyle', { options: listOf(CIRCLE_STYLES) });
   bindVisual(circles, 'blend', 'blendMode', { options: listOf(BLEND_MODES) });
   const map = folder.addFolder({ title: 'Map' });

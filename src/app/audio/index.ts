@@ -1,9 +1,11 @@
-// The page's door to sound. Pure parts load with the page; Tone.js and the audio graph load only
-// when the listener taps "Listen" (unlockAudio), so first paint never waits for them.
+// The page's door to sound. Pure parts (and the Listen handler's wiring) load with the page; Tone.js
+// and the audio graph load only when the listener taps "Listen" (unlockAudio), so first paint never
+// waits for them.
 import type { AudioEngine } from './audioEngine';
 import { defaultSoundSettings, type SoundSettings } from './soundSettings';
 
 export type { AudioEngine, AudioStats, NoteRequest } from './audioEngine';
+export { createListenHandler, type ListenDeps } from './listen';
 export { pitchOf, panOfLongitude } from './pitch';
 export { defaultSoundSettings, normalizeSoundSettings, SOUND_LIMITS, type SoundSettings, type ScaleName } from './soundSettings';
 

@@ -1,6 +1,4 @@
 // `?embed`: the map with one slim bar (status, sound, a link to the full page) for an iframe.
-import type { PageStats } from '../debug';
-import type { StrikeRouter } from '../rhythm/strikeRouter';
 import { useLive } from '../store/useLive';
 import { MapStage } from '../ui/MapStage';
 import { SoundControls } from '../ui/SoundControls';
@@ -9,20 +7,17 @@ import '../kiosk/kiosk.css';
 import './embed.css';
 
 export interface EmbedAppProps {
-  router: StrikeRouter;
-  stats: PageStats;
-  onListen: () => void;
   /** Shown instead of obeying anyone when `?parent=` is not a valid origin. */
   configError: string | null;
 }
 
-export function EmbedApp({ router, stats, onListen, configError }: EmbedAppProps) {
+export function EmbedApp({ configError }: EmbedAppProps) {
   const focus = useLive((s) => s.focusStation);
   const fullPage = new URL('/', location.href);
   if (focus) fullPage.searchParams.set('stations', focus);
   return (
     <div className="kiosk embed" data-testid="embed">
-      <MapStage router={router} stats={stats} />
+      <MapStage />
       <div className="embed-bar">
         <StatusPill />
         {configError && (
@@ -30,7 +25,7 @@ export function EmbedApp({ router, stats, onListen, configError }: EmbedAppProps
             {configError}
           </span>
         )}
-        <SoundControls onListen={onListen} />
+        <SoundControls />
         <a className="embed-link" href={fullPage.href} target="_blank" rel="noopener noreferrer">
           aeolian ↗
         </a>

@@ -1,5 +1,5 @@
 // `?embed`: the live page made for an iframe on someone else's site. Honours ?stations=, ?preset=
-// and ?source= like the full page (main.tsx reads them); adds the postMessage bridge and slim chrome.
+// and ?source= like the full page (the page core reads them); adds the postMessage bridge and slim chrome.
 import type { PageMode, PageModeDeps } from '../kiosk';
 import { startEmbedBridge, type EmbedBridge } from './bridge';
 import { EmbedApp } from './EmbedApp';
@@ -15,13 +15,10 @@ export function isEmbed(params: URLSearchParams): boolean {
   return params.has('embed');
 }
 
-export function startEmbed({ params, store, router, stats, onListen }: PageModeDeps): PageMode {
+export function startEmbed({ params, page }: PageModeDeps): PageMode {
   const parent = parentOriginFrom(params);
   // A mistyped ?parent= must not quietly become "anyone may command this frame".
-  const bridge = 'error' in parent ? null : startEmbedBridge({ store, parentOrigin: parent.origin, listen: onListen, parent: window.parent });
+  const bridge = 'error' in parent ? null : startEmbedBridge({ store: page.store, parentOrigin: parent.origin, listen: page.listen, parent: window.parent });
   window.aeolianEmbed = { bridge };
-  return {
-    sink: router,
-    view: <EmbedApp router={router} stats={stats} onListen={onListen} configError={'error' in parent ? parent.error : null} />,
-  };
+  return { view: <EmbedApp configError={'error' in parent ? parent.error : null} /> };
 }

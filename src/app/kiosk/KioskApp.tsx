@@ -2,8 +2,6 @@
 // something to say: calm, offline (after a grace period), "touch for sound", and which source
 // feeds the screen when it is not the real relay.
 import { useEffect, useRef, useState } from 'react';
-import type { PageStats } from '../debug';
-import type { StrikeRouter } from '../rhythm/strikeRouter';
 import { useLive, useLiveStore } from '../store/useLive';
 import { MapStage } from '../ui/MapStage';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
@@ -15,8 +13,6 @@ import './kiosk.css';
 export const KIOSK_NOTICE_REFRESH_MS = 5_000;
 
 export interface KioskAppProps {
-  router: StrikeRouter;
-  stats: PageStats;
   rendererOptions: SceneRendererOptions;
   /** Date.now() ms the page started watching. */
   watchingSince: number;
@@ -27,7 +23,7 @@ export interface KioskAppProps {
   waitingForTouch: boolean;
 }
 
-export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiveSince, noticeTimes, waitingForTouch }: KioskAppProps) {
+export function KioskApp({ rendererOptions, watchingSince, notLiveSince, noticeTimes, waitingForTouch }: KioskAppProps) {
   const root = useRef<HTMLDivElement>(null);
   const store = useLiveStore();
   const connection = useLive((s) => s.connection);
@@ -58,7 +54,7 @@ export function KioskApp({ router, stats, rendererOptions, watchingSince, notLiv
 
   return (
     <div className="kiosk" ref={root} data-testid="kiosk" data-connection={connection.state}>
-      <MapStage router={router} stats={stats} rendererOptions={rendererOptions} />
+      <MapStage rendererOptions={rendererOptions} />
       <div className="kiosk-edge">
         <p className="kiosk-line" role="status" data-testid="kiosk-notice">
           {line}

@@ -1,11 +1,8 @@
 // `?kiosk`: a screen in a gallery, unattended for weeks. Wires the pieces that keep it healthy
-// (watchdog, wake lock, sound without a button) around the live page's store, router and transport,
-// and hands main.tsx the sink for the transport and the view to render.
+// (watchdog, wake lock, sound without a button) around the live page's core, and hands the entry
+// (main.tsx) the view to render.
 import { useSyncExternalStore, type ReactNode } from 'react';
-import type { PageStats } from '../debug';
-import type { StrikeRouter } from '../rhythm/strikeRouter';
-import type { LiveStore } from '../store/liveStore';
-import type { Transport, TransportSink } from '../transport/types';
+import type { LivePage } from '../page/livePage';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { startSoundAutomatically } from './autoSound';
 import { KioskApp } from './KioskApp';
@@ -15,16 +12,11 @@ import { reloadWhenReachable, stallMsFrom, startWatchdog, type Watchdog } from '
 
 export interface PageModeDeps {
   params: URLSearchParams;
-  store: LiveStore;
-  router: StrikeRouter;
-  stats: PageStats;
-  transport: Transport;
-  onListen: () => void;
+  page: LivePage;
 }
 
+/** A page mode brings its own view of the page (and may watch the source before it starts). */
 export interface PageMode {
-  /** What the transport feeds: the router, observed by the mode. */
-  sink: TransportSink;
   view: ReactNode;
 }
 
@@ -46,20 +38,8 @@ export function isKiosk(params: URLSearchParams): boolean {
   return params.has('kiosk');
 }
 
-/** Forwards every transport event to `sink`, calling `pulse` first: the transport is alive. */
-export function pulsingSink(sink: TransportSink, pulse: () => void): TransportSink {
-  return {
-    start: (start) => (pulse(), sink.start(start)),
-    strike: (strike) => (pulse(), sink.strike(strike)),
-    station: (station) => (pulse(), sink.station(station)),
-    stationRemoved: (id) => (pulse(), sink.stationRemoved(id)),
-    presence: (viewers) => (pulse(), sink.presence(viewers)),
-    status: (status) => (pulse(), sink.status(status)),
-    refused: (detail) => (pulse(), sink.refused(detail)),
-  };
-}
-
-export function startKiosk({ params, store, router, stats, transport, onListen }: PageModeDeps): PageMode {
+export function startKiosk({ params, page }: PageModeDeps): PageMode {
+  const { store } = page;
   const watchingSince = Date.now();
   let notLiveSince = watchingSince;
   store.subscribe((state, previous) => {
@@ -69,13 +49,14 @@ export function startKiosk({ params, store, router, stats, transport, onListen }
   const watchdog = startWatchdog({
     stallMs: stallMsFrom(params),
     // Only the relay promises a heartbeat; a calm simulation or a paused replay is silent by right.
-    watchTransport: transport.label === 'relay',
+    watchTransport: store.getState().source === 'relay',
     reload: reloadWhenReachable,
   });
   const wakeLock = holdScreenAwake();
   const touch = createFlag();
-  startSoundAutomatically(onListen, touch.set);
-  window.aeolianKiosk = { watchdog, wakeLock, stallTransport: () => transport.stop() };
+  page.watchSource(() => watchdog.pulse());
+  startSoundAutomatically(page.listen, touch.set);
+  window.aeolianKiosk = { watchdog, wakeLock, stallTransport: () => page.source.stop() };
 
   const rendererOptions: SceneRendererOptions = { onFrame: () => watchdog.frame() };
   const getNotLiveSince = () => notLiveSince;
@@ -84,8 +65,6 @@ export function startKiosk({ params, store, router, stats, transport, onListen }
     const waitingForTouch = useSyncExternalStore(touch.subscribe, touch.get);
     return (
       <KioskApp
-        router={router}
-        stats={stats}
         rendererOptions={rendererOptions}
         watchingSince={watchingSince}
         notLiveSince={getNotLiveSince}
@@ -94,7 +73,7 @@ export function startKiosk({ params, store, router, stats, transport, onListen }
       />
     );
   }
-  return { sink: pulsingSink(router, () => watchdog.pulse()), view: <Kiosk /> };
+  return { view: <Kiosk /> };
 }
 
 /** A boolean React can subscribe to. */

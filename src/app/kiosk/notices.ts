@@ -3,7 +3,7 @@
 // blip should pass unnoticed). Pure functions of the state and the time.
 import type { Station } from '../../protocol';
 import type { StationActivity } from '../store/activity';
-import type { ConnectionStatus } from '../transport/types';
+import type { ConnectionStatus } from '../store/source';
 
 /** No strike for this long and the screen says it is calm. */
 export const CALM_NOTICE_AFTER_MS = 3 * 60_000;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StrikeMessage } from '../../protocol';
-import { createStats } from '../debug';
 import { createLiveStore } from '../store/liveStore';
 import { StrikeRouter, type StrikeOutput } from './strikeRouter';
 
 function setup() {
   const store = createLiveStore();
-  const stats = createStats({ audio: () => null, reconnects: () => 0, seqMissing: () => 0 });
+  const stats = { strikesReceived: 0, strikesStale: 0, lastSeq: null as number | null, refusedFrames: 0 };
   const router = new StrikeRouter(store, stats);
   const shown: { station: string; chime: number; at: number; arrivedAt: number }[] = [];
   const output: StrikeOutput = { strike: (station, chime, _v, at, arrivedAt) => void shown.push({ station, chime, at, arrivedAt }) };

@@ -1,13 +1,21 @@
 // The hot path: every strike from the transport is counted, given its play time by the jitter
 // buffer, and handed to the outputs (canvas, sound). No React, no allocation beyond the message.
 import type { Station, StrikeMessage } from '../../protocol';
-import type { PageStats } from '../debug';
 import type { LiveStore } from '../store/liveStore';
 import type { ConnectionStatus, StreamStart, TransportSink } from '../transport/types';
 import { JitterBuffer } from './jitterBuffer';
 
 /** A flood of bad frames updates the visible notice at most this often (every one is counted). */
 export const REFUSED_NOTICE_INTERVAL_MS = 1_000;
+
+/** The page counters the router writes (see page/stats.ts). */
+export interface RouterCounters {
+  strikesReceived: number;
+  /** Strikes too old to show or replayed after a resume: counted only. */
+  strikesStale: number;
+  lastSeq: number | null;
+  refusedFrames: number;
+}
 
 export interface StrikeOutput {
   /** `at`: when to show/sound it, performance.now() ms (may be in the future). */
@@ -25,7 +33,7 @@ export class StrikeRouter implements TransportSink {
 
   constructor(
     private readonly store: LiveStore,
-    private readonly stats: PageStats,
+    private readonly stats: RouterCounters,
   ) {
     this.jitter = new JitterBuffer();
   }

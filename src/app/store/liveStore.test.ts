@@ -12,14 +12,14 @@ function memoryStorage(initial: Record<string, string> = {}) {
 describe('live store', () => {
   it('takes stations, listeners and a notice from the stream start', () => {
     const store = createLiveStore();
-    store.getState().streamStarted({ stations: [station('a')], viewers: 4, sourceNow: 0, notice: 'relay restarted' });
+    store.getState().streamStarted({ stations: [station('a')], viewers: 4, notice: 'relay restarted' });
     expect(store.getState()).toMatchObject({ viewers: 4, notice: 'relay restarted' });
     expect(store.getState().stations.map((s) => s.id)).toEqual(['a']);
   });
 
   it('updates a station in place and adds a new one at the end', () => {
     const store = createLiveStore();
-    store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1, sourceNow: 0 });
+    store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1 });
     store.getState().upsertStation(station('a', false));
     store.getState().upsertStation(station('c'));
     expect(store.getState().stations.map((s) => [s.id, s.online])).toEqual([['a', false], ['b', true], ['c', true]]);
@@ -27,7 +27,7 @@ describe('live store', () => {
 
   it('drops a station the relay removed, and leaves its close-up for the map', () => {
     const store = createLiveStore({ focusStation: 'b' });
-    store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1, sourceNow: 0 });
+    store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1 });
     store.getState().removeStation('a');
     expect(store.getState().stations.map((s) => s.id)).toEqual(['b']);
     expect(store.getState().focusStation).toBe('b');

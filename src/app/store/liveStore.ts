@@ -3,11 +3,10 @@
 // published as a snapshot at human rates, so React never renders per strike.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Station } from '../../protocol';
-import { defaultSoundSettings, type SoundSettings } from '../audio/soundSettings';
-import type { ReplayInfo } from '../transport/replayRange';
-import type { ConnectionStatus, StreamStart } from '../transport/types';
-import { defaultVisualSettings, type VisualSettings } from '../visual/visualSettings';
 import { ActivityTracker, type StationActivity } from './activity';
+import { defaultSoundSettings, type SoundSettings } from './soundSettings';
+import type { ConnectionStatus, ReplayInfo } from './source';
+import { defaultVisualSettings, type VisualSettings } from './visualSettings';
 
 export type AudioState = 'off' | 'starting' | 'on' | 'failed';
 
@@ -35,8 +34,16 @@ export interface LiveState {
   sound: SoundSettings;
 }
 
+/** What a source says when its stream starts (a transport's StreamStart carries this and more). */
+export interface StreamGreeting {
+  stations: Station[];
+  viewers: number;
+  /** Set when strikes may be missing (a new relay epoch, a resume gap); shown to the viewer. */
+  notice?: string;
+}
+
 export interface LiveActions {
-  streamStarted(start: StreamStart): void;
+  streamStarted(start: StreamGreeting): void;
   setConnection(status: ConnectionStatus): void;
   upsertStation(station: Station): void;
   removeStation(id: string): void;

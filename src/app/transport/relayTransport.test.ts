@@ -3,8 +3,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { StrikeMessage } from '../../protocol';
-import { RelayTransport } from './relayTransport';
+import { backoffCeilingMs, type StrikeMessage } from '../../protocol';
+import { RECONNECT_BASE_MS, RECONNECT_CAP_MS, RelayTransport } from './relayTransport';
 import type { ConnectionStatus, StreamStart, TransportSink } from './types';
 
 const cleanups: (() => void)[] = [];
@@ -176,5 +176,12 @@ describe('RelayTransport', () => {
       expect(wait).toBeLessThanOrEqual(expected[i]!);
       expect(wait).toBeGreaterThan(expected[i]! - 10);
     });
+  });
+
+  it("the page's retry ceiling doubles from 0.5 s and stops at 30 s", () => {
+    const range = { baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS };
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((attempt) => backoffCeilingMs(attempt, range))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
   });
 });

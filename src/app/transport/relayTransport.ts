@@ -2,13 +2,17 @@
 // backoff, resumes with since+epoch, treats silence as a dead link, and never invents strikes.
 // Own code rather than reconnecting-websocket/partysocket: those grow delays without full jitter,
 // know nothing of heartbeat silence, and would still need the since/epoch and hello handling here.
-import { parseRelayMessage, VIEWER_SILENCE_DEAD_MS } from '../../protocol';
-import { backoffDelayMs } from './backoff';
+import { fullJitterDelayMs, parseRelayMessage, VIEWER_SILENCE_DEAD_MS, type BackoffRange } from '../../protocol';
 import { StreamPosition } from './streamPosition';
-import type { Transport, TransportOptions, TransportSink } from './types';
+import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
 /** How often the link checks for silence. */
 export const SILENCE_CHECK_INTERVAL_MS = 1_000;
+/** The first retry waits up to this long; each failure doubles the ceiling (full jitter, src/protocol/backoff.ts). */
+export const RECONNECT_BASE_MS = 500;
+/** The reconnect wait's ceiling never grows past this. */
+export const RECONNECT_CAP_MS = 30_000;
+const RECONNECT_RANGE: BackoffRange = { baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS };
 
 export interface RelayTransportOptions {
   /** ws(s)://host/live; default: /live on this page's origin. */
@@ -26,6 +30,8 @@ export function relayUrlFrom(options: TransportOptions, location: { protocol: st
 
 export class RelayTransport implements Transport {
   readonly label = 'relay';
+  readonly replay = null;
+  readonly wind = null;
   readonly position = new StreamPosition();
   reconnects = 0;
   private socket: WebSocket | null = null;
@@ -37,6 +43,10 @@ export class RelayTransport implements Transport {
   private stopped = false;
 
   constructor(private readonly options: RelayTransportOptions) {}
+
+  health(): TransportHealth {
+    return { reconnects: this.reconnects, seqMissing: this.position.missing };
+  }
 
   start(sink: TransportSink): void {
     this.sink = sink;
@@ -144,7 +154,7 @@ export class RelayTransport implements Transport {
 
   private scheduleRetry(reason: string): void {
     if (this.stopped) return;
-    const delay = backoffDelayMs(this.attempt, this.options.random);
+    const delay = fullJitterDelayMs(this.attempt, RECONNECT_RANGE, this.options.random);
     this.attempt++;
     this.sink?.status({ state: 'reconnecting', nextAttemptAt: Date.now() + delay, attempt: this.attempt, reason });
     clearTimeout(this.retryTimer);

@@ -57,7 +57,7 @@ describe('ReplayTransport on a history range', () => {
     expect(events.starts[0]!.stations.map((s) => [s.id, s.online])).toEqual([['tokyo', true]]);
     expect(events.strikes.map((s) => s.seq)).toEqual([1, 2, 3]);
     expect(events.refused).toEqual([expect.stringMatching(/^line 3: /)]);
-    expect(transport.info.speed).toBe(20);
+    expect(transport.replay.speed).toBe(20);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 // What a replay plays: a history range of the relay's archive (`from`, `to`, `stations`) or a
 // recording file (`url`), and how fast. Read from and written to the page address; pure, no I/O.
+import type { ReplayInfo, ReplayRange } from '../store/source';
 
 /** Slowest and fastest a history range may be played (`&speed=`), clamped into this range. */
 export const HISTORY_REPLAY_MIN_SPEED = 1;
@@ -8,22 +9,6 @@ export const HISTORY_REPLAY_MAX_SPEED = 60;
 export const HISTORY_URL_PATH = '/api/history';
 /** The relay's station list, for a replay whose recording names no stations. */
 export const STATIONS_URL_PATH = '/api/stations';
-
-export interface ReplayRange {
-  /** ms since the epoch; strikes with `from <= t < to`. */
-  from: number;
-  to: number;
-  /** Station ids, or null for all. */
-  stations: string[] | null;
-}
-
-export interface ReplayInfo {
-  /** The history range, or null when a recording file is played. */
-  range: ReplayRange | null;
-  /** The recording file (`&url=`), or null for a history range. */
-  url: string | null;
-  speed: number;
-}
 
 /** `speed` for a history range: a number clamped to 1..60; anything else plays at 1x. */
 export function clampHistorySpeed(raw: string | null): number {

@@ -4,9 +4,10 @@
 // a hello, then strikes, station changes, presence; read whole, then played in time order).
 import { describeIssues, parseRelayMessage, stationSchema, type Station, type StrikeMessage } from '../../protocol';
 import { readNdjsonLines } from './ndjsonReader';
-import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH, type ReplayInfo } from './replayRange';
+import type { ReplayInfo } from '../store/source';
+import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH } from './replayRange';
 import { ReplaySchedule } from './replaySchedule';
-import type { Transport, TransportOptions, TransportSink } from './types';
+import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
 /** Largest `?speed=` for a recording file (a history range is clamped to 1..60, see replayRange.ts). */
 export const MAX_REPLAY_SPEED = 100;
@@ -60,13 +61,14 @@ class ReplayRefused extends Error {}
 
 export class ReplayTransport implements Transport {
   readonly label = 'replay';
+  readonly wind = null;
   private abort: AbortController | null = null;
   private schedule: ReplaySchedule | null = null;
   /** Set when the source broke off: said instead of the usual "finished". */
   private finishWith: string | null = null;
 
   constructor(
-    readonly info: ReplayInfo,
+    readonly replay: ReplayInfo,
     /** Where the strikes come from: `/api/history?...` or the recording file. */
     private readonly fetchUrl: string,
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
@@ -80,6 +82,10 @@ export class ReplayTransport implements Transport {
     return new ReplayTransport({ range: null, url, speed: speed > 0 && speed <= MAX_REPLAY_SPEED ? speed : 1 }, url, fetchImpl);
   }
 
+  health(): TransportHealth {
+    return { reconnects: 0, seqMissing: 0 };
+  }
+
   start(sink: TransportSink): void {
     this.stop();
     const abort = new AbortController();
@@ -89,7 +95,7 @@ export class ReplayTransport implements Transport {
       sink.status({ state: 'offline', reason: 'Replay needs a range (&from=<iso>&to=<iso>) or a recording (&url=<file.ndjson>) in the address.' });
       return;
     }
-    const play = this.info.range ? this.playHistory(sink, abort.signal) : this.playRecording(sink, abort.signal);
+    const play = this.replay.range ? this.playHistory(sink, abort.signal) : this.playRecording(sink, abort.signal);
     play.catch((error: unknown) => {
       if (abort.signal.aborted) return;
       this.schedule?.stop();
@@ -110,7 +116,7 @@ export class ReplayTransport implements Transport {
     const [response, stations] = await Promise.all([this.fetchOk(signal), this.fetchStations(signal)]);
     const reader = new RecordingReader();
     const schedule = this.startSchedule(sink, stations.list, stations.notice, (played) =>
-      played === 0 ? `No strikes were archived for ${describeRange(this.info.range!, Date.now())}.` : `The replay has finished (${played} strikes).`,
+      played === 0 ? `No strikes were archived for ${describeRange(this.replay.range!, Date.now())}.` : `The replay has finished (${played} strikes).`,
     );
     let refusedReported = 0;
     let linesRead = 0;
@@ -155,7 +161,7 @@ export class ReplayTransport implements Transport {
     sink.start({ stations, viewers: 1, sourceNow: Date.now(), ...(notice ? { notice } : {}) });
     sink.status({ state: 'live' });
     this.finishWith = null;
-    const schedule = new ReplaySchedule(this.info.speed, {
+    const schedule = new ReplaySchedule(this.replay.speed, {
       strike: (strike, localT) => sink.strike({ ...strike, t: localT }),
       finished: (played) => sink.status({ state: 'offline', reason: this.finishWith ?? finished(played) }),
     });
@@ -199,7 +205,7 @@ export class ReplayTransport implements Transport {
     } catch {
       // not JSON: the status says enough
     }
-    if (!this.info.range) return `Cannot load the recording ${this.fetchUrl}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`;
+    if (!this.replay.range) return `Cannot load the recording ${this.fetchUrl}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`;
     if (response.status === 400) return `The relay refused this replay range: ${detail || 'bad request'}.`;
     if (response.status === 404) return 'This relay keeps no archive, so there is no history to replay (the relay needs ARCHIVE_PATH).';
     if (response.status === 503) return 'The relay is busy with other history requests: reload in a moment to try again.';
@@ -209,6 +215,6 @@ export class ReplayTransport implements Transport {
   private explain(error: unknown): string {
     if (error instanceof ReplayRefused) return error.message;
     const message = error instanceof Error ? error.message : String(error);
-    return this.info.range ? `Cannot reach the relay for the replay: ${message}` : `Cannot load the recording ${this.fetchUrl}: ${message}`;
+    return this.replay.range ? `Cannot reach the relay for the replay: ${message}` : `Cannot load the recording ${this.fetchUrl}: ${message}`;
   }
 }

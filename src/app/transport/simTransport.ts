@@ -2,13 +2,16 @@
 // demos. Labelled "simulation" everywhere so no one mistakes it for real wind.
 import type { Station, StrikeMessage } from '../../protocol';
 import { createWindField, SIM_STATIONS, type WindControls, type WindField } from '../../sim';
-import type { Transport, TransportOptions, TransportSink } from './types';
+import type { Transport, TransportHealth, TransportOptions, TransportSink, WindSteering } from './types';
 
 /** The model is advanced this often; strikes keep their own `t` inside each step. */
 export const SIM_TICK_MS = 50;
 
-export class SimTransport implements Transport {
+export class SimTransport implements Transport, WindSteering {
   readonly label = 'simulation';
+  readonly replay = null;
+  /** The simulation is its own wind: the artist steers it directly. */
+  readonly wind: WindSteering = this;
   private timer: ReturnType<typeof setInterval> | undefined;
   private seq = 0;
   private field: WindField | null = null;
@@ -22,6 +25,10 @@ export class SimTransport implements Transport {
       Number.isInteger(seed) && seed > 0 ? seed : Math.floor(Math.random() * 2 ** 31),
       speed > 0 && speed <= 100 ? speed : 1,
     );
+  }
+
+  health(): TransportHealth {
+    return { reconnects: 0, seqMissing: 0 };
   }
 
   start(sink: TransportSink): void {

@@ -1,14 +1,10 @@
 // The one boundary between the page and where strikes come from. A transport validates what it
 // receives and hands typed events to a sink; nothing else on the page touches a socket or a file.
 import type { Station, StrikeMessage } from '../../protocol';
+import type { WindControls } from '../../sim';
+import type { ConnectionStatus, ReplayInfo } from '../store/source';
 
-export type ConnectionStatus =
-  | { state: 'connecting' }
-  | { state: 'live' }
-  /** `nextAttemptAt` is Date.now() ms of the next attempt. */
-  | { state: 'reconnecting'; nextAttemptAt: number; attempt: number; reason: string }
-  /** Will not retry by itself: `reason` says why (incompatible relay, replay finished, ...). */
-  | { state: 'offline'; reason: string };
+export type { ConnectionStatus } from '../store/source';
 
 export interface StreamStart {
   stations: Station[];
@@ -33,9 +29,30 @@ export interface TransportSink {
   refused(detail: string): void;
 }
 
+/** How the link has fared, for the page's stats. */
+export interface TransportHealth {
+  /** Times the link was re-established after the first greeting. */
+  reconnects: number;
+  /** Seqs the relay numbered that never reached this page. */
+  seqMissing: number;
+}
+
+/** The wind of a simulated source, which the artist panel steers (storm, calm, stations on/off). */
+export interface WindSteering {
+  /** null before the source has started. */
+  readonly controls: WindControls | null;
+  setControls(patch: Partial<WindControls>): void;
+}
+
 export interface Transport {
   /** What the UI calls the source: "relay", "simulation", "replay". */
   readonly label: string;
+  /** What a replay plays (range or file, speed); null for every other source. */
+  readonly replay: ReplayInfo | null;
+  /** The simulated wind, for a source that has one; null otherwise. */
+  readonly wind: WindSteering | null;
+  /** A source without a link (simulation, replay) reports zeros. */
+  health(): TransportHealth;
   start(sink: TransportSink): void;
   stop(): void;
 }

@@ -1,7 +1,7 @@
 // Which color and which pitch is which chime, for the station in view (or the first one).
 import { pitchOf } from '../audio';
 import { useLive } from '../store/useLive';
-import { chimeColor } from '../visual/visualSettings';
+import { chimeColor } from '../store/visualSettings';
 
 const NOTE_NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 export const noteName = (midi: number) => `${NOTE_NAMES[((midi % 12) + 12) % 12]}${Math.floor(midi / 12) - 1}`;

@@ -1,7 +1,9 @@
-// Listen / mute and volume. Listen unlocks audio inside the click (see listen.ts).
+// Listen / mute and volume. Listen unlocks audio inside the click (see audio/listen.ts).
+import { useLivePage } from '../page/LivePageProvider';
 import { useLive } from '../store/useLive';
 
-export function SoundControls({ onListen }: { onListen: () => void }) {
+export function SoundControls() {
+  const { listen } = useLivePage();
   const audio = useLive((s) => s.audio);
   const muted = useLive((s) => s.muted);
   const volume = useLive((s) => s.volume);
@@ -16,7 +18,7 @@ export function SoundControls({ onListen }: { onListen: () => void }) {
           {muted ? 'Unmute' : 'Mute'}
         </button>
       ) : (
-        <button type="button" className="primary" onClick={onListen} disabled={audio === 'starting'} data-testid="listen" title={error ?? undefined}>
+        <button type="button" className="primary" onClick={listen} disabled={audio === 'starting'} data-testid="listen" title={error ?? undefined}>
           {audio === 'starting' ? 'Starting…' : 'Listen'}
         </button>
       )}

@@ -2,7 +2,7 @@
 // small ring around it) or one station close up (chimes in a ring like a real wind chime). Pure.
 import { geoEqualEarth, geoEquirectangular, geoMercator, geoNaturalEarth1, geoOrthographic, type GeoPermissibleObjects, type GeoProjection } from 'd3';
 import type { Station } from '../../protocol';
-import type { ProjectionName } from './visualSettings';
+import type { ProjectionName } from '../store/visualSettings';
 
 export interface StationPlacement {
   station: Station;

@@ -2,7 +2,7 @@
 // anti-aliased arc. Software rasterizers (most phones' canvas fallbacks, headless Chromium) spend
 // ~20 µs per arc, which at 1000 strikes/s (2000 live circles) is the whole frame budget; a blit is
 // several times cheaper. Radii are quantised (1 px steps up to 16 px, then 4% steps).
-import type { CircleStyle } from './visualSettings';
+import type { CircleStyle } from '../store/visualSettings';
 
 const RING_WIDTH_PX = 1.5;
 /** Share of the ring's opacity its disc is filled with in the 'both' style. */

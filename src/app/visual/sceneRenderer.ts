@@ -7,7 +7,7 @@ import type { LiveStore } from '../store/liveStore';
 import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
-import type { VisualSettings } from './visualSettings';
+import type { VisualSettings } from '../store/visualSettings';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */

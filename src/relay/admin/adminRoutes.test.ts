@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testRelay, testStations, TEST_TOKENS } from '../../../test/support/relayFixture';
 import { spawnRelay } from '../../../test/support/relayProcess';
-import { device, httpStatusOf, record, sleep } from '../../../test/support/wsClient';
+import { device, httpStatusOf, record } from '../../../test/support/wsClient';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adminApi, type AdminApi, type AdminStation } from './adminRoutes';
 
 const ADMIN_TOKEN = 'fake-admin-token-31d9a0b7';
@@ -86,6 +87,8 @@ describe('admin API', () => {
     const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
     expect((await admin('PATCH', 'stations/chicago', { muted: true })).status).toBe(200);
     chicago.socket.send('1,2,3');
+    // No event says "muted strikes handled": a window in which they must not arrive. It also keeps
+    // the unmute below from racing the frame on the device socket.
     await sleep(200);
     expect(viewer.strikes()).toHaveLength(0);
     expect((await admin('PATCH', 'stations/chicago', { muted: false })).status).toBe(200);
@@ -109,6 +112,12 @@ describe('admin API', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^lat:/);
     expect((await admin('PATCH', 'stations/nowhere', { lat: 1 })).status).toBe(404);
+    const escape = await admin('PATCH', 'stations/chicago', { name: '\u001b[31mChicago' });
+    expect(escape.status).toBe(400);
+    expect(((await escape.json()) as { error: string }).error).toMatch(/^name: must not contain control or bidirectional-override characters/);
+    const blank = await admin('POST', 'stations', { id: 'lima', name: '\u2003', lat: 0, lon: 0, chimes: 3 });
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { error: string }).error).toMatch(/^name: must have a visible character/);
   });
 });
 

@@ -1,15 +1,17 @@
 // /api/admin/*: the artist's side. List stations with private fields and device health; create,
 // update, delete; rotate a device token; disconnect a device. Every change is persisted first
-// (atomically), then applied, then announced to viewers as a `station` message.
-import type { AdminStation } from '../../protocol/adminApi';
+// (atomically), then applied to the registry, which announces it (viewers, the device gateway).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloseCode, type StationConfig } from '../../protocol';
-import { sendJson, type RouteHandler } from '../httpRoutes';
-import { isJsonContentType, readBody } from '../readBody';
-import type { Relay } from '../server';
-import type { StationState } from '../stationRegistry';
-import { StationsStore, persistedStations } from '../stationsStore';
-import { clientAddress } from '../clientAddress';
+import type { StationConfig } from '../../protocol';
+import type { AdminStation } from '../../protocol/adminApi';
+import type { DeviceGateway } from '../devices/deviceGateway';
+import type { ProxyTrust } from '../http/clientAddress';
+import { isJsonContentType, readBody } from '../http/readBody';
+import { sendJson, type RouteHandler } from '../http/routes';
+import type { StrikeHub } from '../hub';
+import type { Logger } from '../log';
+import type { StationRegistry, StationState } from '../stations/stationRegistry';
+import { StationsStore, persistedStations } from '../stations/stationsStore';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';
@@ -33,9 +35,19 @@ export interface AdminApi {
   dispose(): void;
 }
 
-export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
-  const registry = relay.hub.registry;
-  const guard = new AdminGuard(options.adminToken, Date.now, relay.trustedProxies);
+/** What the admin API needs of the relay (the relay itself is one). */
+export interface AdminHost {
+  readonly stations: StationRegistry;
+  readonly devices: Pick<DeviceGateway, 'connectedCount' | 'stats' | 'isConnected' | 'lastFrameAt' | 'disconnect'>;
+  readonly hub: Pick<StrikeHub, 'viewerCount' | 'seq'>;
+  readonly log: Logger;
+  /** TRUST_PROXY: how client addresses are read for the lockout. */
+  readonly proxyTrust: ProxyTrust;
+}
+
+export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
+  const registry = relay.stations;
+  const guard = new AdminGuard(options.adminToken, { trust: relay.proxyTrust, log: relay.log });
   const meter = new StrikeRateMeter(registry);
   const store = options.stationsPath ? new StationsStore(options.stationsPath) : undefined;
   // One change at a time: each reads the registry, persists, then applies.
@@ -62,6 +74,8 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
     strikesPerMin: meter.perMinute(state.config.id),
     strikesAccepted: state.strikesAccepted,
     strikesDropped: state.strikesDropped,
+    lastStrikeAt: state.lastStrikeAt,
+    deviceStatus: state.deviceStatus,
   });
 
   /** Persists the file as it will be once `change` is applied, then applies it. */
@@ -106,7 +120,6 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
         const { config, token } = created.value;
         await commit([...persistedStations(registry), config], () => registry.upsert(config));
         relay.log.info({ event: 'admin_station_created', station: config.id }, 'station created');
-        relay.hub.stationChanged(config.id);
         sendJson(response, 201, { station: view(registry.get(config.id)!), token });
       });
     }
@@ -126,7 +139,6 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
           if (!updated.ok) return sendJson(response, 400, { error: updated.error });
           await commit(replace(id, updated.value), () => registry.upsert(updated.value));
           relay.log.info({ event: 'admin_station_updated', station: id, fields: Object.keys(body as object) }, 'station updated');
-          relay.hub.stationChanged(id);
           sendJson(response, 200, view(registry.get(id)!));
         });
       }
@@ -134,10 +146,7 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
         return exclusive(async () => {
           const current = registry.get(id);
           if (!current) return sendJson(response, 404, { error: `no station "${id}"` });
-          await commit(replace(id, null), () => {
-            relay.devices.disconnect(id, CloseCode.policyViolation, 'station removed');
-            relay.hub.removeStation(id);
-          });
+          await commit(replace(id, null), () => registry.remove(id));
           relay.log.info({ event: 'admin_station_removed', station: id }, 'station removed');
           response.writeHead(204, { 'Cache-Control': 'no-store' }).end();
         });
@@ -152,7 +161,6 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
         if (!current) return sendJson(response, 404, { error: `no station "${id}"` });
         const { config, token } = rotateToken(current.config);
         await commit(replace(id, config), () => registry.upsert(config));
-        relay.devices.disconnect(id, CloseCode.policyViolation, 'device token rotated');
         relay.log.info({ event: 'admin_token_rotated', station: id }, 'device token rotated');
         sendJson(response, 200, { token });
       });
@@ -169,8 +177,7 @@ export function adminApi(relay: Relay, options: AdminOptions): AdminApi {
     if (url.pathname !== ADMIN_API_PREFIX.slice(0, -1) && !url.pathname.startsWith(ADMIN_API_PREFIX)) return false;
     const verdict = guard.check(request);
     if (!verdict.ok) {
-      request.resume();
-      if (verdict.status !== 404) relay.log.info({ event: 'admin_refused', status: verdict.status, ip: clientAddress(request, relay.trustedProxies) }, 'admin request refused');
+      request.resume(); // refusals are logged by the guard, at most once per AUTH_REFUSAL_LOG_INTERVAL_MS
       sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
       return true;
     }

@@ -1,7 +1,7 @@
 // Creating and changing stations, the same for the admin API and the CLI: edits are validated with
 // the stations-file schema, and a new or rotated token is made here, returned once, stored as hash.
 import { describeIssues, stationConfigSchema, type StationConfig } from '../../protocol';
-import { newDeviceToken, sha256Hex } from '../tokens';
+import { newDeviceToken, sha256Hex } from '../stations/tokens';
 
 /** Fields an edit may set. `particleId: null` clears it. */
 export interface StationEdit {

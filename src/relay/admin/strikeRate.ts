@@ -1,6 +1,6 @@
 // Strikes per minute of each station, for device health: samples the registry's counters every
 // few seconds and compares with the sample about a minute old.
-import type { StationRegistry } from '../stationRegistry';
+import type { StationRegistry } from '../stations/stationRegistry';
 
 export const STRIKE_RATE_SAMPLE_MS = 5_000;
 export const STRIKE_RATE_WINDOW_MS = 60_000;

@@ -62,12 +62,15 @@ interface Batch {
   strikes: PendingStrike[];
 }
 
+/** What the backplane needs of the hub: delivery of numbered strikes, and the viewer counts. */
+export type BackplaneHub = Pick<StrikeHub, 'deliver' | 'seq' | 'viewerCount' | 'presenceChanged'>;
+
 export class Backplane implements SharedNumbering {
   private readonly relayId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; batch: string };
   private readonly reader: Redis;
   private readonly presence: GlobalPresence;
-  private hub: StrikeHub | undefined;
+  private hub: BackplaneHub | undefined;
   private queue: PendingStrike[] = [];
   private inFlight: Batch | undefined;
   private sending = false;
@@ -136,7 +139,7 @@ export class Backplane implements SharedNumbering {
    * Starts delivering the shared stream to `hub`: first the recent history (and, for the archive,
    * everything after `archivedSeq` still in the stream), then live entries as they come.
    */
-  async attach(hub: StrikeHub, archivedSeq = 0): Promise<void> {
+  async attach(hub: BackplaneHub, archivedSeq = 0): Promise<void> {
     this.hub = hub;
     const top = Number((await this.redis.get(this.keys.seq)) ?? 0);
     const historyStart = Math.max(0, top - STRIKE_HISTORY_SIZE);

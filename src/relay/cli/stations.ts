@@ -1,11 +1,11 @@
 // `npm run stations -- list|add|set|rm|rotate ...`: edit the stations file from a shell, with the
 // same validation as the admin API and the same atomic write. A running relay watches the file and
-// applies each change at once (src/relay/stationsWatcher.ts).
+// applies each change at once (src/relay/stations/stationsWatcher.ts).
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { createStation, rotateToken, updateStation } from '../admin/stationEdits';
-import { StationsFileError, loadStationsFile } from '../stationsFile';
-import { writeStationsFileAtomic } from '../stationsStore';
+import { StationsFileError, loadStationsFile } from '../stations/stationsFile';
+import { writeStationsFileAtomic } from '../stations/stationsStore';
 
 export const USAGE = `usage: npm run stations -- <command> [options]   (file: --file PATH, or $STATIONS, default config/stations.json)
   list                                        stations, one a line

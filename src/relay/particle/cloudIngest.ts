@@ -2,10 +2,9 @@
 // drop repeats, hold briefly to restore publish order, then the one ingest path. Shared by both
 // routes in, so a strike that arrives by both is delivered once.
 import { parseDeviceFrame, type DeviceStrike } from '../../protocol';
-import type { StrikeHub } from '../hub';
-import { ingestStrikes } from '../ingest';
+import { ingestStrikes, type StrikePublisher } from '../devices/ingest';
 import type { Logger } from '../log';
-import type { StationState } from '../stationRegistry';
+import type { StationRegistry, StationState } from '../stations/stationRegistry';
 import type { CloudEvent } from './cloudEvent';
 import { EventDedupe } from './eventDedupe';
 import {
@@ -55,7 +54,8 @@ export class CloudIngest {
   };
 
   constructor(
-    private readonly hub: StrikeHub,
+    private readonly registry: StationRegistry,
+    private readonly strikes: StrikePublisher,
     private readonly log: Logger,
     private readonly options: CloudIngestOptions,
   ) {
@@ -92,7 +92,7 @@ export class CloudIngest {
       this.stats.staleEvents++;
       return { status: 'stale' };
     }
-    this.markOnline(station, true);
+    this.registry.setOnline(station, true);
     this.pending.push({ station, strikes: parsed.strikes, publishedAt: event.publishedAt, receivedAt: now });
     this.scheduleFlush();
     return { status: 'accepted' };
@@ -120,25 +120,25 @@ export class CloudIngest {
       this.stats.duplicates++;
       return { status: 'duplicate' };
     }
+    // The same time checks as strikes: too old is stale, and the cloud's clock may run ahead of
+    // ours, so a time in the future counts as now (a status dated 9999 must not outrank every later one).
+    if (event.publishedAt < now - PARTICLE_EVENT_MAX_AGE_MS) {
+      this.stats.staleEvents++;
+      return { status: 'stale' };
+    }
+    const publishedAt = Math.min(event.publishedAt, now);
     // A status older than one already applied arrived out of order: it no longer says anything.
     const id = station.config.id;
-    if (event.publishedAt < (this.lastStatusAt.get(id) ?? -Infinity)) return { status: 'stale' };
-    this.lastStatusAt.set(id, event.publishedAt);
-    if (online === 'online') station.lastSeen = now;
-    this.markOnline(station, online === 'online');
+    if (publishedAt < (this.lastStatusAt.get(id) ?? -Infinity)) return { status: 'stale' };
+    this.lastStatusAt.set(id, publishedAt);
+    this.registry.setOnline(station, online === 'online', online === 'online' ? now : undefined);
     this.log.info({ event: 'particle_status', station: id, online }, 'cloud device status');
     return { status: 'accepted' };
   }
 
-  private markOnline(station: StationState, online: boolean): void {
-    if (station.online === online) return;
-    station.online = online;
-    this.hub.stationChanged(station.config.id);
-  }
-
   private stationOf(coreid: string): StationState | undefined {
     // Linear on purpose: a relay has tens of stations, and the registry stays the one source.
-    return this.hub.registry.all().find((state) => state.config.particleId === coreid);
+    return this.registry.all().find((state) => state.config.particleId === coreid);
   }
 
   private noteUnknown(coreid: string): void {
@@ -176,7 +176,7 @@ export class CloudIngest {
     const now = this.now();
     for (const batch of [...batches].sort((a, b) => a.publishedAt - b.publishedAt)) {
       // The cloud's clock may run ahead of ours: a strike is never stamped in the future.
-      const result = ingestStrikes(this.hub, batch.station, batch.strikes, Math.min(batch.publishedAt, now), now);
+      const result = ingestStrikes(this.strikes, batch.station, batch.strikes, Math.min(batch.publishedAt, now), now);
       this.stats.strikesMuted += result.muted;
       this.stats.strikesRateLimited += result.rateLimited;
     }

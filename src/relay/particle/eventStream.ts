@@ -1,14 +1,16 @@
 // One Server-Sent Events subscription to the Particle cloud, kept open for the relay's life: our
 // own fetch loop (so the token rides in an Authorization header, never the URL) around
-// eventsource-parser, with backoff + full jitter, the cloud's open budget and stall detection.
-// A bad line or event is counted and skipped; only a broken connection reconnects.
+// eventsource-parser, with the protocol's full-jitter backoff, the cloud's open budget and stall
+// detection. A bad line or event is counted and skipped; only a broken connection reconnects.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { fullJitterDelayMs } from '../../protocol';
 import type { Logger } from '../log';
-import { OpenBudget, backoffDelayMs } from './backoff';
+import type { OpenBudget } from './openBudget';
 import {
   PARTICLE_MAX_EVENT_CHARS,
   PARTICLE_RECONNECT_BASE_MS,
   PARTICLE_RECONNECT_MAX_MS,
+  PARTICLE_RETRY_AFTER_MAX_MS,
   PARTICLE_STREAM_HEALTHY_MS,
   PARTICLE_STREAM_STALL_MS,
 } from './limits';
@@ -49,7 +51,8 @@ export class EventStream {
   private schedule(delayMs: number): void {
     if (this.closed) return;
     const budgetWait = this.options.budget.waitMs(Date.now());
-    const wait = Math.max(delayMs, budgetWait);
+    // Clamped so the timer can never overflow (Node fires an overflowing timer after 1 ms).
+    const wait = Math.min(Math.max(delayMs, budgetWait), PARTICLE_RETRY_AFTER_MAX_MS);
     if (budgetWait > delayMs) this.options.log.warn({ event: 'particle_open_budget', waitMs: budgetWait }, 'cloud stream open limit reached: waiting');
     this.retryTimer = setTimeout(() => void this.run(), wait);
     this.retryTimer.unref();
@@ -59,6 +62,8 @@ export class EventStream {
     if (this.closed) return;
     const { log, url } = this.options;
     const startedAt = Date.now();
+    // The budget is checked again at the moment of opening, whatever scheduled this run.
+    if (this.options.budget.waitMs(startedAt) > 0) return this.schedule(0);
     this.options.budget.record(startedAt);
     this.stats.opens++;
     const controller = new AbortController();
@@ -105,11 +110,10 @@ export class EventStream {
           log.warn({ event: 'particle_stream_stalled', url, stallMs: this.stallMs }, 'cloud event stream stalled: reconnecting');
         }
         this.stats.reconnects++;
-        const delay = backoffDelayMs(
-          this.attempt++,
-          this.options.reconnectBaseMs ?? PARTICLE_RECONNECT_BASE_MS,
-          this.options.reconnectMaxMs ?? PARTICLE_RECONNECT_MAX_MS,
-        );
+        const delay = fullJitterDelayMs(this.attempt++, {
+          baseMs: this.options.reconnectBaseMs ?? PARTICLE_RECONNECT_BASE_MS,
+          capMs: this.options.reconnectMaxMs ?? PARTICLE_RECONNECT_MAX_MS,
+        });
         this.schedule(Math.max(delay, retryAfterMs));
       }
     }
@@ -156,10 +160,11 @@ export class EventStream {
   }
 }
 
-function retryAfterHeaderMs(header: string | null): number {
+/** The cloud's Retry-After (seconds or an HTTP date) in ms, within 0..PARTICLE_RETRY_AFTER_MAX_MS. */
+export function retryAfterHeaderMs(header: string | null, now = Date.now()): number {
   if (!header) return 0;
   const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Number.isFinite(at) ? at - now : 0;
+  return Math.min(Math.max(0, ms), PARTICLE_RETRY_AFTER_MAX_MS);
 }

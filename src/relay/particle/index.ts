@@ -1,7 +1,11 @@
 // The Particle cloud side of the relay, composed: shared CloudIngest, the webhook route, and (with
 // a token) the event streams. main.ts and the tests start it the same way.
 import { ConfigError } from '../config';
-import type { Relay } from '../server';
+import type { StrikePublisher } from '../devices/ingest';
+import type { ProxyTrust } from '../http/clientAddress';
+import type { RouteHandler } from '../http/routes';
+import type { Logger } from '../log';
+import type { StationRegistry } from '../stations/stationRegistry';
 import { CloudIngest } from './cloudIngest';
 import { PARTICLE_DEFAULT_API_URL, PARTICLE_DEFAULT_EVENT, ParticleLink } from './particleLink';
 import { particleWebhookRoute } from './webhookRoute';
@@ -65,10 +69,22 @@ export interface ParticleSide {
   close(): void;
 }
 
+/** What the cloud side needs of the relay (the relay itself is one). */
+export interface ParticleHost {
+  /** Devices are matched to stations by `particleId`; status events set them online/offline. */
+  readonly stations: StationRegistry;
+  /** Where accepted strikes go (the hub). */
+  readonly hub: StrikePublisher;
+  readonly log: Logger;
+  /** TRUST_PROXY: how the webhook's lockout tells clients apart. */
+  readonly proxyTrust: ProxyTrust;
+  addRoute(handler: RouteHandler): void;
+}
+
 /** Adds the webhook route and, with a token, opens the cloud streams. */
-export function startParticle(relay: Relay, config: ParticleConfig): ParticleSide {
-  const ingest = new CloudIngest(relay.hub, relay.log, { eventName: config.eventName, reorderHoldMs: config.reorderHoldMs });
-  relay.addRoute(particleWebhookRoute(ingest, config.webhookSecret));
+export function startParticle(relay: ParticleHost, config: ParticleConfig): ParticleSide {
+  const ingest = new CloudIngest(relay.stations, relay.hub, relay.log, { eventName: config.eventName, reorderHoldMs: config.reorderHoldMs });
+  relay.addRoute(particleWebhookRoute(ingest, config.webhookSecret, { trust: relay.proxyTrust, log: relay.log }));
   const link = config.token
     ? new ParticleLink(ingest, relay.log, {
         token: config.token,

@@ -1,7 +1,7 @@
 // The relay's link to the Particle cloud: one event stream for strikes and one for `spark/status`,
 // sharing the cloud's open budget, feeding the shared CloudIngest.
 import type { Logger } from '../log';
-import { OpenBudget } from './backoff';
+import { OpenBudget } from './openBudget';
 import { parseCloudEventJson } from './cloudEvent';
 import { STATUS_EVENT, type CloudIngest } from './cloudIngest';
 import { EventStream } from './eventStream';

@@ -1,0 +1,71 @@
+// The bench's child processes: the viewer generators (bench/relay/viewerSwarm.ts) and the relay
+// under test, forked with tsx and driven over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { SwarmCommand, SwarmConnected } from './viewerSwarm';
+
+/** One generator process per this many viewers (each process also has a descriptor limit). */
+export const VIEWERS_PER_GENERATOR = 10_000;
+const CONNECT_CONCURRENCY = 256;
+
+export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Forks a bench TypeScript file (relative to this folder); `nodeArgs` go before tsx (e.g. --cpu-prof). */
+export function forkTs(file: string, nodeArgs: string[] = []): ChildProcess {
+  return fork(new URL(file, import.meta.url).pathname, [], {
+    execArgv: [...nodeArgs, '--import', 'tsx'],
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
+export class Generators {
+  private constructor(readonly children: ChildProcess[]) {}
+
+  static start(viewers: number): Generators {
+    return new Generators(Array.from({ length: Math.ceil(viewers / VIEWERS_PER_GENERATOR) }, () => forkTs('./viewerSwarm.ts')));
+  }
+
+  get pids(): number[] {
+    return this.children.map((child) => child.pid!);
+  }
+
+  async all<T>(command: SwarmCommand, replyType: string): Promise<T[]> {
+    return Promise.all(
+      this.children.map((child) => {
+        const reply = nextMessage<T>(child, replyType);
+        child.send(command);
+        return reply;
+      }),
+    );
+  }
+
+  async connect(port: number, viewers: number, run: number, spreadMs?: number): Promise<SwarmConnected[]> {
+    return Promise.all(
+      this.children.map((child, index) => {
+        const reply = nextMessage<SwarmConnected>(child, 'connected');
+        const count = Math.floor(viewers / this.children.length) + (index < viewers % this.children.length ? 1 : 0);
+        // A fresh source address per run and generator: no TIME_WAIT leftovers, 28k ports each.
+        const localAddresses = [`127.${1 + (run % 200)}.${index}.${2 + Math.floor(index / 250)}`];
+        child.send({ cmd: 'connect', port, count, localAddresses, concurrency: spreadMs ? count : CONNECT_CONCURRENCY, spreadMs } satisfies SwarmCommand);
+        return reply;
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const child of this.children) if (child.connected) child.send({ cmd: 'exit' } satisfies SwarmCommand);
+    setTimeout(() => this.children.forEach((child) => child.kill('SIGKILL')), 2_000).unref();
+  }
+}

@@ -1,0 +1,96 @@
+// One measured window of fan-out load, the same for the relay and the C sweep floor: drive strikes
+// at a rate, then read the viewers' latency and completeness from the generators and the server's
+// CPU (user / system) and write syscalls from /proc.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Generators } from './generators';
+import { LatencyHistogram } from './latencyHistogram';
+import { cpuShare, sampleProcess, writeCost, type ProcSample } from './procStats';
+import type { SwarmReport } from './viewerSwarm';
+
+/** A fan-out server under load: its process, how strikes reach it, and the last seq it numbered. */
+export interface LoadTarget {
+  pid: number;
+  drive(rate: number, seconds: number): Promise<unknown>;
+  latestSeq(): Promise<number>;
+}
+
+export interface LoadRow {
+  viewers: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  framesPerS: number;
+  /** Socket reads by the viewers per second (TCP may merge writes, so not the server's writes). */
+  readsPerS: number;
+  bytesPerS: number;
+  /** The server's write syscalls per second, from /proc/<pid>/io. */
+  writesPerS: number;
+  /** The server's CPU over the window, as a fraction of one core. */
+  cpu: number;
+  userUsPerWrite: number;
+  sysUsPerWrite: number;
+  /** CPU of the viewer generators, summed (they compete with the server for the same cores). */
+  generatorCpu: number;
+  rssBytes: number;
+  drops: number;
+}
+
+const REPORT_WAIT_MS = 10_000;
+const REPORT_POLL_MS = 250;
+const SAMPLE_EVERY_MS = 500;
+
+export async function measureLoad(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number): Promise<LoadRow> {
+  await generators.all({ cmd: 'reset' }, 'reset');
+  const seqBefore = await target.latestSeq();
+  const generatorsBefore = generators.pids.map(sampleProcess);
+  const samples: ProcSample[] = [sampleProcess(target.pid)];
+  const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
+  await target.drive(rate, seconds);
+  clearInterval(sampler);
+  const end = sampleProcess(target.pid);
+  samples.push(end);
+  const generatorCpu = generators.pids.reduce((sum, pid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(pid)), 0);
+  const seqAfter = await target.latestSeq();
+  // Let the last strikes arrive before counting what each viewer missed.
+  let reports: SwarmReport[] = [];
+  for (let waited = 0; waited < REPORT_WAIT_MS; waited += REPORT_POLL_MS) {
+    reports = await generators.all<SwarmReport>({ cmd: 'report' }, 'report');
+    if (reports.every((r) => r.open === 0 || r.lastSeqs.min >= seqAfter)) break;
+    await sleep(REPORT_POLL_MS);
+  }
+  const latency = new LatencyHistogram();
+  let frames = 0;
+  let reads = 0;
+  let bytes = 0;
+  let strikes = 0;
+  let open = 0;
+  for (const r of reports) {
+    latency.merge(r.latency);
+    frames += r.frames;
+    reads += r.reads;
+    bytes += r.bytes;
+    strikes += r.strikes;
+    open += r.open;
+  }
+  const start = samples[0]!;
+  const windowS = (end.at - start.at) / 1000;
+  const cost = writeCost(start, end);
+  return {
+    viewers,
+    rate,
+    p50: latency.percentile(50),
+    p99: latency.percentile(99),
+    max: latency.max,
+    framesPerS: frames / windowS,
+    readsPerS: reads / windowS,
+    bytesPerS: bytes / windowS,
+    writesPerS: cost.writes / windowS,
+    cpu: cpuShare(start, end),
+    userUsPerWrite: cost.userUsPerWrite,
+    sysUsPerWrite: cost.sysUsPerWrite,
+    generatorCpu,
+    rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
+    drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
+  };
+}

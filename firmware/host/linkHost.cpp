@@ -1,0 +1,155 @@
+// The direct link as a host program, for the end-to-end tests (test/firmware/linkEndToEnd.test.ts):
+// the same core a board runs, over POSIX sockets, on the real clock. A thread plays the interrupt:
+// it replays a script of contact closures read from stdin ("<ms after start> <contact>" per line)
+// and only timestamps and enqueues; the main loop debounces and drives the link, as loop() does.
+// Events go to stdout as JSON lines; SIGTERM closes the link and prints the final counts.
+//
+//   linkHost --host 127.0.0.1 --port 8787 --token T --chimes 6 [--lockout-ms 150] [--silence-ms N]
+//            [--keepalive-ms N] [--backoff-base-ms N] [--backoff-cap-ms N] [--no-status] [--status-interval-ms N]
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+#include "deviceLink.h"
+#include "posixNetworkClient.h"
+#include "strikeCollector.h"
+
+using namespace aeolian;
+
+namespace {
+
+std::atomic<bool> stopping{false};
+const auto startedAt = std::chrono::steady_clock::now();
+
+uint32_t millisNow() {
+  return static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - startedAt).count());
+}
+
+// Sized like a roomy board: a full minute of a 50 strikes/s storm would need 3000.
+constexpr uint32_t OUTBOX_STRIKES = 4096;
+StrikeQueue<256> queue;
+Strike storage[OUTBOX_STRIKES];
+
+struct HostPlatform : DevicePlatform {
+  std::mt19937 rng{std::random_device{}()};
+  uint32_t random32() override { return rng(); }
+  uint32_t uptimeS() override { return millisNow() / 1000; }
+  bool signalDbm(int32_t&) override { return false; }
+  uint32_t strikesLostBeforeOutbox() override { return queue.overflowed(); }
+};
+
+struct PrintingObserver : LinkObserver {
+  void onLinkEvent(LinkEvent event, int32_t detail) override {
+    std::printf("{\"event\":\"%s\",\"detail\":%d,\"atMs\":%u}\n", linkEventName(event), detail, millisNow());
+    std::fflush(stdout);
+  }
+  void onStrikesSent(const char* frame, size_t length, uint32_t nowMs) override {
+    // Wall-clock send time, so a test can tell the relay's delivery delay from the device's ages.
+    const long long wallMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+    std::printf("{\"event\":\"sent\",\"atMs\":%u,\"wallMs\":%lld,\"frame\":\"%.*s\"}\n", nowMs, wallMs,
+                static_cast<int>(length), frame);
+    std::fflush(stdout);
+  }
+};
+
+void printStrike(const Strike& strike) {
+  std::printf("{\"event\":\"strike\",\"chime\":%u,\"atMs\":%u}\n", strike.chime, strike.atMs);
+  std::fflush(stdout);
+}
+
+uint32_t option(int argc, char** argv, const char* name, uint32_t fallback) {
+  for (int i = 1; i + 1 < argc; i++) {
+    if (std::strcmp(argv[i], name) == 0) return static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
+  }
+  return fallback;
+}
+
+const char* textOption(int argc, char** argv, const char* name, const char* fallback) {
+  for (int i = 1; i + 1 < argc; i++) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return fallback;
+}
+
+bool flag(int argc, char** argv, const char* name) {
+  for (int i = 1; i < argc; i++) {
+    if (std::strcmp(argv[i], name) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGTERM, [](int) { stopping = true; });
+  std::signal(SIGINT, [](int) { stopping = true; });
+  std::vector<std::pair<uint32_t, uint8_t>> script;
+  for (std::string line; std::getline(std::cin, line);) {
+    unsigned long at = 0, contact = 0;
+    if (std::sscanf(line.c_str(), "%lu %lu", &at, &contact) == 2) script.emplace_back(at, static_cast<uint8_t>(contact));
+  }
+
+  LinkConfig config = defaultLinkConfig();
+  config.host = textOption(argc, argv, "--host", "127.0.0.1");
+  config.port = static_cast<uint16_t>(option(argc, argv, "--port", 8787));
+  config.tls = false;
+  config.token = textOption(argc, argv, "--token", "");
+  config.keepaliveMs = option(argc, argv, "--keepalive-ms", LINK_KEEPALIVE_MS);
+  config.silenceDeadMs = option(argc, argv, "--silence-ms", LINK_SILENCE_DEAD_MS);
+  config.backoff = BackoffRange{option(argc, argv, "--backoff-base-ms", RECONNECT_BASE_MS),
+                                option(argc, argv, "--backoff-cap-ms", RECONNECT_CAP_MS)};
+  // Status is on by default, as on a board; --status is still accepted, --no-status turns it off.
+  config.sendStatus = !flag(argc, argv, "--no-status");
+  config.statusIntervalMs = option(argc, argv, "--status-interval-ms", DEVICE_STATUS_INTERVAL_MS);
+  const uint8_t chimes = static_cast<uint8_t>(option(argc, argv, "--chimes", 6));
+
+  static StrikeOutbox outbox(storage, OUTBOX_STRIKES, chimes);
+  static ContactDebouncer debouncer(option(argc, argv, "--lockout-ms", DEFAULT_CONTACT_LOCKOUT_MS));
+  static PosixNetworkClient client;
+  static HostPlatform platform;
+  static PrintingObserver observer;
+  static DeviceLink link(config, client, platform, outbox, &observer);
+
+  // The "interrupt": it sleeps until each scripted closure, then only timestamps and enqueues.
+  std::thread interrupt([&script] {
+    for (const auto& [at, contact] : script) {
+      std::this_thread::sleep_until(startedAt + std::chrono::milliseconds(at));
+      if (stopping) return;
+      queue.push(contact, millisNow());
+    }
+  });
+
+  bool idle = false;
+  uint32_t lastPending = 0;
+  size_t collected = 0;
+  while (!stopping) {
+    const uint32_t now = millisNow();
+    collected += collectStrikes(queue, debouncer, outbox, printStrike);
+    link.poll(now);
+    const bool scriptDone = millisNow() > (script.empty() ? 0 : script.back().first) + debouncer.lockoutMs();
+    const bool nowIdle = scriptDone && outbox.pending() == 0 && link.open();
+    if (nowIdle != idle || outbox.pending() != lastPending) {
+      std::printf("{\"event\":\"pending\",\"pending\":%u,\"idle\":%s,\"atMs\":%u}\n", outbox.pending(), nowIdle ? "true" : "false", now);
+      std::fflush(stdout);
+      idle = nowIdle;
+      lastPending = outbox.pending();
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  interrupt.join();
+  std::printf("{\"event\":\"stats\",\"strikes\":%zu,\"pending\":%u,\"dropped\":%u,\"queueOverflow\":%u,\"swallowed\":%u,"
+              "\"reconnects\":%u,\"refusedFrames\":%u,\"rateLimited\":%u}\n",
+              collected, outbox.pending(), outbox.dropped(), queue.overflowed(), debouncer.swallowed(), link.reconnects(),
+              link.refusedFrames(), link.rateLimitedNotices());
+  std::fflush(stdout);
+  return 0;
+}

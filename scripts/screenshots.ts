@@ -1,0 +1,117 @@
+// `npm run screenshots`: the README's pictures of the live page (docs/screenshot.png on a desktop,
+// docs/screenshot-phone.png on a phone), taken from the built page served by a real relay with
+// simulated stations, in real Chromium. The test suite writes nothing into the checkout; this does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { launchBrowser, type Browser } from '../e2e/support/browser';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RELAY_START_TIMEOUT_MS = 15_000;
+const LIVE_TIMEOUT_MS = 20_000;
+/** On the phone, after the tap: long enough for a strike of the station shown to be on screen. */
+const SETTLE_MS = 2_000;
+/** The desktop picture is taken once the page has had this many strikes (about 15 s of this wind). */
+const DESKTOP_STRIKES = 150;
+
+interface Shot {
+  file: string;
+  /** Seeded wind, so refreshed pictures look alike. */
+  simSeed: string;
+  simSpeed: string;
+  browser: Parameters<typeof launchBrowser>[0];
+  pose(page: Page): Promise<void>;
+}
+
+const SHOTS: Shot[] = [
+  {
+    file: 'docs/screenshot.png',
+    simSeed: '3',
+    simSpeed: '3',
+    browser: { viewport: { width: 1280, height: 800 } },
+    async pose(page) {
+      await page.getByTestId('station-list').getByRole('button', { name: /Wellington/ }).waitFor();
+      // Past the first gust's pile-up at Cape Town: circles spread over a few stations.
+      await page.waitForFunction((n) => window.aeolian!.stats.strikesReceived >= n, DESKTOP_STRIKES, { timeout: 4 * LIVE_TIMEOUT_MS });
+    },
+  },
+  {
+    file: 'docs/screenshot-phone.png',
+    simSeed: '5',
+    simSpeed: '1',
+    browser: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    async pose(page) {
+      await page.getByRole('button', { name: /Tokyo/ }).tap();
+      await page.waitForURL(/stations=tokyo/);
+      await page.waitForTimeout(SETTLE_MS);
+    },
+  },
+];
+
+/** The relay (src/relay/main.ts) on a free loopback port, serving `distDir`, with simulated stations. */
+function startRelay(distDir: string, shot: Shot): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DIST_DIR: distDir, SIM: '1', SIM_SEED: shot.simSeed, SIM_SPEED: shot.simSpeed, STATIONS: 'config/stations.json', ARCHIVE_PATH: '', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`relay did not start: ${output}`));
+    }, RELAY_START_TIMEOUT_MS);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const match = /live at (http:\/\/[^/\s]+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      done({ url: match[1]!.replace('localhost', '127.0.0.1'), child });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`relay exited with ${code}: ${output}`));
+    });
+  });
+}
+
+async function stopRelay(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function take(shot: Shot, distDir: string): Promise<void> {
+  const relay = await startRelay(distDir, shot);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser(shot.browser);
+    const page = await browser.context.newPage();
+    await page.goto(relay.url);
+    await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await shot.pose(page);
+    await page.screenshot({ path: join(ROOT, shot.file) });
+    console.log(`wrote ${shot.file}`);
+  } finally {
+    await browser?.close();
+    await stopRelay(relay.child);
+  }
+}
+
+async function main(): Promise<void> {
+  const distDir = mkdtempSync(join(tmpdir(), 'aeolian-screenshots-dist-'));
+  try {
+    await build({ root: ROOT, logLevel: 'warn', mode: 'production', build: { outDir: distDir, emptyOutDir: true } });
+    for (const shot of SHOTS) await take(shot, distDir);
+  } finally {
+    rmSync(distDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,186 @@
+// The scene renderer against a recording fake of the canvas: what a viewer would see of a strike
+// (a circle at its chime, in its chime's colour, growing and fading, gone after its lifetime), with
+// and without reduced motion. The DOM edges the renderer touches (document, the frame loop, resize
+// and pixel-ratio observers) are small fakes; the land outline never loads (the map is decoration).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Station } from '../../protocol';
+import { createLiveStore } from '../store/liveStore';
+import type { VisualSettings } from '../store/visualSettings';
+import { layoutScene } from './layout';
+import { SceneRenderer } from './sceneRenderer';
+
+vi.mock('./worldMap', () => ({ loadLand: () => new Promise(() => undefined) }));
+
+type Call = { name: string; args: unknown[]; alpha: number; fill: string; stroke: string };
+
+/** Records the CanvasRenderingContext2D calls the renderer makes, with the drawing state at each. */
+class RecordingContext {
+  calls: Call[] = [];
+  fillStyle = '#000000';
+  strokeStyle = '#000000';
+  globalAlpha = 1;
+  globalCompositeOperation = 'source-over';
+  lineWidth = 1;
+  font = '';
+  textAlign = 'left';
+  textBaseline = 'alphabetic';
+  private record(name: string, args: unknown[]): void {
+    this.calls.push({ name, args, alpha: this.globalAlpha, fill: this.fillStyle, stroke: this.strokeStyle });
+  }
+  setTransform(...args: number[]) { this.record('setTransform', args); }
+  scale(...args: number[]) { this.record('scale', args); }
+  drawImage(...args: unknown[]) { this.record('drawImage', args); }
+  fillRect(...args: number[]) { this.record('fillRect', args); }
+  beginPath() { this.record('beginPath', []); }
+  arc(...args: number[]) { this.record('arc', args); }
+  fill() { this.record('fill', []); }
+  stroke() { this.record('stroke', []); }
+  setLineDash(...args: unknown[]) { this.record('setLineDash', args); }
+  fillText(...args: unknown[]) { this.record('fillText', args); }
+  measureText(text: string) { return { width: text.length * 6 }; }
+}
+
+class FakeCanvas {
+  width = 0;
+  height = 0;
+  readonly dataset: Record<string, string> = {};
+  readonly context = new RecordingContext();
+  constructor(private readonly cssWidth = 0, private readonly cssHeight = 0) {}
+  getContext() { return this.context; }
+  getBoundingClientRect() { return { width: this.cssWidth, height: this.cssHeight, left: 0, top: 0 }; }
+}
+
+/** A circle as the viewer sees it: one sprite blit, read back as the disc the sprite holds. */
+interface SeenCircle { x: number; y: number; radius: number; color: string; alpha: number }
+
+function circlesOf(calls: Call[]): SeenCircle[] {
+  return calls.flatMap((call) => {
+    const [image, x, y, w] = call.args as [unknown, number, number, number];
+    if (call.name !== 'drawImage' || !(image instanceof FakeCanvas)) return [];
+    const disc = image.context.calls.find((c) => c.name === 'arc');
+    if (!disc) return []; // the cached map background, not a circle
+    return [{ x: x + w / 2, y: y + w / 2, radius: disc.args[2] as number, color: disc.fill, alpha: call.alpha }];
+  });
+}
+
+const WIDTH = 400;
+const HEIGHT = 300;
+const station: Station = { id: 'a', name: 'Alpha', lat: 10, lon: 20, chimes: 3, online: true, lastSeen: null };
+
+let clock = 1_000;
+let frame: ((time: number) => void) | null = null;
+let hidden = false;
+let renderer: SceneRenderer | null = null;
+
+beforeEach(() => {
+  clock = 1_000;
+  hidden = false;
+  vi.spyOn(performance, 'now').mockImplementation(() => clock);
+  vi.stubGlobal('document', {
+    createElement: () => new FakeCanvas(),
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+    get hidden() {
+      return hidden;
+    },
+  });
+  vi.stubGlobal('window', { devicePixelRatio: 1, matchMedia: () => ({ addEventListener: () => undefined, removeEventListener: () => undefined }) });
+  vi.stubGlobal('ResizeObserver', class { observe() {} disconnect() {} });
+  vi.stubGlobal('requestAnimationFrame', (callback: (time: number) => void) => ((frame = callback), 1));
+  vi.stubGlobal('cancelAnimationFrame', () => (frame = null));
+});
+
+afterEach(() => {
+  renderer?.dispose();
+  renderer = null;
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+function openScene(visual: Partial<VisualSettings> = {}) {
+  const store = createLiveStore({ focusStation: 'a' });
+  store.getState().streamStarted({ stations: [station], viewers: 1 });
+  store.getState().setVisual({
+    palette: ['#ff0000', '#00ff00', '#0000ff'],
+    circleStyle: 'fill',
+    circleLifetimeMs: 1_000,
+    circleMaxRadiusPx: 20,
+    circleStartShare: 0.2,
+    circleGrowthEase: 1,
+    circleOpacity: 1,
+    markerStyle: 'hidden',
+    ...visual,
+  });
+  const canvas = new FakeCanvas(WIDTH, HEIGHT);
+  const stats = { circlesDrawn: 0, circlesActive: 0 };
+  renderer = new SceneRenderer(canvas as unknown as HTMLCanvasElement, store, stats);
+  const layout = layoutScene([station], WIDTH, HEIGHT, 'a', store.getState().visual.projection);
+  /** Draws one frame at `time` (performance.now ms) and returns the circles it shows. */
+  const drawAt = (time: number): SeenCircle[] => {
+    clock = time;
+    canvas.context.calls = [];
+    frame?.(time);
+    return circlesOf(canvas.context.calls);
+  };
+  return { store, stats, layout, drawAt };
+}
+
+describe('the scene renderer', () => {
+  it("shows a strike as a circle at its chime, in the chime's colour, growing and fading, gone after its lifetime", () => {
+    const { layout, stats, drawAt } = openScene();
+    const chime = layout.stations.get('a')!.chimes[1]!;
+    const fullRadius = 20 * layout.circleScale; // velocity 1
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+
+    const [first, ...others] = drawAt(1_000);
+    expect(others).toEqual([]);
+    expect(first!.x).toBeCloseTo(chime.x, 5);
+    expect(first!.y).toBeCloseTo(chime.y, 5);
+    expect(first!.color).toBe('#00ff00');
+    expect(first!.radius / fullRadius).toBeCloseTo(0.2, 1); // starts at its start share
+    expect(first!.alpha).toBeGreaterThan(0.8);
+
+    const [middle] = drawAt(1_500);
+    expect(middle!.radius).toBeGreaterThan(first!.radius * 2);
+    expect(middle!.alpha).toBeLessThan(first!.alpha / 2);
+    const [late] = drawAt(1_950);
+    expect(late!.radius / fullRadius).toBeGreaterThan(0.9);
+    expect(late!.alpha).toBeLessThan(0.05);
+
+    expect(drawAt(2_000)).toEqual([]);
+    expect(stats).toMatchObject({ circlesDrawn: 1, circlesActive: 0 });
+  });
+
+  it('a softer strike makes a smaller circle; a strike due later waits for its time', () => {
+    const { layout, drawAt } = openScene({ circleStartShare: 1 });
+    renderer!.strike('a', 0, 0, 1_000, 1_000);
+    renderer!.strike('a', 2, 1, 1_100, 1_000);
+    const [soft] = drawAt(1_000);
+    expect(soft!.color).toBe('#ff0000');
+    expect(soft!.radius / (20 * layout.circleScale)).toBeCloseTo(0.35, 1);
+    expect(drawAt(1_050)).toHaveLength(1);
+    expect(drawAt(1_100).map((c) => c.color)).toEqual(['#ff0000', '#0000ff']);
+  });
+
+  it('with reduced motion a circle does not grow and fades gently', () => {
+    const { layout, drawAt } = openScene({ reducedMotion: true });
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+    const seen = [1_000, 1_500, 1_950].map((t) => drawAt(t)[0]!);
+    const still = 0.6 * 20 * layout.circleScale;
+    for (const circle of seen) expect(circle.radius / still).toBeCloseTo(1, 1);
+    // Softer than full motion from the start, and a linear fade: half its opacity left at mid-life.
+    expect(seen[0]!.alpha).toBeLessThan(0.6);
+    expect(seen[1]!.alpha / seen[0]!.alpha).toBeGreaterThan(0.4);
+    expect(seen[2]!.alpha).toBeGreaterThan(0);
+    expect(drawAt(2_000)).toEqual([]);
+  });
+
+  it('a strike for an unknown chime, or while the tab is hidden, draws nothing', () => {
+    const { drawAt } = openScene();
+    renderer!.strike('nowhere', 0, 1, 1_000, 1_000);
+    renderer!.strike('a', 9, 1, 1_000, 1_000);
+    hidden = true;
+    renderer!.strike('a', 0, 1, 1_000, 1_000);
+    expect(drawAt(1_000)).toEqual([]);
+  });
+});

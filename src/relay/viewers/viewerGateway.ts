@@ -1,0 +1,202 @@
+// WS /live: the public, read-only stream. Viewers send nothing; a viewer that cannot keep up is cut
+// at a fixed backlog (it can resume with `since`), so one slow phone never costs the relay memory.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
+import {
+  CloseCode,
+  DEVICE_MISSED_PONGS_ALLOWED,
+  DEVICE_PING_INTERVAL_MS,
+  MAX_VIEWER_FRAME_BYTES,
+  MAX_VIEWERS_PER_ADDRESS,
+  VIEWER_BACKLOG_BYTES,
+} from '../../protocol';
+import type { StrikeHub, ViewerFanOut } from '../hub';
+import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
+import { rejectUpgrade } from '../http/upgrade';
+import type { Logger } from '../log';
+import { writeRawFrames } from './rawFrameWrite';
+import { PacedReplay } from './pacedReplay';
+import { RollingFanOut } from './rollingFanOut';
+
+/** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
+export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
+
+/** perMessageDeflate must stay off: rawFrameWrite.ts writes frames past ws's own queue. */
+export const VIEWER_SERVER_OPTIONS: ServerOptions = { noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false };
+
+interface ViewerLink {
+  socket: WebSocket;
+  /** Station ids this viewer wants, or null for all. */
+  readonly stations: ReadonlySet<string> | null;
+  /** Who it is (TRUST_PROXY-aware), for the per-address limit. */
+  readonly address: string;
+  missedPongs: number;
+  closed: boolean;
+  /** A long resume still being sent, chunk by chunk; broadcasts wait behind it. Undefined: none. */
+  replay: PacedReplay | undefined;
+}
+
+export interface ViewerGatewayOptions {
+  /** Tests shorten VIEWER_BACKLOG_BYTES. */
+  backlogLimitBytes?: number;
+  pingIntervalMs?: number;
+  /** TRUST_PROXY: how client addresses are read. */
+  trust?: ProxyTrust;
+  /** MAX_VIEWERS_PER_ADDRESS, or VIEWERS_PER_ADDRESS from the environment. */
+  maxViewersPerAddress?: number;
+}
+
+export class ViewerGateway implements ViewerFanOut {
+  private readonly wss = new WebSocketServer(VIEWER_SERVER_OPTIONS);
+  private readonly links = new Set<ViewerLink>();
+  /** Open viewers per client address. */
+  private readonly perAddress = new Map<string, number>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly backlogLimitBytes: number;
+  private readonly trust: ProxyTrust;
+  private readonly maxViewersPerAddress: number;
+  readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0, perAddressRefusals: 0 };
+  /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
+  onBroadcastWritten: ((durationMs: number) => void) | undefined;
+  private readonly fanOut = new RollingFanOut<ViewerLink>(
+    (link, wire) => this.writeWire(link, wire),
+    (durationMs) => this.onBroadcastWritten?.(durationMs),
+  );
+
+  constructor(
+    private readonly hub: Pick<StrikeHub, 'attachViewers' | 'greet' | 'presenceChanged'>,
+    private readonly log: Logger,
+    options: ViewerGatewayOptions = {},
+  ) {
+    this.backlogLimitBytes = options.backlogLimitBytes ?? VIEWER_BACKLOG_BYTES;
+    this.trust = options.trust ?? NO_PROXY;
+    this.maxViewersPerAddress = options.maxViewersPerAddress ?? MAX_VIEWERS_PER_ADDRESS;
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? DEVICE_PING_INTERVAL_MS);
+    this.pingTimer.unref();
+    hub.attachViewers(this);
+  }
+
+  get count(): number {
+    return this.fanOut.size;
+  }
+
+  broadcast(frame: Buffer, stationId?: string): void {
+    this.fanOut.broadcast(frame, stationId);
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    const address = clientAddress(request, this.trust);
+    // ws completes the upgrade synchronously, so the count cannot be overtaken between check and attach.
+    if ((this.perAddress.get(address) ?? 0) >= this.maxViewersPerAddress) {
+      this.stats.perAddressRefusals++;
+      rejectUpgrade(socket, 429, `too many viewers from one address (at most ${this.maxViewersPerAddress})`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, url, address));
+  }
+
+  closeAll(code: number, reason: string): void {
+    this.fanOut.flushAll(); // strikes accepted before shutdown go out before the close frame
+    for (const link of this.links) link.socket.close(code, reason);
+  }
+
+  terminateAll(): void {
+    for (const client of this.wss.clients) client.terminate();
+  }
+
+  dispose(): void {
+    clearInterval(this.pingTimer);
+    this.wss.close();
+  }
+
+  private attach(socket: WebSocket, url: URL, address: string): void {
+    const stationsParam = url.searchParams.get('stations');
+    const stations = stationsParam ? new Set(stationsParam.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+    const sinceParam = url.searchParams.get('since');
+    const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
+    const epoch = url.searchParams.get('epoch') ?? undefined;
+    if (sinceParam !== null) this.stats.resumeRequests++;
+    this.stats.connections++;
+
+    const link: ViewerLink = { socket, stations, address, missedPongs: 0, closed: false, replay: undefined };
+    const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
+    this.links.add(link);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    const paced = PacedReplay.needed(replay) ? new PacedReplay(socket, [hello, ...replay], this.backlogLimitBytes) : undefined;
+    if (paced) {
+      // A long replay: the fan-out's frames for this viewer wait behind it (writeWire).
+      link.replay = paced;
+      this.fanOut.add(link, []);
+      if (paced.start() === 'done') link.replay = undefined;
+    } else {
+      this.fanOut.add(link, [hello, ...replay]);
+    }
+    this.hub.presenceChanged();
+    const connectedAt = Date.now();
+    this.log.info({ event: 'viewer_connected', ip: address, resumed: replay.length }, 'viewer connected');
+
+    socket.on('pong', (data) => {
+      link.missedPongs = 0;
+      if (link.replay?.acknowledged(data) === 'done') link.replay = undefined;
+    });
+    socket.on('message', () => {
+      this.stats.viewerDataCloses++;
+      socket.close(CloseCode.policyViolation, 'viewers send nothing');
+    });
+    socket.on('error', () => undefined); // protocol errors close the socket with their own code
+    socket.on('close', (code) => {
+      this.log.info({ event: 'viewer_disconnected', code, connectedMs: Date.now() - connectedAt }, 'viewer disconnected');
+      this.detach(link);
+    });
+  }
+
+  /**
+   * Writes a viewer every frame it has not had, in one write (rawFrameWrite.ts). ws counts those
+   * bytes in bufferedAmount, so a viewer whose unread backlog would pass the limit is cut instead;
+   * one write into an empty buffer (a long resume replay) is always allowed.
+   */
+  private writeWire(link: ViewerLink, wire: Buffer): void {
+    if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
+    if (link.replay) {
+      // Behind a paced replay (resumes only): held, within the same backlog limit.
+      if (!link.replay.hold(wire)) this.closeSlow(link, link.replay.heldBytes);
+      return;
+    }
+    const backlog = link.socket.bufferedAmount;
+    if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) return this.closeSlow(link, backlog);
+    writeRawFrames(link.socket, wire);
+  }
+
+  private closeSlow(link: ViewerLink, backlog: number): void {
+    this.stats.slowViewerCloses++;
+    this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');
+    link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
+    this.detach(link);
+    setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
+  }
+
+  private detach(link: ViewerLink): void {
+    if (link.closed) return;
+    link.closed = true;
+    link.replay = undefined;
+    this.fanOut.remove(link);
+    this.links.delete(link);
+    const left = (this.perAddress.get(link.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(link.address, left);
+    else this.perAddress.delete(link.address);
+    this.hub.presenceChanged();
+  }
+
+  private pingAll(): void {
+    for (const link of this.links) {
+      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
+        link.socket.terminate();
+        this.detach(link);
+        continue;
+      }
+      link.missedPongs++;
+      link.socket.ping();
+    }
+  }
+}

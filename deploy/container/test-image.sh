@@ -56,6 +56,8 @@ here = os.path.dirname(path)
 assert os.path.isfile(os.path.join(here, relay["build"]["context"], relay["build"]["dockerfile"]))
 assert "ports" not in relay, "only Caddy is published"
 assert relay["environment"]["TRUST_PROXY"] == "1"
+subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+assert relay["environment"]["TRUST_PROXY_ADDRESSES"] == subnet, "the proxy's network is the trusted one"
 assert relay["environment"]["REDIS_URL"].startswith("redis://redis:")
 assert "relay-state:/var/lib/aeolian" in relay["volumes"]
 assert relay["read_only"] is True and relay["cap_drop"] == ["ALL"]

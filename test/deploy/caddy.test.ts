@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { sha256Hex } from '../../src/relay/tokens';
+import { sha256Hex } from '../../src/relay/stations/tokens';
 import { record, type RecordingClient } from '../support/wsClient';
 import { CADDY_PATH, TEST_SITE_NAME, loopbackLookup, startCaddy, startRelayProcess, waitFor, type CaddyUnderTest, type RelayUnderTest } from './frontDoor';
 

@@ -72,7 +72,7 @@ describe.skipIf(!hasSystemdAnalyze)('deploy/systemd/check-unit.sh', () => {
 describe('what the unit tells the relay', () => {
   it('is a valid relay config: loopback, one trusted proxy, no simulator', () => {
     const config = readConfig(environment);
-    expect(config).toMatchObject({ host: '127.0.0.1', trustedProxies: 1, sim: false });
+    expect(config).toMatchObject({ host: '127.0.0.1', trustedProxies: 1, trustedProxyAddresses: ['127.0.0.1'], sim: false });
   });
 
   it('listens where deploy/Caddyfile proxies by default', () => {

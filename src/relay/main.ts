@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     trustedProxies: config.trustedProxies,
     trustedProxyAddresses: config.trustedProxyAddresses,
     maxViewersPerAddress: config.maxViewersPerAddress,
+    touchOrigins: config.touchOrigins,
+    participation: config.participation,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim

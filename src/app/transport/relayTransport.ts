@@ -3,7 +3,6 @@
 // Own code rather than reconnecting-websocket/partysocket: those grow delays without full jitter,
 // know nothing of heartbeat silence, and would still need the since/epoch and hello handling here.
 import { fullJitterDelayMs, parseRelayMessage, VIEWER_SILENCE_DEAD_MS, type BackoffRange } from '../../protocol';
-import { parseTouchMessage, visitorsOfPresence } from '../visitors/touchWire';
 import { StreamPosition } from './streamPosition';
 import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
@@ -132,13 +131,6 @@ export class RelayTransport implements Transport {
       return;
     }
     const parsed = parseRelayMessage(data);
-    if (!parsed.ok && parsed.reason === 'unknown_type' && parsed.detail === 'unknown message type "touch"') {
-      // A visitor's touch: its own schema (visitors/touchWire.ts), in the strikes' seq sequence.
-      const touch = parseTouchMessage(data);
-      if (!touch.ok) sink.refused(`touch: ${touch.detail}`);
-      else if (this.position.strike(touch.message.seq) !== 'duplicate') sink.touch?.(touch.message);
-      return;
-    }
     if (!parsed.ok) {
       if (parsed.reason === 'incompatible_protocol') {
         this.stop();
@@ -152,6 +144,10 @@ export class RelayTransport implements Transport {
     switch (message.type) {
       case 'strike':
         if (this.position.strike(message.seq) !== 'duplicate') sink.strike(message);
+        return;
+      case 'touch':
+        // A visitor's touch, numbered in the strikes' seq sequence.
+        if (this.position.strike(message.seq) !== 'duplicate') sink.touch?.(message);
         return;
       case 'hello': {
         const verdict = this.position.hello(message);
@@ -176,7 +172,7 @@ export class RelayTransport implements Transport {
         sink.stationRemoved(message.station);
         return;
       case 'presence':
-        sink.presence(message.viewers, visitorsOfPresence(data));
+        sink.presence(message.viewers, message.visitors);
         return;
       case 'error':
         return; // meant for devices

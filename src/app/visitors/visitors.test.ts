@@ -67,7 +67,7 @@ describe('visitors', () => {
 
   it('while visitors rest a touch is neither sent nor echoed, and says why', async () => {
     let sent = 0;
-    const { visitors, echoes } = await setup(() => void sent++, { type: 'participation', enabled: false });
+    const { visitors, echoes } = await setup(() => void sent++, { type: 'participation', enabled: false, stations: {} });
     await until(() => !visitors.store.getState().participation.enabled);
     visitors.play('chicago', 1);
     expect(echoes).toEqual([]);

@@ -86,7 +86,8 @@ export function createVisitors(options: VisitorsOptions): Visitors {
         feedback: { id: touch.id, station: touch.station, chime: touch.chime, state: outcome.kind, text: outcomeText(outcome, stationName(touch.station), touch.chime) },
       });
     },
-    participation: (participation) => store.setState({ participation }),
+    // What was said about the last touch ("visitors are resting") is stale once who may play changes.
+    participation: (participation) => store.setState({ participation, feedback: null }),
     link: (link) => store.setState({ link }),
   });
 

@@ -1,7 +1,7 @@
 // A fake relay with visitors, built from the /touch contract (docs/protocol.md, "Visitors"): serves
 // the built page, greets every /live viewer, and answers /touch as the test scripts it: ack (and
 // fan the touch out on /live to every viewer, numbered like strikes), a delayed ack, or a refusal.
-// For browser tests of the page's side; the real relay is tested against it in e2e/visitors*.test.ts.
+// For browser tests of the page's side (e2e/visitors.test.ts); e2e/visitorsRelay.test.ts uses the real relay.
 // Closed by the caller in afterEach.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

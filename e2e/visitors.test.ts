@@ -163,3 +163,13 @@ it('the kiosk shows and sounds visitors\' touches, and offers no buttons of its 
   await poll(() => stat(kiosk, 'touchCirclesDrawn')).toBe(1);
   await poll(() => stat(kiosk, 'touchNotesPlayed')).toBe(1);
 });
+
+it("every touch mark the artist can choose draws (double, halo, dashed), without a page error", async () => {
+  const { page, errors } = await open('?stations=chicago');
+  for (const [n, style] of (['double', 'halo', 'dashed'] as const).entries()) {
+    await page.evaluate((s) => window.aeolian!.store.getState().setTouch({ style: s, color: '#ff00aa' }), style);
+    await page.getByTestId(`chime-button-${n}`).click();
+    await poll(() => stat(page, 'touchCirclesDrawn')).toBe(n + 1);
+  }
+  expect(errors).toEqual([]);
+});

@@ -236,11 +236,12 @@ RelayMessage readRelayMessage(const char* text, size_t length) {
   }
   if (equals(type, "ring")) {
     message.typeRing = true;
+    // The id first, so a ring refused as malformed can still be named in the logs.
+    if (hasId && (!idIsNumber || !readInteger(id, MAX_RING_ID, message.ring.id))) return message;
     uint64_t value = 0;
     if (!hasChime || !chimeIsNumber || !readInteger(chime, MAX_CHIMES_PER_STATION - 1, value)) return message;
     message.ring.chime = static_cast<uint8_t>(value);
     if (hasVelocity && (!velocityIsNumber || !readUnitThousandths(velocity, message.ring.velocity))) return message;
-    if (hasId && (!idIsNumber || !readInteger(id, MAX_RING_ID, message.ring.id))) return message;
     message.kind = RelayMessageKind::ring;
   } else if (equals(type, "error")) {
     message.kind = RelayMessageKind::error;

@@ -34,7 +34,7 @@ LinkConfig defaultLinkConfig() {
   config.keepaliveMs = LINK_KEEPALIVE_MS;
   config.silenceDeadMs = LINK_SILENCE_DEAD_MS;
   config.backoff = BackoffRange{RECONNECT_BASE_MS, RECONNECT_CAP_MS};
-  config.sendStatus = false;
+  config.sendStatus = true;
   config.statusIntervalMs = DEVICE_STATUS_INTERVAL_MS;
   return config;
 }

@@ -41,7 +41,7 @@ struct LinkConfig {
   uint32_t keepaliveMs;
   uint32_t silenceDeadMs;
   BackoffRange backoff;
-  /** Send the status message every statusIntervalMs (off until the relay accepts it). */
+  /** Send the status message right after connecting and every statusIntervalMs (on by default). */
   bool sendStatus;
   uint32_t statusIntervalMs;
 };

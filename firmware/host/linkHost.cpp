@@ -8,7 +8,7 @@
 // so the ring comes back as a real strike through the normal path.
 //
 //   linkHost --host 127.0.0.1 --port 8787 --token T --chimes 6 [--lockout-ms 150] [--silence-ms N]
-//            [--keepalive-ms N] [--backoff-base-ms N] [--backoff-cap-ms N] [--status --status-interval-ms N]
+//            [--keepalive-ms N] [--backoff-base-ms N] [--backoff-cap-ms N] [--no-status] [--status-interval-ms N]
 //            [--striker-chimes 0,1,2 [--striker-max-per-minute N] [--striker-min-gap-ms N]
 //             [--striker-chime-gap-ms N] [--striker-pulse-ms N] [--striker-contact-ms N]]
 #include <atomic>
@@ -165,7 +165,8 @@ int main(int argc, char** argv) {
   config.silenceDeadMs = option(argc, argv, "--silence-ms", LINK_SILENCE_DEAD_MS);
   config.backoff = BackoffRange{option(argc, argv, "--backoff-base-ms", RECONNECT_BASE_MS),
                                 option(argc, argv, "--backoff-cap-ms", RECONNECT_CAP_MS)};
-  config.sendStatus = flag(argc, argv, "--status");
+  // Status is on by default, as on a board; --status is still accepted, --no-status turns it off.
+  config.sendStatus = !flag(argc, argv, "--no-status");
   config.statusIntervalMs = option(argc, argv, "--status-interval-ms", DEVICE_STATUS_INTERVAL_MS);
   const uint8_t chimes = static_cast<uint8_t>(option(argc, argv, "--chimes", 6));
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_DEVICE_STATUS_BYTES, parseDeviceFrame, parseDeviceMessage } from './deviceFrame';
+import { parseDeviceFrame, parseDeviceMessage } from './deviceFrame';
+import { MAX_DEVICE_STATUS_BYTES } from './limits';
 
 describe('parseDeviceFrame', () => {
   it('fills defaults: v 1, age 0', () => {

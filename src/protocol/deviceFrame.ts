@@ -3,7 +3,7 @@
 // can act on.
 import { z } from 'zod/mini';
 import { deviceStrikeSchema, describeIssues, type DeviceStrike } from './schema';
-import { MAX_STRIKE_AGE_MS } from './limits';
+import { MAX_DEVICE_STATUS_BYTES, MAX_FIRMWARE_VERSION_CHARS, MAX_SIGNAL_DBM, MAX_STRIKE_AGE_MS, MIN_SIGNAL_DBM } from './limits';
 
 export type DeviceFrameResult =
   | { ok: true; strikes: DeviceStrike[] }
@@ -64,17 +64,6 @@ function parseCompact(text: string): DeviceFrameResult {
   return { ok: true, strikes };
 }
 
-/** Firmware sends its status this often (firmware/core/statusMessage.h has the same value). */
-export const DEVICE_STATUS_INTERVAL_MS = 60_000;
-/** A relay keeps at most one status per device per this interval; more often are ignored, not errors. */
-export const DEVICE_STATUS_MIN_INTERVAL_MS = 10_000;
-/** Largest status frame; the firmware's widest is under 200 bytes. */
-export const MAX_DEVICE_STATUS_BYTES = 256;
-/** Firmware version: 1-32 of letters, digits and `._+-`. */
-export const MAX_FIRMWARE_VERSION_CHARS = 32;
-/** Reported signal strength range (dBm); out of range is refused, a device without one omits it. */
-export const MIN_SIGNAL_DBM = -150;
-export const MAX_SIGNAL_DBM = 0;
 /** Device counters are 32-bit unsigned. */
 const DEVICE_COUNTER_MAX = 2 ** 32 - 1;
 
@@ -86,7 +75,7 @@ const counter = () => z.int().check(z.gte(0), z.lte(DEVICE_COUNTER_MAX));
  */
 export const deviceStatusSchema = z.object({
   type: z.literal('status'),
-  firmware: z.string().check(z.regex(/^[A-Za-z0-9._+-]{1,32}$/, `must be 1-${MAX_FIRMWARE_VERSION_CHARS} of letters, digits and ._+-`)),
+  firmware: z.string().check(z.regex(new RegExp(`^[A-Za-z0-9._+-]{1,${MAX_FIRMWARE_VERSION_CHARS}}$`), `must be 1-${MAX_FIRMWARE_VERSION_CHARS} of letters, digits and ._+-`)),
   uptimeS: counter(),
   rssiDbm: z.optional(z.int().check(z.gte(MIN_SIGNAL_DBM), z.lte(MAX_SIGNAL_DBM))),
   reconnects: counter(),
@@ -101,8 +90,8 @@ export type DeviceMessageResult =
 
 /**
  * A device text frame: strikes (as parseDeviceFrame) or a status message, told apart by a JSON
- * object with `"type"`. A relay that does not handle status yet keeps calling parseDeviceFrame,
- * which refuses a status frame as a bad strike (so firmware sends status only when told to).
+ * object with `"type"`. The relay's device gateway calls this; a relay from before status called
+ * parseDeviceFrame, which refuses a status frame as a bad strike (`bad_message`, link kept open).
  */
 export function parseDeviceMessage(text: string, chimes: number): DeviceMessageResult {
   const trimmed = text.trim();

@@ -1,20 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDeviceFrame } from './deviceFrame';
+import { parseDeviceFrame, parseDeviceMessage } from './deviceFrame';
 import { parseRelayMessage } from './relayMessage';
 
+const KINDS = ['device-frame', 'device-status', 'relay-message'] as const;
+type Kind = (typeof KINDS)[number];
+
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
-const blocks = [...doc.matchAll(/```(device-frame|relay-message) (ok|refused)\n([\s\S]*?)\n```/g)].map((m) => ({
-  kind: m[1]!,
+const blocks = [...doc.matchAll(/```(device-frame|device-status|relay-message) (ok|refused)\n([\s\S]*?)\n```/g)].map((m) => ({
+  kind: m[1] as Kind,
   expected: m[2]!,
   body: m[3]!,
 }));
 
+/** A `device-status ok` block must parse as a status, not as something else that happens to be accepted. */
+function parse(kind: Kind, body: string): { ok: boolean; detail?: string } {
+  if (kind === 'device-frame') return parseDeviceFrame(body, 6);
+  if (kind === 'relay-message') return parseRelayMessage(body);
+  const result = parseDeviceMessage(body, 6);
+  return result.ok && result.kind !== 'status' ? { ok: false, detail: `parsed as ${result.kind}, not a status` } : result;
+}
+
 describe('every example in docs/protocol.md', () => {
   it('is found (the doc has examples of each kind)', () => {
-    for (const kind of ['device-frame', 'relay-message']) {
+    for (const kind of KINDS) {
       for (const expected of ['ok', 'refused']) {
-        expect(blocks.filter((b) => b.kind === kind && b.expected === expected).length).toBeGreaterThan(2);
+        expect(blocks.filter((b) => b.kind === kind && b.expected === expected).length, `${kind} ${expected}`).toBeGreaterThanOrEqual(2);
       }
     }
   });
@@ -22,9 +33,9 @@ describe('every example in docs/protocol.md', () => {
   it.each(blocks.map((b) => [`${b.kind} ${b.expected}: ${b.body.replace(/\n/g, '⏎').slice(0, 60)}`, b] as const))(
     '%s',
     (_name, block) => {
-      const result = block.kind === 'device-frame' ? parseDeviceFrame(block.body, 6) : parseRelayMessage(block.body);
+      const result = parse(block.kind, block.body);
       expect(result.ok).toBe(block.expected === 'ok');
-      if (!result.ok) expect('detail' in result && result.detail.length).toBeGreaterThan(5);
+      if (!result.ok) expect(result.detail?.length).toBeGreaterThan(5);
     },
   );
 });

@@ -44,6 +44,20 @@ export const REFUSED_REQUEST_LINGER_MS = 1_000;
 /** Largest frame a viewer may send (viewers send nothing; bigger closes with 1009, smaller with 1008). */
 export const MAX_VIEWER_FRAME_BYTES = 1024;
 
+/** Firmware sends its device status this often, and once right after each connect (firmware/core/statusMessage.h has the same value). */
+export const DEVICE_STATUS_INTERVAL_MS = 60_000;
+/** A relay keeps at most one status per station per this interval; more often are ignored, not errors. */
+export const DEVICE_STATUS_MIN_INTERVAL_MS = 10_000;
+/** A station's last status older than this (two missed reports) is shown as stale on /admin. */
+export const DEVICE_STATUS_STALE_MS = 2 * DEVICE_STATUS_INTERVAL_MS;
+/** Largest status frame; the firmware's widest is under 200 bytes. */
+export const MAX_DEVICE_STATUS_BYTES = 256;
+/** Firmware version in a status: 1-32 of letters, digits and `._+-`. */
+export const MAX_FIRMWARE_VERSION_CHARS = 32;
+/** Reported signal strength range (dBm); out of range is refused, a device without one omits it. */
+export const MIN_SIGNAL_DBM = -150;
+export const MAX_SIGNAL_DBM = 0;
+
 /** WebSocket close codes the relay uses. */
 export const CloseCode = {
   goingAway: 1001,

@@ -26,8 +26,13 @@ describe('GET /metrics', () => {
     const text = await response.text();
     expect(metricValue(text, 'aeolian_viewers')).toBe(1);
     expect(metricValue(text, 'aeolian_devices')).toBe(1);
-    expect(metricValue(text, 'aeolian_strikes_accepted_total')).toBe(100);
-    expect(metricValue(text, 'aeolian_strikes_rate_limited_total')).toBe(23);
+    // A burst of 100; on a slow machine the bucket may refill a token or two between frames, but
+    // every one of the 123 valid strikes is counted once, as accepted or as rate-limited.
+    const accepted = metricValue(text, 'aeolian_strikes_accepted_total');
+    const rateLimited = metricValue(text, 'aeolian_strikes_rate_limited_total');
+    expect(accepted + rateLimited).toBe(123);
+    expect(accepted).toBeGreaterThanOrEqual(100);
+    expect(accepted).toBeLessThan(110);
     expect(metricValue(text, 'aeolian_device_frames_refused_total')).toBe(1);
     expect(metricValue(text, 'aeolian_resume_requests_total')).toBe(1);
     expect(metricValue(text, 'aeolian_slow_viewer_closes_total')).toBe(0);

@@ -18,8 +18,11 @@ constexpr uint32_t OUTBOX_STRIKES = 4096;
 constexpr bool RELAY_TLS = true;
 constexpr const char* RELAY_HOST = "relay.example.org";
 constexpr uint16_t RELAY_PORT = 443;
-/** Device status: off until the relay accepts it (docs/protocol.md). */
-constexpr bool SEND_STATUS = false;
+/**
+ * Device status on the direct link (firmware, uptime, signal, reconnects, strikes dropped), shown on
+ * the relay's /admin. false only for a relay that predates it: that one answers each with bad_message.
+ */
+constexpr bool SEND_STATUS = true;
 constexpr const char* FIRMWARE_VERSION = "0.1.0";
 
 /**

@@ -115,7 +115,8 @@ TEST(link_backs_off_when_refused_and_names_the_status) {
   CHECK(bench.events.count("connect_failed") >= 1);
 }
 
-TEST(link_sends_status_only_when_enabled) {
+TEST(link_sends_status_only_when_enabled_and_it_is_on_by_default) {
+  CHECK(defaultLinkConfig().sendStatus);
   Bench off;
   off.run(2000);
   for (const auto& text : off.relay.texts()) CHECK(text.find("status") == std::string::npos);

@@ -24,8 +24,11 @@ constexpr const char* RELAY_HOST = "relay.example.org";
 constexpr uint16_t RELAY_PORT = 80;
 /** Event name the relay subscribes to (its PARTICLE_EVENT, default "chime"). */
 constexpr const char* STRIKE_EVENT = "chime";
-/** Device status on the direct link: off until the relay accepts it (docs/protocol.md). */
-constexpr bool SEND_STATUS = false;
+/**
+ * Device status on the direct link (firmware, uptime, signal, reconnects, strikes dropped), shown on
+ * the relay's /admin. false only for a relay that predates it: that one answers each with bad_message.
+ */
+constexpr bool SEND_STATUS = true;
 constexpr const char* FIRMWARE_VERSION = "0.1.0";
 
 /**

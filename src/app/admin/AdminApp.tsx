@@ -78,8 +78,10 @@ export default function AdminApp() {
               <th>edit</th>
               <th>state</th>
               <th>last heard</th>
+              <th>last strike</th>
               <th>strikes/min</th>
               <th>dropped</th>
+              <th>device health</th>
               <th>sound</th>
               <th>device</th>
             </tr>

@@ -1,7 +1,10 @@
-// One station in the admin table: its health, and a form to edit it. Text from the stations file is
+// One station in the admin table: its health (what the relay sees and what the device reports), and
+// a form to edit it. Text from the stations file is
 // only ever rendered as React text (never as HTML).
 import { useState, type FormEvent } from 'react';
 import type { AdminStation, StationFields } from './adminClient';
+import { DeviceHealthCell } from './DeviceHealthCell';
+import { ago } from './healthText';
 
 interface Props {
   station: AdminStation;
@@ -11,13 +14,8 @@ interface Props {
   onRemove(): Promise<void>;
 }
 
-export function ago(at: number | null, now = Date.now()): string {
-  if (at === null) return 'never';
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
-}
-
 export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }: Props) {
+  const now = Date.now();
   const [draft, setDraft] = useState({
     name: station.name,
     lat: String(station.lat),
@@ -55,9 +53,11 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
         {station.online ? 'online' : 'offline'}
         {station.connected ? ', socket' : ''}
       </td>
-      <td>{ago(station.lastFrameAt ?? station.lastSeen)}</td>
+      <td>{ago(station.lastFrameAt ?? station.lastSeen, now)}</td>
+      <td data-testid="last-strike">{ago(station.lastStrikeAt, now)}</td>
       <td>{station.strikesPerMin}</td>
       <td>{station.strikesDropped}</td>
+      <DeviceHealthCell status={station.deviceStatus} now={now} />
       <td>
         <label>
           <input type="checkbox" checked={station.muted} onChange={(e) => void onSave({ muted: e.target.checked })} /> muted

@@ -1,10 +1,10 @@
 // The admin API from the page: a thin fetch wrapper that carries the token and turns refusals into
 // errors with the relay's own message. The token lives in sessionStorage only (gone with the tab).
-import type { AdminStation } from '../../protocol/adminApi';
+import type { AdminStation, ReceivedDeviceStatus } from '../../protocol/adminApi';
 
 export const ADMIN_TOKEN_KEY = 'aeolian.adminToken';
 
-export type { AdminStation };
+export type { AdminStation, ReceivedDeviceStatus };
 
 export type StationFields = Pick<AdminStation, 'name' | 'lat' | 'lon' | 'chimes' | 'muted'> & { particleId: string | null };
 

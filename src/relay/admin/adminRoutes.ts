@@ -74,6 +74,8 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     strikesPerMin: meter.perMinute(state.config.id),
     strikesAccepted: state.strikesAccepted,
     strikesDropped: state.strikesDropped,
+    lastStrikeAt: state.lastStrikeAt,
+    deviceStatus: state.deviceStatus,
   });
 
   /** Persists the file as it will be once `change` is applied, then applies it. */

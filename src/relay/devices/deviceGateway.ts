@@ -1,7 +1,8 @@
-// WS /device: authenticated chime devices send strikes. Bad input never kills a healthy link; it is
-// answered with an error, and only persistent abuse or protocol violations close the socket. A
-// device marks its station online in the registry while connected, and is cut off when the registry
-// says its station was removed or re-keyed.
+// WS /device: authenticated chime devices send strikes, and now and then a status report on their
+// own health (kept in the registry for the admin side, never shown to viewers). Bad input never
+// kills a healthy link; it is answered with an error, and only persistent abuse or protocol
+// violations close the socket. A device marks its station online in the registry while connected,
+// and is cut off when the registry says its station was removed or re-keyed.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -13,7 +14,7 @@ import {
   MAX_DEVICE_FRAME_BYTES,
   MAX_INVALID_FRAMES_PER_WINDOW,
   RATE_LIMIT_NOTICE_INTERVAL_MS,
-  parseDeviceFrame,
+  parseDeviceMessage,
   type ErrorMessage,
 } from '../../protocol';
 import { bearerToken } from '../http/bearerToken';
@@ -40,7 +41,7 @@ export class DeviceGateway {
   private readonly pingTimer: NodeJS.Timeout;
   private readonly stopListening: () => void;
   private closing = false;
-  readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0 };
+  readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0, statusesKept: 0, statusesIgnored: 0 };
 
   constructor(
     private readonly registry: StationRegistry,
@@ -143,7 +144,7 @@ export class DeviceGateway {
     link.lastFrameAt = now;
     const parsed = isBinary
       ? ({ ok: false, detail: 'binary frames are not accepted: send strikes as text' } as const)
-      : parseDeviceFrame(rawText(data), link.station.config.chimes);
+      : parseDeviceMessage(rawText(data), link.station.config.chimes);
     if (!parsed.ok) {
       this.stats.framesRefused++;
       this.send(link, { type: 'error', code: 'bad_message', detail: parsed.detail });
@@ -151,6 +152,12 @@ export class DeviceGateway {
         this.log.info({ event: 'device_closed_invalid', station: link.station.config.id }, 'too many invalid frames');
         link.socket.close(CloseCode.policyViolation, 'too many invalid frames');
       }
+      return;
+    }
+    if (parsed.kind === 'status') {
+      // Not a strike: nothing from the rate limit. One sooner than the interval is dropped unanswered.
+      if (this.registry.recordStatus(link.station, parsed.status, now)) this.stats.statusesKept++;
+      else this.stats.statusesIgnored++;
       return;
     }
     const result = ingestStrikes(this.strikes, link.station, parsed.strikes, now, now);

@@ -26,6 +26,12 @@ export function ingestStrikes(
   now = Date.now(),
 ): IngestResult {
   station.lastSeen = now;
+  if (strikes.length > 0) {
+    // Any strike the device heard says its contacts work, played or not; a resent old batch never
+    // moves it back.
+    const newest = Math.round(sentAt - strikes.reduce((youngest, strike) => Math.min(youngest, strike.age), Infinity));
+    station.lastStrikeAt = Math.max(station.lastStrikeAt ?? newest, newest);
+  }
   if (station.config.muted) return { accepted: 0, rateLimited: 0, muted: strikes.length };
   const granted = station.bucket.take(strikes.length, now);
   // Oldest first, so seq order follows the order the wind struck them (stable for equal ages).

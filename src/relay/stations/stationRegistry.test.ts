@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StationConfig } from '../../protocol';
+import { DEVICE_STATUS_MIN_INTERVAL_MS, type DeviceStatus, type StationConfig } from '../../protocol';
 import { StationRegistry, type StationChange } from './stationRegistry';
 import { sha256Hex } from './tokens';
 
@@ -74,6 +74,26 @@ describe('StationRegistry', () => {
     stop();
     registry.remove('oslo');
     expect(heard).toEqual([]);
+  });
+
+  it('keeps one device status per interval, unannounced and never public; removal forgets it', () => {
+    const { registry, heard } = watched();
+    const station = registry.get('oslo')!;
+    const status = (uptimeS: number): DeviceStatus => ({ type: 'status', firmware: '0.1.0', uptimeS, rssiDbm: -61, reconnects: 2, strikesDropped: 0 });
+    expect(registry.recordStatus(station, status(10), 1_000)).toBe(true);
+    expect(registry.recordStatus(station, status(15), 1_000 + DEVICE_STATUS_MIN_INTERVAL_MS - 1)).toBe(false);
+    expect(station.deviceStatus).toEqual({ firmware: '0.1.0', uptimeS: 10, rssiDbm: -61, reconnects: 2, strikesDropped: 0, receivedAt: 1_000 });
+    expect(registry.recordStatus(station, { ...status(20), rssiDbm: undefined }, 1_000 + DEVICE_STATUS_MIN_INTERVAL_MS)).toBe(true);
+    expect(station.deviceStatus).not.toHaveProperty('rssiDbm');
+    expect(station.deviceStatus!.uptimeS).toBe(20);
+    expect(JSON.stringify(registry.publicList())).not.toMatch(/status|firmware|uptime/i);
+    expect(heard).toEqual([]);
+
+    registry.remove('oslo');
+    expect(station.deviceStatus).toBeNull();
+    expect(registry.recordStatus(station, status(30), 60_000)).toBe(false); // its link, not yet closed
+    expect(station.deviceStatus).toBeNull();
+    expect(registry.upsert(oslo).deviceStatus).toBeNull();
   });
 
   it('finds a station by its device token, and lists only public fields', () => {

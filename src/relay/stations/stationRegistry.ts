@@ -1,10 +1,12 @@
 // Stations known to this relay: their configuration (private) and live state (online, last seen,
 // counters). The registry is the one owner of that state: every change (added, updated, online,
 // offline, removed) goes through it and is announced to its listeners — the hub tells viewers, the
-// device gateway cuts off a removed or re-keyed station's device. Only `toPublicStation` output
-// ever leaves the relay.
-import type { Station, StationConfig } from '../../protocol';
-import { STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../protocol';
+// device gateway cuts off a removed or re-keyed station's device. It also keeps each device's latest
+// status report, unannounced, as nothing public changes with it. Only `toPublicStation` output ever
+// leaves the relay to the public.
+import type { DeviceStatus, Station, StationConfig } from '../../protocol';
+import { DEVICE_STATUS_MIN_INTERVAL_MS, STATION_STRIKE_BURST, STATION_STRIKES_PER_S } from '../../protocol';
+import type { ReceivedDeviceStatus } from '../../protocol/adminApi';
 import { TokenBucket } from './rateLimit';
 import { findByToken } from './tokens';
 
@@ -17,6 +19,10 @@ export interface StationState {
   bucket: TokenBucket;
   strikesAccepted: number;
   strikesDropped: number;
+  /** Strike time `t` of the newest strike heard from the station, played or not (muted, rate-limited). */
+  lastStrikeAt: number | null;
+  /** The device's latest status report: private, for the admin side only. */
+  deviceStatus: ReceivedDeviceStatus | null;
 }
 
 /**
@@ -76,6 +82,8 @@ export class StationRegistry {
       bucket,
       strikesAccepted: 0,
       strikesDropped: 0,
+      lastStrikeAt: null,
+      deviceStatus: null,
     };
     this.states.set(config.id, state);
     this.announce({ kind: 'added', station: state });
@@ -94,11 +102,27 @@ export class StationRegistry {
     this.announce({ kind: online ? 'online' : 'offline', station });
   }
 
-  /** Forgets a station; it is announced offline, as `removed`. */
+  /**
+   * Keeps a device's status report, stamped `receivedAt`. At most one per station every
+   * DEVICE_STATUS_MIN_INTERVAL_MS: a sooner one, or one for a station already removed, is dropped
+   * (returns false). Not announced: viewers never see status, and it changes nothing they see.
+   */
+  recordStatus(station: StationState, status: DeviceStatus, receivedAt: number): boolean {
+    if (this.states.get(station.config.id) !== station) return false;
+    const last = station.deviceStatus?.receivedAt;
+    if (last !== undefined && receivedAt - last < DEVICE_STATUS_MIN_INTERVAL_MS) return false;
+    const { firmware, uptimeS, rssiDbm, reconnects, strikesDropped } = status;
+    station.deviceStatus = { firmware, uptimeS, ...(rssiDbm === undefined ? {} : { rssiDbm }), reconnects, strikesDropped, receivedAt };
+    return true;
+  }
+
+  /** Forgets a station and its device's status; it is announced offline, as `removed`. */
   remove(id: string): boolean {
     const state = this.states.get(id);
     if (!state) return false;
     state.online = false;
+    // Its device link holds this object until the socket closes: nothing it reports is kept.
+    state.deviceStatus = null;
     this.states.delete(id);
     this.announce({ kind: 'removed', station: state });
     return true;

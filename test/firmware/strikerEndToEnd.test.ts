@@ -144,7 +144,7 @@ describe('the striker end to end, host firmware against a relay that sends rings
 
   it.concurrent('a flood of ring commands from the relay is refused by the board, counted in its status, and the link stays up', { timeout: 30_000 }, () =>
     withStation(
-      ['--striker-chimes', '0,1,2', '--striker-max-per-minute', '4', '--striker-min-gap-ms', '300', '--striker-chime-gap-ms', '500', '--status', '--status-interval-ms', '300'],
+      ['--striker-chimes', '0,1,2', '--striker-max-per-minute', '4', '--striker-min-gap-ms', '300', '--striker-chime-gap-ms', '500', '--status-interval-ms', '300'],
       async (relay, device) => {
         await relay.waitFor(() => relay.messages('capabilities').length > 0, CAPABILITIES_TIMEOUT_MS, 'the capabilities');
         const sent = await flood(relay, 1_500, 3);
@@ -195,7 +195,7 @@ describe('the striker end to end, host firmware against a relay that sends rings
   );
 
   it.concurrent('a device without a striker declares none and rings nothing', { timeout: 30_000 }, () =>
-    withStation(['--status', '--status-interval-ms', '200'], async (relay, device) => {
+    withStation(['--status-interval-ms', '200'], async (relay, device) => {
       await relay.waitFor(() => relay.messages('status').length > 0, CAPABILITIES_TIMEOUT_MS, 'a status');
       relay.ring({ chime: 0, id: 1 });
       await device.waitFor((events) => events.some((e) => e.event === 'ring'), 5_000, 'the ring answered');

@@ -3,6 +3,7 @@
 //   encode <chimes> <budget> <nowMs> <count> (<chime> <velocity> <atMs>)*  -> ok <strikes> <frame> | refused <error> <index>
 //   backoff <attempt> <baseMs> <capMs> <random32>                          -> <ceilingMs> <delayMs>
 //   status <firmware> <uptimeS> <hasSignal> <dbm> <reconnects> <dropped>   -> ok <json> | refused
+//   ring <one relay text frame, to the end of the line>                    -> ring <chime> <velocity> <id> | malformed <typeRing> | error | other
 //   limits                                                                 -> NAME value ...
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "protocolLimits.h"
 #include "publishPacer.h"
 #include "statusMessage.h"
+#include "strikerMessages.h"
 
 using namespace aeolian;
 
@@ -67,6 +69,17 @@ int main() {
       const size_t length = writeStatusMessage(status, out, sizeof(out));
       if (length == 0) std::cout << "refused\n";
       else std::cout << "ok " << std::string(out, length) << '\n';
+    } else if (command == "ring") {
+      const std::string text = line.size() > 5 ? line.substr(5) : std::string();
+      const RelayMessage message = readRelayMessage(text.data(), text.size());
+      switch (message.kind) {
+        case RelayMessageKind::ring:
+          std::cout << "ring " << unsigned(message.ring.chime) << ' ' << message.ring.velocity << ' ' << message.ring.id << '\n';
+          break;
+        case RelayMessageKind::malformed: std::cout << "malformed " << (message.typeRing ? 1 : 0) << '\n'; break;
+        case RelayMessageKind::error: std::cout << "error\n"; break;
+        case RelayMessageKind::other: std::cout << "other\n"; break;
+      }
     } else if (command == "limits") {
       std::cout << "MAX_DEVICE_FRAME_BYTES " << MAX_DEVICE_FRAME_BYTES << " MAX_STRIKE_AGE_MS " << MAX_STRIKE_AGE_MS
                 << " MAX_CHIMES_PER_STATION " << unsigned(MAX_CHIMES_PER_STATION) << " DEVICE_PING_INTERVAL_MS "

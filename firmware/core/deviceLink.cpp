@@ -11,17 +11,6 @@ constexpr int READS_PER_POLL = 8;
 
 bool due(uint32_t nowMs, uint32_t atMs) { return static_cast<int32_t>(nowMs - atMs) >= 0; }
 
-bool contains(const char* text, size_t length, const char* needle) {
-  size_t needleLength = 0;
-  while (needle[needleLength] != '\0') needleLength++;
-  for (size_t i = 0; i + needleLength <= length; i++) {
-    size_t j = 0;
-    while (j < needleLength && text[i + j] == needle[j]) j++;
-    if (j == needleLength) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 LinkConfig defaultLinkConfig() {
@@ -274,17 +263,7 @@ void DeviceLink::drop(uint32_t nowMs, LinkEvent why, int32_t detail) {
 
 void DeviceLink::onText(const char* text, size_t length, bool truncated) {
   // The relay sends errors ({"type":"error","code":"bad_message"|"rate_limited",...}) and rings.
-  // Only an error's detail can be long: a cut frame is read for its code alone.
-  RelayMessage message = readRelayMessage(text, length);
-  if (truncated) {
-    message.kind = RelayMessageKind::malformed;
-    if (contains(text, length, "\"type\":\"error\"")) {
-      message.kind = RelayMessageKind::error;
-      message.error = contains(text, length, "\"rate_limited\"")  ? RelayErrorCode::rateLimited
-                      : contains(text, length, "\"bad_message\"") ? RelayErrorCode::badMessage
-                                                                   : RelayErrorCode::other;
-    }
-  }
+  const RelayMessage message = readRelayMessage(text, length, truncated);
   switch (message.kind) {
     case RelayMessageKind::ring:
       ring(message.ring, true);

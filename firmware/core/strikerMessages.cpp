@@ -109,6 +109,17 @@ class Reader {
   const char* end_;
 };
 
+bool contains(const char* text, size_t length, const char* needle) {
+  size_t needleLength = 0;
+  while (needle[needleLength] != '\0') needleLength++;
+  for (size_t i = 0; i + needleLength <= length; i++) {
+    size_t j = 0;
+    while (j < needleLength && text[i + j] == needle[j]) j++;
+    if (j == needleLength) return true;
+  }
+  return false;
+}
+
 bool equals(const Span& span, const char* text) {
   size_t i = 0;
   for (; i < span.length; i++) {
@@ -198,8 +209,17 @@ bool readUnitThousandths(const Span& span, uint16_t& out) {
 
 }  // namespace
 
-RelayMessage readRelayMessage(const char* text, size_t length) {
+RelayMessage readRelayMessage(const char* text, size_t length, bool truncated) {
   RelayMessage message{RelayMessageKind::malformed, RingCommand{0, VELOCITY_FULL, 0}, RelayErrorCode::other, false};
+  if (truncated) {
+    if (contains(text, length, "\"type\":\"error\"")) {
+      message.kind = RelayMessageKind::error;
+      message.error = contains(text, length, "\"rate_limited\"")  ? RelayErrorCode::rateLimited
+                      : contains(text, length, "\"bad_message\"") ? RelayErrorCode::badMessage
+                                                                   : RelayErrorCode::other;
+    }
+    return message;
+  }
   Reader reader(text, length);
   if (!reader.take('{')) return message;
   Span type, code, chime, velocity, id;

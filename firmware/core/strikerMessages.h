@@ -39,8 +39,11 @@ struct RelayMessage {
   bool typeRing;
 };
 
-/** Reads one text frame from the relay. */
-RelayMessage readRelayMessage(const char* text, size_t length);
+/**
+ * Reads one text frame from the relay. `truncated`: only its first bytes were kept (the frame was
+ * longer than the link reads); only an error's detail can be that long, so it is read for its code.
+ */
+RelayMessage readRelayMessage(const char* text, size_t length, bool truncated = false);
 
 /**
  * `{"type":"capabilities","striker":{"chimes":[...],"maxPerMinute":N,"minGapMs":N}}` with the

@@ -124,6 +124,12 @@ TEST(relay_messages_that_are_not_json_objects_are_malformed_and_errors_keep_thei
   CHECK(read("{\"type\":\"hello\",\"stations\":[{\"id\":\"x\"}]}").kind == RelayMessageKind::other);
   CHECK(read("{\"code\":\"rate_limited\"}").kind == RelayMessageKind::other);
   CHECK(read("{}").kind == RelayMessageKind::other);
+  // A frame cut at the reader's limit: an error keeps its code, anything else is malformed.
+  const std::string cutError = "{\"type\":\"error\",\"code\":\"bad_message\",\"detail\":\"item 0: ";
+  error = readRelayMessage(cutError.data(), cutError.size(), true);
+  CHECK(error.kind == RelayMessageKind::error && error.error == RelayErrorCode::badMessage);
+  const std::string cutRing = "{\"type\":\"ring\",\"chime\":1}";
+  CHECK(readRelayMessage(cutRing.data(), cutRing.size(), true).kind == RelayMessageKind::malformed);
 }
 
 TEST(capabilities_declare_the_limits_that_hold) {

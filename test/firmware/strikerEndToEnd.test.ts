@@ -15,8 +15,12 @@ const STRIKER_MIN_PULSE_MS = 5;
 const STRIKER_MAX_PULSE_MS = 50;
 const STRIKER_ABSOLUTE_MAX_PER_MINUTE = 60;
 const STRIKER_ABSOLUTE_MIN_GAP_MS = 250;
-/** A pulse may end this much after its time: linkHost's loop sleeps, and the machine is shared. */
-const PULSE_LATE_MS = 25;
+/**
+ * A pulse may end this much after its time: linkHost's loop sleeps and the machine is shared. The
+ * exact timing is the unit tests' (striker.test.cpp); here it shows the loop ends every pulse, and
+ * that a configured 1000 ms pulse is held to the 50 ms cap.
+ */
+const PULSE_LATE_MS = 100;
 const DEVICE_ARGS = ['--keepalive-ms', '250', '--silence-ms', '3000', '--backoff-base-ms', '100', '--backoff-cap-ms', '500', '--chimes', '6'];
 const CAPABILITIES_TIMEOUT_MS = 10_000;
 
@@ -148,7 +152,7 @@ describe('the striker end to end, host firmware against a relay that sends rings
       async (relay, device) => {
         await relay.waitFor(() => relay.messages('capabilities').length > 0, CAPABILITIES_TIMEOUT_MS, 'the capabilities');
         const sent = await flood(relay, 1_500, 3);
-        expect(sent).toBeGreaterThan(1_000);
+        expect(sent).toBeGreaterThan(200); // about 2500 on an idle machine
         await device.waitFor((events) => events.filter((e) => e.event === 'ring').length >= sent, 10_000, 'every command read');
         const rung = pulseSpans(device);
         // At most the four of the minute, and never two within the gap, whatever the relay sends.

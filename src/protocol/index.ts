@@ -4,3 +4,4 @@ export * from './schema';
 export * from './deviceFrame';
 export * from './relayMessage';
 export * from './backoff';
+export * from './embedParent';

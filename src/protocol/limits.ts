@@ -30,6 +30,13 @@ export const VIEWER_SILENCE_DEAD_MS = 30_000;
 export const STRIKE_HISTORY_SIZE = 10_000;
 /** A viewer whose unsent backlog passes this is closed with 1013. */
 export const VIEWER_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * Replay (a resume's backlog) written to one viewer before it has read it: the next chunk goes out
+ * once the viewer answers a ping sent after this one, so a socket that never reads costs no more.
+ */
+export const VIEWER_REPLAY_IN_FLIGHT_BYTES = 64 * 1024;
+/** Viewers one client address may hold open (VIEWERS_PER_ADDRESS overrides): a gallery or NAT shares one address. */
+export const MAX_VIEWERS_PER_ADDRESS = 64;
 /** On SIGTERM every socket is closed within this, then the process exits. */
 export const SHUTDOWN_GRACE_MS = 1_000;
 

@@ -23,9 +23,28 @@ export const stationIdSchema = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 of a-z, 0-9 and -, starting with a letter or digit'));
 
+/**
+ * Control characters (C0, DEL, C1), bidirectional controls and overrides (U+061C, U+200E/F,
+ * U+202A-E, U+2066-9) and line/paragraph separators: a name is shown in pages and printed to the
+ * operator's terminal, where these would move the cursor, rewrite the screen or reverse the text.
+ */
+const UNSAFE_NAME_CHARACTERS = /^[^\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/u;
+/** At least one character that is neither whitespace nor an invisible format character. */
+const VISIBLE_CHARACTER = /[^\s\p{Cf}]/u;
+
+/** A station's display name: 1-80 characters of plain text, at least one of them visible. */
+export const stationNameSchema = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(80),
+    z.regex(UNSAFE_NAME_CHARACTERS, 'must not contain control or bidirectional-override characters'),
+    z.regex(VISIBLE_CHARACTER, 'must have a visible character, not only spaces'),
+  );
+
 const publicStationFields = {
   id: stationIdSchema,
-  name: text(1, 80),
+  name: stationNameSchema,
   lat: numberIn(-90, 90),
   lon: numberIn(-180, 180),
   chimes: int(1, MAX_CHIMES_PER_STATION),
@@ -45,7 +64,8 @@ export type Station = z.output<typeof stationSchema>;
 export const stationConfigSchema = z.strictObject({
   ...publicStationFields,
   tokenSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (SHA-256 of the token)')),
-  particleId: z.optional(text(1, 64)),
+  /** A Particle device id: printable ASCII, no spaces (ids are 24 hex digits; the CLI prints them). */
+  particleId: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces'))),
   muted: z.optional(z.boolean()),
   /** Overrides of the station's token bucket (defaults STATION_STRIKES_PER_S / STATION_STRIKE_BURST). */
   strikesPerSecond: z.optional(z.number().check(z.positive(), z.lte(100_000))),

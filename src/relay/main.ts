@@ -1,6 +1,7 @@
 // `npm run relay` / `npm start`: the relay from environment config, optionally with simulated
 // stations. SIGTERM closes every socket with 1001 and exits 0.
 import { adminApi } from './admin/adminRoutes';
+import { ArchiveError } from './archive/archive';
 import { BackplaneError } from './backplane/backplane';
 import { ConfigError, readConfig } from './config';
 import { startSimulatedStations } from './devices/simulatedStations';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
+    trustedProxyAddresses: config.trustedProxyAddresses,
+    maxViewersPerAddress: config.maxViewersPerAddress,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof StationsFileError || error instanceof ConfigError || error instanceof BackplaneError) {
+  if (error instanceof StationsFileError || error instanceof ConfigError || error instanceof BackplaneError || error instanceof ArchiveError) {
     console.error(`aeolian relay: ${error.message}`);
   } else {
     console.error('aeolian relay failed to start:', error);

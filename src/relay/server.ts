@@ -8,6 +8,7 @@ import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
 import { storesHealth } from './backplane/storesHealth';
 import { DeviceGateway } from './devices/deviceGateway';
+import { clientAddress, proxyTrust, type ProxyTrust } from './http/clientAddress';
 import { guardClientErrors, guardedServerOptions } from './http/guards';
 import { setPageSecurityHeaders } from './http/pageSecurity';
 import { sendJson, staticPage, type RouteHandler } from './http/routes';
@@ -29,6 +30,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** Override limits in tests. */
   viewerBacklogBytes?: number;
+  /** MAX_VIEWERS_PER_ADDRESS unless given (VIEWERS_PER_ADDRESS; tests and benches that open many viewers from one address). */
+  maxViewersPerAddress?: number;
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
   /** Share one strike stream with other relays through this Redis (the backplane). */
@@ -40,6 +43,10 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
   trustedProxies?: number;
+  /** Addresses those proxies connect from (TRUST_PROXY_ADDRESSES); default loopback. */
+  trustedProxyAddresses?: readonly string[];
+  /** Tests shorten HISTORY_RESPONSE_STALL_MS. */
+  historyStallMs?: number;
 }
 
 export interface Relay {
@@ -53,8 +60,8 @@ export interface Relay {
   readonly viewers: ViewerGateway;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
-  /** TRUST_PROXY: how client addresses are read (src/relay/clientAddress.ts). */
-  readonly trustedProxies: number;
+  /** TRUST_PROXY: how client addresses are read (src/relay/http/clientAddress.ts). */
+  readonly proxyTrust: ProxyTrust;
   readonly server: Server;
   /** Adds an HTTP route in front of the page (later routes: admin, ingest, metrics). */
   addRoute(handler: RouteHandler): void;
@@ -72,9 +79,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const backplane = options.redisUrl ? await Backplane.connect(options.redisUrl, { log }) : undefined;
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
-  const trustedProxies = options.trustedProxies ?? 0;
-  const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trustedProxies);
-  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
+  const trust = proxyTrust(options.trustedProxies ?? 0, options.trustedProxyAddresses);
+  const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trust);
+  const viewers = new ViewerGateway(hub, log, {
+    backlogLimitBytes: options.viewerBacklogBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    trust,
+    maxViewersPerAddress: options.maxViewersPerAddress,
+  });
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
 
@@ -99,8 +111,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       }
       return false;
     },
-    metrics.route(options.metricsToken),
-    historyRoute(archive),
+    metrics.route(options.metricsToken, { trust, log }),
+    historyRoute(archive, { clientOf: (request) => clientAddress(request, trust), stallMs: options.historyStallMs, log }),
   ];
   const page = staticPage(options.distDir ?? 'dist');
 
@@ -153,7 +165,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     viewers,
     log,
     metrics,
-    trustedProxies,
+    proxyTrust: trust,
     server,
     addRoute: (handler) => routes.unshift(handler),
     close() {

@@ -1,6 +1,7 @@
 // The postMessage API of `?embed`, validated at the boundary like every message from outside:
 // commands from the parent page, and the status the embed reports back. No I/O here.
 import { z } from 'zod/mini';
+import { embedParentOrigin } from '../../protocol/embedParent';
 import { stationIdSchema } from '../../protocol/schema';
 import type { LiveState } from '../store/liveStore';
 
@@ -57,15 +58,14 @@ export function embedStatusOf(state: LiveState): EmbedStatus {
   };
 }
 
-/** The `?parent=` origin, or null if absent; an invalid one is an error, not a silent "any". */
+/**
+ * The `?parent=` origin, or null if absent; an invalid one is an error, not a silent "any". Read as
+ * the relay's CSP reads it (embedParentOrigin), so a parent the page obeys is one allowed to frame it.
+ */
 export function parentOriginFrom(params: URLSearchParams): { origin: string | null } | { error: string } {
   const parent = params.get('parent');
   if (parent === null) return { origin: null };
-  try {
-    const origin = new URL(parent).origin;
-    if (origin !== 'null' && origin === parent.replace(/\/$/, '')) return { origin };
-  } catch {
-    // fall through
-  }
+  const origin = embedParentOrigin(parent);
+  if (origin) return { origin };
   return { error: `?parent= must be an origin like https://example.org, not "${parent.slice(0, 80)}"` };
 }

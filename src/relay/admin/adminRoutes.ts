@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StationConfig } from '../../protocol';
 import type { AdminStation } from '../../protocol/adminApi';
 import type { DeviceGateway } from '../devices/deviceGateway';
-import { clientAddress } from '../http/clientAddress';
+import type { ProxyTrust } from '../http/clientAddress';
 import { isJsonContentType, readBody } from '../http/readBody';
 import { sendJson, type RouteHandler } from '../http/routes';
 import type { StrikeHub } from '../hub';
@@ -42,12 +42,12 @@ export interface AdminHost {
   readonly hub: Pick<StrikeHub, 'viewerCount' | 'seq'>;
   readonly log: Logger;
   /** TRUST_PROXY: how client addresses are read for the lockout. */
-  readonly trustedProxies: number;
+  readonly proxyTrust: ProxyTrust;
 }
 
 export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
   const registry = relay.stations;
-  const guard = new AdminGuard(options.adminToken, Date.now, relay.trustedProxies);
+  const guard = new AdminGuard(options.adminToken, { trust: relay.proxyTrust, log: relay.log });
   const meter = new StrikeRateMeter(registry);
   const store = options.stationsPath ? new StationsStore(options.stationsPath) : undefined;
   // One change at a time: each reads the registry, persists, then applies.
@@ -177,8 +177,7 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     if (url.pathname !== ADMIN_API_PREFIX.slice(0, -1) && !url.pathname.startsWith(ADMIN_API_PREFIX)) return false;
     const verdict = guard.check(request);
     if (!verdict.ok) {
-      request.resume();
-      if (verdict.status !== 404) relay.log.info({ event: 'admin_refused', status: verdict.status, ip: clientAddress(request, relay.trustedProxies) }, 'admin request refused');
+      request.resume(); // refusals are logged by the guard, at most once per AUTH_REFUSAL_LOG_INTERVAL_MS
       sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
       return true;
     }

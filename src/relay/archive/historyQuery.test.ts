@@ -21,6 +21,9 @@ describe('parseHistoryQuery', () => {
     ['from=2025-11-25T14:00:00Z&to=2025-11-26T14:00:01Z', 'to', /24 h \(HISTORY_MAX_SPAN_MS\)/],
     ['from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z&stations=', 'stations', /station ids separated by commas/],
     ['from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z&stations=chicago,Tokyo!', 'stations', /"Tokyo!" is not a station id/],
+    ['from=2025-02-30T00:00:00Z&to=2025-03-02T12:00:00Z', 'from', /2025-02-30 is not a day of the calendar/],
+    ['from=2025-02-28T00:00:00Z&to=2025-02-28T24:00:00Z', 'to', /not a time of day/],
+    ['from=2025-11-25T14:00:00Z&to=2025-11-25T14:30:00%2B25:00', 'to', /not a time of day|not an ISO 8601 time/],
   ])('%s is refused naming %s', (text, parameter, error) => {
     const result = query(text);
     expect(result.ok).toBe(false);

@@ -49,3 +49,16 @@ it('refuses bad input with a message naming the field, leaving the file alone', 
   expect(() => run('frobnicate')).toThrow(/unknown command/);
   expect(stations()).toEqual([]);
 });
+
+it('refuses a name that would write escape sequences to the terminal, and never prints one', () => {
+  const { run, lines, stations } = setUp();
+  expect(() => run('add', 'lima', '--name', '\u001b[2J\u001b[31mLima', '--lat', '0', '--lon', '0', '--chimes', '3')).toThrow(
+    /^name: must not contain control or bidirectional-override characters/,
+  );
+  expect(run('add', 'lima', '--name', 'Lima', '--lat', '0', '--lon', '0', '--chimes', '3')).toBe(0);
+  expect(() => run('set', 'lima', '--name', 'Lima\u202E')).toThrow(/^name: /);
+  expect(() => run('set', 'lima', '--name', '  ')).toThrow(/^name: must have a visible character/);
+  run('list');
+  expect(stations()[0]!.name).toBe('Lima');
+  for (const unsafe of ['\u001b', '\u0007', '\u202e']) expect(lines.join('\n')).not.toContain(unsafe);
+});

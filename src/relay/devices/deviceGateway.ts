@@ -18,7 +18,7 @@ import {
   type ErrorMessage,
 } from '../../protocol';
 import { bearerToken } from '../http/bearerToken';
-import { clientAddress } from '../http/clientAddress';
+import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
 import { rejectUpgrade } from '../http/upgrade';
 import type { Logger } from '../log';
 import { SlidingWindowCounter } from '../stations/rateLimit';
@@ -48,7 +48,7 @@ export class DeviceGateway {
     private readonly strikes: StrikePublisher,
     private readonly log: Logger,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
-    private readonly trustedProxies = 0,
+    private readonly trust: ProxyTrust = NO_PROXY,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
@@ -72,7 +72,7 @@ export class DeviceGateway {
     const station = token ? this.registry.findByToken(token) : undefined;
     if (!station) {
       this.stats.authFailures++;
-      this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trustedProxies) }, 'device refused: unknown token');
+      this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trust) }, 'device refused: unknown token');
       rejectUpgrade(socket, 401, 'unknown or missing device token');
       return;
     }
@@ -123,7 +123,7 @@ export class DeviceGateway {
     };
     this.links.set(id, link);
     if (previous) previous.socket.close(CloseCode.replacedByNewConnection, 'replaced by a newer connection');
-    this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trustedProxies), replaced: !!previous }, 'device connected');
+    this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trust), replaced: !!previous }, 'device connected');
     this.registry.setOnline(station, true, Date.now());
 
     socket.on('pong', () => (link.missedPongs = 0));

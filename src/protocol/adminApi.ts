@@ -36,4 +36,6 @@ export interface AdminStation {
   lastStrikeAt: number | null;
   /** null until the station's device sends a status. */
   deviceStatus: ReceivedDeviceStatus | null;
+  /** Visitors may touch this station's chimes (false: `participation: false` in the stations file). */
+  participation: boolean;
 }

@@ -5,3 +5,5 @@ export * from './deviceFrame';
 export * from './relayMessage';
 export * from './backoff';
 export * from './embedParent';
+export * from './touch';
+export * from './striker';

@@ -2,6 +2,7 @@
 import { MAX_VIEWERS_PER_ADDRESS } from '../protocol';
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
 import { DEFAULT_TRUSTED_PROXY_ADDRESSES, MAX_TRUSTED_PROXIES, proxyTrust } from './http/clientAddress';
+import { parseTouchOrigins } from './visitors/touchOrigin';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -24,6 +25,10 @@ export interface RelayConfig {
   trustedProxyAddresses: readonly string[];
   /** Viewers one client address may hold open (VIEWERS_PER_ADDRESS). */
   maxViewersPerAddress: number;
+  /** TOUCH_ORIGINS: origins besides the relay's own whose pages may open /touch (embedding sites). */
+  touchOrigins: string[];
+  /** PARTICIPATION=0 starts with visitors' touches off (the admin API turns them on). */
+  participation: boolean;
 }
 
 export class ConfigError extends Error {
@@ -46,7 +51,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
     trustedProxyAddresses: proxyAddresses(env),
     maxViewersPerAddress: integer(env, 'VIEWERS_PER_ADDRESS', MAX_VIEWERS_PER_ADDRESS, 1, 1_000_000),
+    touchOrigins: touchOrigins(env),
+    participation: flag(env, 'PARTICIPATION', true),
   };
+}
+
+function touchOrigins(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseTouchOrigins(env.TOUCH_ORIGINS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name}=${JSON.stringify(raw)}: must be 1 (on) or 0 (off)`);
+  return raw === '1';
 }
 
 function proxyAddresses(env: NodeJS.ProcessEnv): readonly string[] {

@@ -18,6 +18,8 @@ import { createLogger, type Logger } from './log';
 import { RelayMetrics } from './metrics';
 import { StationRegistry } from './stations/stationRegistry';
 import { ViewerGateway } from './viewers/viewerGateway';
+import type { TouchLimitValues } from './visitors/touchLimits';
+import { Visitors } from './visitors/visitors';
 
 export interface RelayOptions {
   /** 0 picks a free port (tests). */
@@ -47,6 +49,12 @@ export interface RelayOptions {
   trustedProxyAddresses?: readonly string[];
   /** Tests shorten HISTORY_RESPONSE_STALL_MS. */
   historyStallMs?: number;
+  /** TOUCH_ORIGINS: origins besides the relay's own whose pages may open /touch. */
+  touchOrigins?: readonly string[];
+  /** PARTICIPATION: whether visitors may play at start (default true). */
+  participation?: boolean;
+  /** Override the touch limits in tests. */
+  touchLimits?: Partial<TouchLimitValues>;
 }
 
 export interface Relay {
@@ -58,6 +66,8 @@ export interface Relay {
   readonly hub: StrikeHub;
   readonly devices: DeviceGateway;
   readonly viewers: ViewerGateway;
+  /** Visitors play: participation switch, /touch, striker forwarding (src/relay/visitors). */
+  readonly visitors: Visitors;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
   /** TRUST_PROXY: how client addresses are read (src/relay/http/clientAddress.ts). */
@@ -89,6 +99,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   });
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
+  const visitors = new Visitors(registry, hub, devices, metrics.registry, {
+    origins: options.touchOrigins,
+    participation: options.participation,
+    limits: options.touchLimits,
+    trust,
+    pingIntervalMs: options.pingIntervalMs,
+    log,
+  });
 
   const routes: RouteHandler[] = [
     (request, response, url) => {
@@ -140,7 +158,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     if (url.pathname === '/device') devices.handleUpgrade(request, socket, head, url);
     else if (url.pathname === '/live') viewers.handleUpgrade(request, socket, head, url);
-    else rejectUpgrade(socket, 404, 'no websocket here: use /live or /device');
+    else if (url.pathname === '/touch') visitors.handleUpgrade(request, socket, head);
+    else rejectUpgrade(socket, 404, 'no websocket here: use /live, /touch or /device');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -163,6 +182,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     hub,
     devices,
     viewers,
+    visitors,
     log,
     metrics,
     proxyTrust: trust,
@@ -174,11 +194,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         hub.close();
         devices.closeAll(CloseCode.goingAway, 'relay shutting down');
         viewers.closeAll(CloseCode.goingAway, 'relay shutting down');
+        visitors.closeAll(CloseCode.goingAway, 'relay shutting down');
         server.close();
         server.closeIdleConnections();
         await new Promise((resolve) => setTimeout(resolve, Math.min(200, SHUTDOWN_GRACE_MS / 2)));
         devices.terminateAll();
         viewers.terminateAll();
+        visitors.terminateAll();
+        visitors.dispose();
         devices.dispose();
         viewers.dispose();
         metrics.dispose();

@@ -64,3 +64,21 @@ describe('the sound limits, one table for schema, clamp and panel', () => {
     expect(parsePreset(p)).toMatchObject({ ok: false });
   });
 });
+
+describe("a preset's kiosk tour", () => {
+  it('is kept when given, and a version-2 file written before tours existed keeps the kiosk still', () => {
+    const withTour = preset();
+    withTour.visual.tour = { stops: ['world', 'busiest', 'ensemble'], dwellS: 20 };
+    expect(parsePreset(JSON.stringify(withTour))).toMatchObject({ ok: true, preset: { visual: { tour: { stops: ['world', 'busiest', 'ensemble'], dwellS: 20 } } } });
+    const { tour: _none, ...older } = preset().visual;
+    expect(parsePreset({ ...preset(), visual: older })).toMatchObject({ ok: true, preset: { visual: { tour: { stops: [] } } } });
+  });
+
+  it('refuses an unknown stop or a dwell outside its limit, saying where', () => {
+    const bad = preset() as unknown as { visual: { tour: unknown } };
+    bad.visual.tour = { stops: ['moon'], dwellS: 20 };
+    expect(parsePreset(bad)).toMatchObject({ ok: false, error: expect.stringContaining('visual.tour.stops') });
+    bad.visual.tour = { stops: ['world'], dwellS: VISUAL_LIMITS.tourDwellS.min - 1 };
+    expect(parsePreset(bad)).toMatchObject({ ok: false, error: expect.stringContaining('visual.tour.dwellS') });
+  });
+});

@@ -11,7 +11,9 @@ import {
   defaultVisualSettings,
   LAND_STYLES,
   MARKER_STYLES,
+  MAX_TOUR_STOPS,
   PROJECTIONS,
+  TOUR_STOPS,
   VISUAL_LIMITS,
   type VisualSettings,
 } from '../store/visualSettings';
@@ -42,6 +44,14 @@ const visualSchema = z.strictObject({
   projection: z.enum(PROJECTIONS),
   landStyle: z.enum(LAND_STYLES),
   landColor: color,
+  // Added after version 2 shipped: a file without it keeps the kiosk still (no tour).
+  tour: z._default(
+    z.strictObject({
+      stops: z.array(z.enum(TOUR_STOPS)).check(z.maxLength(MAX_TOUR_STOPS)),
+      dwellS: knob(VISUAL_LIMITS.tourDwellS),
+    }),
+    () => structuredClone(defaultVisualSettings.tour),
+  ),
 });
 
 const soundSchema = z.strictObject({

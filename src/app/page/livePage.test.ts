@@ -10,6 +10,7 @@ class FakeSource implements Transport {
   readonly wind = null;
   sink: TransportSink | null = null;
   stops = 0;
+  retries = 0;
   link: TransportHealth = { reconnects: 0, seqMissing: 0 };
   constructor(
     readonly label: string,
@@ -24,6 +25,9 @@ class FakeSource implements Transport {
   stop(): void {
     this.stops++;
     this.sink = null;
+  }
+  retryNow(): void {
+    this.retries++;
   }
   /** The stream begins with stations a and b, on the page's own clock. */
   greet(): void {
@@ -104,6 +108,25 @@ describe('the live page core', () => {
     expect(page.store.getState().notice).toContain('Unknown source "tape"');
   });
 
+  it('retry now goes to the source feeding the page now', () => {
+    const { page, sources } = openPage('https://aeolian.test/');
+    page.start();
+    page.retryNow();
+    expect(sources[0]!.retries).toBe(1);
+    page.switchSource(new URL('https://aeolian.test/?source=sim'));
+    page.retryNow();
+    expect(sources.map((source) => source.retries)).toEqual([1, 1]);
+  });
+
+  it('an unknown `?stations=` id leaves the address for the whole world, with a notice', () => {
+    const { page, sources, href } = openPage('https://aeolian.test/?stations=nope&speed=abc');
+    expect(page.store.getState().notice).toMatch(/^Speed "abc"/);
+    page.start();
+    sources[0]!.greet();
+    expect(page.store.getState()).toMatchObject({ focusStation: null, notice: expect.stringMatching(/^Speed "abc".* No station "nope"/) });
+    expect(href()).toBe('https://aeolian.test/?speed=abc');
+  });
+
   it("hands the source's strikes to the canvas and counts them, until the canvas is detached", () => {
     const { page, sources } = openPage('https://aeolian.test/');
     const canvas = attachRecorder(page);
@@ -177,6 +200,17 @@ describe('the live page core', () => {
     page.store.getState().setFocusStation(null);
     expect(new URL(href()).searchParams.has('stations')).toBe(false);
     expect(new URL(href()).searchParams.has('dev')).toBe(true);
+  });
+
+  it('opens the view `?view=` names (the world for anything else) and keeps it in the address', () => {
+    expect(openPage('https://aeolian.test/?view=moon').page.store.getState().view).toBe('world');
+    const { page, href } = openPage('https://aeolian.test/?view=ensemble');
+    expect(page.store.getState().view).toBe('ensemble');
+    page.store.getState().setFocusStation('b'); // a close-up opened from the ensemble
+    expect(new URL(href()).searchParams.get('view')).toBe('ensemble');
+    page.store.getState().setView('world');
+    expect(new URL(href()).searchParams.has('view')).toBe(false);
+    expect(new URL(href()).searchParams.has('stations')).toBe(false);
   });
 
   it('publishes activity at the UI refresh rate, not per strike', () => {

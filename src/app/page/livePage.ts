@@ -6,8 +6,9 @@ import { createListenHandler, type AudioEngine } from '../audio';
 import { StrikeRouter, type StrikeOutput } from '../rhythm/strikeRouter';
 import { createLiveStore, type LiveStore } from '../store/liveStore';
 import type { SoundSettings } from '../store/soundSettings';
-import { createTransport as createRegisteredTransport, unknownSourceNotice } from '../transport/registry';
+import { addressNotice, createTransport as createRegisteredTransport } from '../transport/registry';
 import type { Transport, TransportSink } from '../transport/types';
+import { SCENE_VIEWS, type SceneView } from '../visual/layout';
 import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { createBenchSamples, createStats, type BenchSamples, type PageStats } from './stats';
 
@@ -65,6 +66,8 @@ export interface LivePage {
   strikeHere(station: string, chime: number, v: number): void;
   /** Listen: starts the sound. Call it synchronously inside the click (browsers allow sound only then). */
   listen(): void;
+  /** "Retry now": a source waiting to reconnect tries at once instead of waiting out its backoff. */
+  retryNow(): void;
   /** Replaces the source with the one `address` names, in place: tuning and sound carry over. */
   switchSource(address: URL): void;
   dispose(): void;
@@ -85,8 +88,9 @@ export function createLivePage(options: LivePageOptions): LivePage {
   const store = createLiveStore({
     source: transport.label,
     replay: transport.replay,
-    notice: unknownSourceNotice(params),
+    notice: addressNotice(params),
     focusStation: params.get('stations')?.split(',')[0] || null,
+    view: viewFrom(params),
     reducedMotion: options.reducedMotion ?? false,
     storage: options.storage,
   });
@@ -120,12 +124,14 @@ export function createLivePage(options: LivePageOptions): LivePage {
     ...(bench ? { onNoteScheduled: (ms: number) => bench.audioLatencyMs.push(ms) } : {}),
   });
 
-  // Keep `?stations=` in the address in step with the station in view, so it can be shared.
+  // Keep `?stations=` and `?view=` in the address in step with what is in view, so it can be shared.
   const unsubscribeAddress = store.subscribe((state, previous) => {
-    if (state.focusStation === previous.focusStation) return;
+    if (state.focusStation === previous.focusStation && state.view === previous.view) return;
     const url = address.current();
     if (state.focusStation) url.searchParams.set('stations', state.focusStation);
     else url.searchParams.delete('stations');
+    if (state.view !== 'world') url.searchParams.set('view', state.view);
+    else url.searchParams.delete('view');
     address.replace(url);
   });
   const refresh = timers.setInterval(() => store.getState().publishActivity(now()), UI_REFRESH_INTERVAL_MS);
@@ -162,12 +168,13 @@ export function createLivePage(options: LivePageOptions): LivePage {
       for (const output of router.outputs) output.strike(station, chime, v, at, at);
     },
     listen,
+    retryNow: () => transport.retryNow?.(),
     switchSource(next) {
       // The old source stops first: no event of it reaches the page after the switch.
       transport.stop();
       address.replace(next);
       transport = sourceOf(next);
-      store.setState({ source: transport.label, replay: transport.replay, connection: { state: 'connecting' }, notice: null });
+      store.setState({ source: transport.label, replay: transport.replay, connection: { state: 'connecting' }, notice: addressNotice(next.searchParams) });
       transport.start(sink);
       for (const listener of switchListeners) listener(transport);
     },
@@ -184,6 +191,12 @@ export function createLivePage(options: LivePageOptions): LivePage {
   };
 }
 
+/** `?view=ensemble` shows every station's ring at once; anything else (or nothing) the world map. */
+export function viewFrom(params: URLSearchParams): SceneView {
+  const asked = params.get('view');
+  return SCENE_VIEWS.find((view) => view === asked) ?? 'world';
+}
+
 /** Both sets of renderer hooks, each called when set (the kiosk's watchdog and `?bench=1` together). */
 export function combineSceneHooks(a: SceneRendererOptions = {}, b: SceneRendererOptions = {}): SceneRendererOptions {
   const combined: SceneRendererOptions = {};
@@ -196,6 +209,11 @@ export function combineSceneHooks(a: SceneRendererOptions = {}, b: SceneRenderer
     combined.onFrame = (frameTime, drawMs) => {
       a.onFrame?.(frameTime, drawMs);
       b.onFrame?.(frameTime, drawMs);
+    };
+  if (a.onLayout || b.onLayout)
+    combined.onLayout = (layout) => {
+      a.onLayout?.(layout);
+      b.onLayout?.(layout);
     };
   return combined;
 }

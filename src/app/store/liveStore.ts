@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Station } from '../../protocol';
 import { ActivityTracker, type StationActivity } from './activity';
 import { defaultSoundSettings, type SoundSettings } from './soundSettings';
+import type { SceneView } from '../visual/layout';
 import type { ConnectionStatus, ReplayInfo } from './source';
 import { defaultVisualSettings, type VisualSettings } from './visualSettings';
 
@@ -28,8 +29,10 @@ export interface LiveState {
   muted: boolean;
   /** 0..1 */
   volume: number;
-  /** Station shown close up (`?stations=<id>`), or null for the world map. */
+  /** Station shown close up (`?stations=<id>`), or null for the view below. */
   focusStation: string | null;
+  /** What the stage shows when no station is close up: the world map, or every station's ring (`?view=ensemble`). */
+  view: SceneView;
   visual: VisualSettings;
   sound: SoundSettings;
 }
@@ -56,6 +59,8 @@ export interface LiveActions {
   setMuted(muted: boolean): void;
   setVolume(volume: number): void;
   setFocusStation(id: string | null): void;
+  /** Shows the world or the ensemble (and closes any close-up). */
+  setView(view: SceneView): void;
   setVisual(patch: Partial<VisualSettings>): void;
   setSound(sound: SoundSettings): void;
   dismissNotice(): void;
@@ -72,6 +77,7 @@ export interface LiveStoreOptions {
   /** A notice to show from the start (e.g. an unknown `?source=`). */
   notice?: string | null;
   focusStation?: string | null;
+  view?: SceneView;
   reducedMotion?: boolean;
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -95,15 +101,21 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     muted: remembered.muted,
     volume: remembered.volume,
     focusStation: options.focusStation ?? null,
+    view: options.view ?? 'world',
     visual: { ...defaultVisualSettings, reducedMotion: options.reducedMotion ?? false },
     sound: defaultSoundSettings,
 
     streamStarted: (start) =>
-      set((state) => ({
-        stations: start.stations,
-        viewers: start.viewers,
-        notice: start.notice ?? state.notice,
-      })),
+      set((state) => {
+        // `?stations=` naming no station of this source: the world map, and a word on why.
+        const focusMissing = state.focusStation !== null && !start.stations.some((station) => station.id === state.focusStation);
+        return {
+          stations: start.stations,
+          viewers: start.viewers,
+          focusStation: focusMissing ? null : state.focusStation,
+          notice: start.notice ?? (focusMissing ? [state.notice, unknownStationNotice(state.focusStation!)].filter(Boolean).join(' ') : state.notice),
+        };
+      }),
     setConnection: (connection) => set({ connection }),
     upsertStation: (station) =>
       set((state) => {
@@ -128,6 +140,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setMuted: (muted) => set({ muted }),
     setVolume: (volume) => set({ volume: Math.min(1, Math.max(0, Number.isFinite(volume) ? volume : 1)) }),
     setFocusStation: (focusStation) => set({ focusStation }),
+    setView: (view) => set({ view, focusStation: null }),
     setVisual: (patch) => set((state) => ({ visual: { ...state.visual, ...patch } })),
     setSound: (sound) => set({ sound }),
     dismissNotice: () => set({ notice: null }),
@@ -144,6 +157,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     });
   }
   return store;
+}
+
+export function unknownStationNotice(id: string): string {
+  return `No station "${id.slice(0, 40)}" here: showing the whole world. Pick a station from the list.`;
 }
 
 function readListening(storage: LiveStoreOptions['storage']): { muted: boolean; volume: number } {

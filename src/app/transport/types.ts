@@ -55,6 +55,8 @@ export interface Transport {
   health(): TransportHealth;
   start(sink: TransportSink): void;
   stop(): void;
+  /** A source that waits between reconnects: try now instead of waiting ("retry now"). */
+  retryNow?(): void;
 }
 
 /** Page URL options a transport may read (`?relay=`, `?url=`, `?speed=`, `?seed=`). */

@@ -7,7 +7,7 @@ import type { Station } from '../../protocol';
 import { createLiveStore } from '../store/liveStore';
 import type { VisualSettings } from '../store/visualSettings';
 import { layoutScene } from './layout';
-import { SceneRenderer } from './sceneRenderer';
+import { SceneRenderer, VIEW_CROSSFADE_MS } from './sceneRenderer';
 
 vi.mock('./worldMap', () => ({ loadLand: () => new Promise(() => undefined) }));
 
@@ -32,11 +32,16 @@ class RecordingContext {
   drawImage(...args: unknown[]) { this.record('drawImage', args); }
   fillRect(...args: number[]) { this.record('fillRect', args); }
   beginPath() { this.record('beginPath', []); }
+  moveTo(...args: number[]) { this.record('moveTo', args); }
+  lineTo(...args: number[]) { this.record('lineTo', args); }
+  closePath() { this.record('closePath', []); }
   arc(...args: number[]) { this.record('arc', args); }
   fill() { this.record('fill', []); }
   stroke() { this.record('stroke', []); }
   setLineDash(...args: unknown[]) { this.record('setLineDash', args); }
   fillText(...args: unknown[]) { this.record('fillText', args); }
+  strokeText(...args: unknown[]) { this.record('strokeText', args); }
+  lineJoin = 'miter';
   measureText(text: string) { return { width: text.length * 6 }; }
 }
 
@@ -71,6 +76,7 @@ let clock = 1_000;
 let frame: ((time: number) => void) | null = null;
 let hidden = false;
 let renderer: SceneRenderer | null = null;
+let canvasCalls: () => Call[] = () => [];
 
 beforeEach(() => {
   clock = 1_000;
@@ -112,6 +118,7 @@ function openScene(visual: Partial<VisualSettings> = {}) {
     ...visual,
   });
   const canvas = new FakeCanvas(WIDTH, HEIGHT);
+  canvasCalls = () => canvas.context.calls;
   const stats = { circlesDrawn: 0, circlesActive: 0 };
   renderer = new SceneRenderer(canvas as unknown as HTMLCanvasElement, store, stats);
   const layout = layoutScene([station], WIDTH, HEIGHT, 'a', store.getState().visual.projection);
@@ -173,6 +180,29 @@ describe('the scene renderer', () => {
     expect(seen[1]!.alpha / seen[0]!.alpha).toBeGreaterThan(0.4);
     expect(seen[2]!.alpha).toBeGreaterThan(0);
     expect(drawAt(2_000)).toEqual([]);
+  });
+
+  it("draws the station's name over its circles, with a halo", () => {
+    const { drawAt } = openScene({ markerStyle: 'ring' });
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+    drawAt(1_000);
+    const calls = drawAt(1_100).length ? canvasCalls() : [];
+    const lastCircle = calls.map((c) => c.name).lastIndexOf('drawImage');
+    const halo = calls.findIndex((c) => c.name === 'strokeText' && c.args[0] === 'Alpha');
+    const name = calls.findIndex((c) => c.name === 'fillText' && c.args[0] === 'Alpha');
+    expect(halo).toBeGreaterThan(lastCircle);
+    expect(name).toBeGreaterThan(halo);
+  });
+
+  it('a change of view fades the old picture out over the new one, then stops', () => {
+    const { store, drawAt } = openScene();
+    drawAt(1_000);
+    store.getState().setFocusStation(null); // close-up -> world
+    drawAt(1_000 + VIEW_CROSSFADE_MS / 2);
+    const fadeOf = () => canvasCalls().filter((c) => c.name === 'drawImage' && c.alpha < 1 && c.alpha > 0 && (c.args[0] as FakeCanvas).context.calls.length > 0 && !(c.args[0] as FakeCanvas).context.calls.some((d) => d.name === 'arc'));
+    expect(fadeOf()).toHaveLength(1);
+    drawAt(1_000 + VIEW_CROSSFADE_MS + 1);
+    expect(fadeOf()).toHaveLength(0);
   });
 
   it('a strike for an unknown chime, or while the tab is hidden, draws nothing', () => {

@@ -1,6 +1,7 @@
 // The canvas: one requestAnimationFrame loop, outside React, draws the map (cached per size),
-// station markers and strike circles from the store and the circle pool. HiDPI-sharp, resize-aware,
-// silent while the tab is hidden (and shows only the present when it returns).
+// station markers, strike circles and station names (on top) from the store and the circle pool.
+// HiDPI-sharp, resize-aware, crossfades between views, silent while the tab is hidden (and shows
+// only the present when it returns).
 import { geoGraticule10, geoPath } from 'd3';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
@@ -8,6 +9,7 @@ import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from '../store/visualSettings';
+import { drawLabels, drawStationMarks, placeLabels, type StationLabels } from './stationMarks';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
@@ -21,14 +23,16 @@ const NO_BUCKET = 0xffff;
  * whole frame later.
  */
 export const DRAW_EARLY_MS = 16;
-const OFFLINE_COLOR = '#6b7280';
-const MARKER_COLOR = '#e5e7eb';
+/** A change of view (world, close-up, ensemble) fades the old picture out over this long: never a blank frame. */
+export const VIEW_CROSSFADE_MS = 700;
 
 export interface SceneRendererOptions {
   /** A circle's first frame: ms since its strike arrived, and how many frames began in between (1 = the next frame). */
   onCircleDrawn?: (latencyMs: number, frames: number) => void;
   /** Each frame: its rAF time and how long drawing it took (ms), for benchmarks. */
   onFrame?: (frameTime: number, drawMs: number) => void;
+  /** Each new layout (size, stations, view): where the stations are, for what sits over the canvas. */
+  onLayout?: (layout: SceneLayout) => void;
 }
 
 export class SceneRenderer implements StrikeOutput {
@@ -39,6 +43,11 @@ export class SceneRenderer implements StrikeOutput {
   private readonly arrivedFrame = new Uint32Array(MAX_CIRCLES);
   private readonly context: CanvasRenderingContext2D;
   private readonly background = document.createElement('canvas');
+  /** The last picture of the previous view, fading out, and when it started to. */
+  private readonly fading = document.createElement('canvas');
+  private fadeStart = -Infinity;
+  /** Station names where the current layout draws them (null: to be measured on the next frame). */
+  private labels: StationLabels | null = null;
   private layout: SceneLayout;
   private land: Land | null = null;
   private frame = 0;
@@ -57,8 +66,7 @@ export class SceneRenderer implements StrikeOutput {
     private readonly options: SceneRendererOptions = {},
   ) {
     this.context = canvas.getContext('2d', { alpha: false })!;
-    const { stations, focusStation, visual } = store.getState();
-    this.layout = layoutScene(stations, 1, 1, focusStation, visual.projection);
+    this.layout = this.layoutOf(1, 1);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.watchPixelRatio();
@@ -66,7 +74,7 @@ export class SceneRenderer implements StrikeOutput {
       const [v, was] = [state.visual, previous.visual];
       // Circles sit where their chime was: a new projection would leave them stranded.
       if (v.projection !== was.projection) this.pool.clear();
-      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || v.projection !== was.projection) this.relayout();
+      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || state.view !== previous.view || v.projection !== was.projection) this.relayout();
       else if (v.background !== was.background || v.landStyle !== was.landStyle || v.landColor !== was.landColor) this.drawBackground();
     });
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -130,19 +138,39 @@ export class SceneRenderer implements StrikeOutput {
     this.canvas.height = Math.round(height * this.pixelRatio);
     this.background.width = this.canvas.width;
     this.background.height = this.canvas.height;
-    const { stations, focusStation, visual } = this.store.getState();
-    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
+    this.fadeStart = -Infinity;
+    this.layout = this.layoutOf(width, height);
+    this.labels = null;
     this.pool.clear();
     this.drawBackground();
+    this.options.onLayout?.(this.layout);
+  }
+
+  private layoutOf(width: number, height: number): SceneLayout {
+    const { stations, focusStation, visual, view } = this.store.getState();
+    return layoutScene(stations, width, height, focusStation, visual.projection, view);
   }
 
   private relayout(): void {
     const { width, height } = this.layout;
-    const { stations, focusStation, visual } = this.store.getState();
-    const before = this.layout.mode + this.layout.stations.size;
-    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
-    if (before !== this.layout.mode + this.layout.stations.size) this.pool.clear();
+    const before = this.layout;
+    this.layout = this.layoutOf(width, height);
+    this.labels = null;
+    if (sceneOf(before) !== sceneOf(this.layout)) {
+      // Another view: the circles' places are gone; the old picture fades out over the new one.
+      this.pool.clear();
+      this.holdForCrossfade();
+    } else if (before.stations.size !== this.layout.stations.size) this.pool.clear();
     this.drawBackground();
+    this.options.onLayout?.(this.layout);
+  }
+
+  private holdForCrossfade(): void {
+    if (this.canvas.width <= 1 || this.store.getState().visual.reducedMotion) return;
+    this.fading.width = this.canvas.width;
+    this.fading.height = this.canvas.height;
+    this.fading.getContext('2d')!.drawImage(this.canvas, 0, 0);
+    this.fadeStart = performance.now();
   }
 
   private drawBackground(): void {
@@ -188,53 +216,18 @@ export class SceneRenderer implements StrikeOutput {
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
-    this.drawStations(context);
+    drawStationMarks(context, this.layout, visual);
     this.drawCircles(context, now, visual);
+    drawLabels(context, (this.labels ??= placeLabels(context, this.layout)), visual);
+    const fade = 1 - (now - this.fadeStart) / VIEW_CROSSFADE_MS;
+    if (fade > 0) {
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.globalAlpha = fade * fade;
+      context.drawImage(this.fading, 0, 0);
+      context.globalAlpha = 1;
+    }
     this.options.onFrame?.(frameTime, performance.now() - now);
   };
-
-  private drawStations(context: CanvasRenderingContext2D): void {
-    const { palette, markerStyle } = this.store.getState().visual;
-    if (markerStyle === 'hidden') return;
-    const closeUp = this.layout.mode === 'station';
-    context.font = closeUp ? '600 18px system-ui, sans-serif' : '11px system-ui, sans-serif';
-    context.textBaseline = 'middle';
-    for (const placement of this.layout.stations.values()) {
-      const { station, x, y, ringRadius } = placement;
-      const online = station.online;
-      context.globalAlpha = online ? 1 : 0.6;
-      if (markerStyle === 'ring') {
-        context.setLineDash(online ? [] : [3, 3]);
-        context.beginPath();
-        context.arc(x, y, ringRadius, 0, 2 * Math.PI);
-        context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
-        context.lineWidth = 1;
-        context.stroke();
-        context.setLineDash([]);
-      }
-      const dot = closeUp ? 6 : 2;
-      placement.chimes.forEach((point, chime) => {
-        context.beginPath();
-        context.arc(point.x, point.y, dot, 0, 2 * Math.PI);
-        context.fillStyle = online ? (palette[chime % palette.length] ?? MARKER_COLOR) : OFFLINE_COLOR;
-        context.fill();
-      });
-      if (markerStyle === 'bare') continue;
-      context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
-      const label = online ? station.name : `${station.name} (offline)`;
-      if (closeUp) {
-        context.textAlign = 'center';
-        context.fillText(label, x, y);
-      } else if (x + ringRadius + 4 + context.measureText(label).width > this.layout.width) {
-        context.textAlign = 'right'; // near the right edge: label on the left
-        context.fillText(label, x - ringRadius - 4, y);
-      } else {
-        context.textAlign = 'left';
-        context.fillText(label, x + ringRadius + 4, y);
-      }
-    }
-    context.globalAlpha = 1;
-  }
 
   private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings): void {
     const { circleLifetimeMs: lifetimeMs, reducedMotion, palette, circleStartShare: start, circleGrowthEase: ease, circleOpacity: opacity, circleStyle } = visual;
@@ -296,4 +289,9 @@ export class SceneRenderer implements StrikeOutput {
     context.globalAlpha = 1;
     context.globalCompositeOperation = 'source-over';
   }
+}
+
+/** Which view a layout shows (a change of it is crossfaded). */
+function sceneOf(layout: SceneLayout): string {
+  return layout.mode === 'station' ? `station:${[...layout.stations.keys()][0]}` : layout.mode;
 }

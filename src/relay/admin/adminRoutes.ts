@@ -12,6 +12,8 @@ import type { StrikeHub } from '../hub';
 import type { Logger } from '../log';
 import type { StationRegistry, StationState } from '../stations/stationRegistry';
 import { StationsStore, persistedStations } from '../stations/stationsStore';
+import type { Participation } from '../visitors/participation';
+import { participationAdmin } from '../visitors/participationAdmin';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';
@@ -43,6 +45,8 @@ export interface AdminHost {
   readonly log: Logger;
   /** TRUST_PROXY: how client addresses are read for the lockout. */
   readonly proxyTrust: ProxyTrust;
+  /** Visitors play: the participation kill switch (GET/PUT /api/admin/participation). */
+  readonly visitors?: { readonly participation: Participation };
 }
 
 export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
@@ -76,6 +80,7 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     strikesDropped: state.strikesDropped,
     lastStrikeAt: state.lastStrikeAt,
     deviceStatus: state.deviceStatus,
+    participation: state.config.participation !== false,
   });
 
   /** Persists the file as it will be once `change` is applied, then applies it. */
@@ -106,6 +111,13 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
         ...options.health?.(),
       });
       return;
+    }
+    if (resource === 'participation' && path.length === 1 && relay.visitors) {
+      const participation = relay.visitors.participation;
+      const answer = await participationAdmin(participation, method, () => jsonBody(request, response));
+      if (response.headersSent) return; // the body was refused (415/413/400) while reading it
+      if (method === 'PUT' && answer.status === 200) relay.log.info({ event: 'admin_participation', enabled: participation.enabled }, 'participation switched');
+      return sendJson(response, answer.status, answer.body, answer.headers);
     }
     if (resource !== 'stations') return sendJson(response, 404, { error: 'no such admin resource' });
 

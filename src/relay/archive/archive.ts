@@ -3,7 +3,7 @@
 // ARCHIVE_FLUSH_INTERVAL_MS writes and fdatasyncs, so a crash loses at most the last second.
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StrikeMessage } from '../../protocol';
+import type { StrikeMessage, TouchMessage } from '../../protocol';
 import type { StrikeRecorder } from '../hub';
 import type { Logger } from '../log';
 import { DAY_MS, HOUR_MS, hourFileOf, hourFilesBetween, pruneDaysBefore } from './archiveFiles';
@@ -31,6 +31,8 @@ export class ArchiveError extends Error {
   override name = 'ArchiveError';
 }
 /** Our own lines end `...,"station":"x",...,"t":123}`: read without a full JSON.parse; torn lines fail. */
+/** A visitor's touch is archived as its live `touch` message. */
+const TOUCH_LINE_START = '{"type":"touch"';
 const LINE_FIELDS = /"station":"([a-z0-9-]+)".*"t":(\d+)\}$/;
 
 export interface ArchiveOptions {
@@ -44,6 +46,8 @@ export interface HistoryRange {
   /** Exclusive. */
   to: number;
   stations: ReadonlySet<string> | null;
+  /** Include visitors' touches (their `touch` lines); left out unless asked for. */
+  touches?: boolean;
 }
 
 /** The strike lines of a range ordered by `t`, or too many of them. */
@@ -107,7 +111,7 @@ export class StrikeArchive implements StrikeRecorder {
     return this.pendingBytes;
   }
 
-  record(message: StrikeMessage, frame: Buffer): void {
+  record(message: StrikeMessage | TouchMessage, frame: Buffer): void {
     if (this.closed || message.seq <= this.skipUpToSeq) return;
     const file = hourFileOf(this.dir, message.t);
     let chunks = this.pending.get(file);
@@ -141,6 +145,7 @@ export class StrikeArchive implements StrikeRecorder {
         }
         const fields = LINE_FIELDS.exec(line);
         if (!fields) continue; // empty, or torn by a crash mid-write
+        if (!range.touches && line.startsWith(TOUCH_LINE_START)) continue;
         const t = Number(fields[2]);
         if (t < range.from || t >= range.to || (range.stations && !range.stations.has(fields[1]!))) continue;
         if (seen.has(line)) continue;

@@ -12,6 +12,13 @@ describe('parseHistoryQuery', () => {
     });
   });
 
+  it('includes visitors\' touches only when asked with touches=1', () => {
+    const base = 'from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z';
+    expect(query(`${base}&touches=1`)).toMatchObject({ ok: true, range: { touches: true } });
+    expect(query(`${base}&touches=0`)).not.toMatchObject({ range: { touches: true } });
+    expect(query(`${base}&touches=yes`)).toMatchObject({ ok: false, parameter: 'touches' });
+  });
+
   it.each([
     ['to=2025-11-25T15:00:00Z', 'from', /from: required/],
     ['from=yesterday&to=2025-11-25T15:00:00Z', 'from', /"yesterday" is not an ISO 8601 time/],

@@ -1,4 +1,4 @@
-// Reads `GET /api/history?from=<iso>&to=<iso>&stations=a,b` into a range, or a 400 naming the bad
+// Reads `GET /api/history?from=<iso>&to=<iso>&stations=a,b&touches=1` into a range, or a 400 naming the bad
 // parameter. Pure: no I/O.
 import { stationIdSchema } from '../../protocol';
 import type { HistoryRange } from './archive';
@@ -41,7 +41,11 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryQueryResult {
     if (bad !== undefined) return { ok: false, parameter: 'stations', error: `stations: ${JSON.stringify(bad)} is not a station id` };
     stations = new Set(ids);
   }
-  return { ok: true, range: { from, to, stations } };
+  const touchesParam = params.get('touches');
+  if (touchesParam !== null && touchesParam !== '0' && touchesParam !== '1') {
+    return { ok: false, parameter: 'touches', error: 'touches: 1 includes visitors\' touches, 0 (or leaving it out) leaves them out' };
+  }
+  return { ok: true, range: { from, to, stations, ...(touchesParam === '1' ? { touches: true } : {}) } };
 }
 
 function parseTime(params: URLSearchParams, name: string): number | string {

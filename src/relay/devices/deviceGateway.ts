@@ -14,8 +14,11 @@ import {
   MAX_DEVICE_FRAME_BYTES,
   MAX_INVALID_FRAMES_PER_WINDOW,
   RATE_LIMIT_NOTICE_INTERVAL_MS,
+  parseDeviceCapabilities,
   parseDeviceMessage,
   type ErrorMessage,
+  type RingCommand,
+  type StrikerLimits,
 } from '../../protocol';
 import { bearerToken } from '../http/bearerToken';
 import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
@@ -32,6 +35,8 @@ interface DeviceLink {
   invalidFrames: SlidingWindowCounter;
   lastRateNoticeAt: number;
   lastFrameAt: number;
+  /** The striker this device declared in its capabilities message (visitors/strikerForwarder.ts). */
+  striker?: StrikerLimits;
 }
 
 export class DeviceGateway {
@@ -65,6 +70,18 @@ export class DeviceGateway {
 
   lastFrameAt(stationId: string): number | null {
     return this.links.get(stationId)?.lastFrameAt ?? null;
+  }
+
+  strikerOf(stationId: string): StrikerLimits | undefined {
+    return this.links.get(stationId)?.striker;
+  }
+
+  /** Sends a ring command to the station's device; false if it is not connected here. */
+  sendRing(stationId: string, ring: RingCommand): boolean {
+    const link = this.links.get(stationId);
+    if (!link || link.socket.readyState !== link.socket.OPEN) return false;
+    link.socket.send(JSON.stringify(ring));
+    return true;
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -142,9 +159,16 @@ export class DeviceGateway {
     const now = Date.now();
     link.missedPongs = 0;
     link.lastFrameAt = now;
+    const text = isBinary ? '' : rawText(data);
+    const capabilities = isBinary ? undefined : parseDeviceCapabilities(text);
+    if (capabilities?.ok) {
+      link.striker = capabilities.capabilities.striker;
+      this.log.info({ event: 'device_capabilities', station: link.station.config.id, striker: !!link.striker }, 'device capabilities');
+      return;
+    }
     const parsed = isBinary
       ? ({ ok: false, detail: 'binary frames are not accepted: send strikes as text' } as const)
-      : parseDeviceMessage(rawText(data), link.station.config.chimes);
+      : (capabilities ?? parseDeviceMessage(text, link.station.config.chimes));
     if (!parsed.ok) {
       this.stats.framesRefused++;
       this.send(link, { type: 'error', code: 'bad_message', detail: parsed.detail });

@@ -18,6 +18,7 @@ import type { Logger } from '../log';
 import { writeRawFrames } from './rawFrameWrite';
 import { PacedReplay } from './pacedReplay';
 import { RollingFanOut } from './rollingFanOut';
+import { ViewerConnectionLog } from './viewerConnectionLog';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
@@ -63,10 +64,11 @@ export class ViewerGateway implements ViewerFanOut {
     (link, wire) => this.writeWire(link, wire),
     (durationMs) => this.onBroadcastWritten?.(durationMs),
   );
+  private readonly connectionLog: ViewerConnectionLog;
 
   constructor(
     private readonly hub: Pick<StrikeHub, 'attachViewers' | 'greet' | 'presenceChanged'>,
-    private readonly log: Logger,
+    log: Logger,
     options: ViewerGatewayOptions = {},
   ) {
     this.backlogLimitBytes = options.backlogLimitBytes ?? VIEWER_BACKLOG_BYTES;
@@ -74,6 +76,7 @@ export class ViewerGateway implements ViewerFanOut {
     this.maxViewersPerAddress = options.maxViewersPerAddress ?? MAX_VIEWERS_PER_ADDRESS;
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? DEVICE_PING_INTERVAL_MS);
     this.pingTimer.unref();
+    this.connectionLog = new ViewerConnectionLog(log, () => this.count);
     hub.attachViewers(this);
   }
 
@@ -107,6 +110,7 @@ export class ViewerGateway implements ViewerFanOut {
 
   dispose(): void {
     clearInterval(this.pingTimer);
+    this.connectionLog.dispose();
     this.wss.close();
   }
 
@@ -134,7 +138,7 @@ export class ViewerGateway implements ViewerFanOut {
     }
     this.hub.presenceChanged();
     const connectedAt = Date.now();
-    this.log.info({ event: 'viewer_connected', ip: address, resumed: replay.length }, 'viewer connected');
+    this.connectionLog.connected({ ip: address, resumed: replay.length });
 
     socket.on('pong', (data) => {
       link.missedPongs = 0;
@@ -146,7 +150,7 @@ export class ViewerGateway implements ViewerFanOut {
     });
     socket.on('error', () => undefined); // protocol errors close the socket with their own code
     socket.on('close', (code) => {
-      this.log.info({ event: 'viewer_disconnected', code, connectedMs: Date.now() - connectedAt }, 'viewer disconnected');
+      this.connectionLog.disconnected({ code, connectedMs: Date.now() - connectedAt });
       this.detach(link);
     });
   }
@@ -170,7 +174,7 @@ export class ViewerGateway implements ViewerFanOut {
 
   private closeSlow(link: ViewerLink, backlog: number): void {
     this.stats.slowViewerCloses++;
-    this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');
+    this.connectionLog.slowClosed({ backlog });
     link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
     this.detach(link);
     setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();

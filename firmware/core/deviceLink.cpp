@@ -113,7 +113,7 @@ void DeviceLink::pollHandshake(uint32_t nowMs) {
         // The first status goes out right after opening, then every interval.
         lastStatusAtMs_ = nowMs - config_.statusIntervalMs;
         // The relay forgets a device's capabilities with its connection: declare them on each one.
-        capabilitiesDue_ = striker_ != nullptr && striker_->limits().chimes != 0 && striker_->limits().maxPerMinute > 0;
+        capabilitiesDue_ = striker_ != nullptr;
         emit(LinkEvent::opened, static_cast<int32_t>(reconnects_));
         reader_.feed(buffer + consumed, static_cast<size_t>(got) - consumed, *this);
         break;

@@ -274,6 +274,7 @@ RelayMessage readRelayMessage(const char* text, size_t length, bool truncated) {
 }
 
 size_t writeCapabilitiesMessage(const StrikerConfig& limits, char* out, size_t capacity) {
+  if (limits.chimes == 0 || limits.maxPerMinute == 0) return 0;
   TextWriter writer(out, capacity);
   writer.text("{\"type\":\"capabilities\",\"striker\":{\"chimes\":[");
   bool first = true;
@@ -283,7 +284,10 @@ size_t writeCapabilitiesMessage(const StrikerConfig& limits, char* out, size_t c
     writer.number(static_cast<uint32_t>(chime));
     first = false;
   }
-  writer.text("],\"maxPerMinute\":").number(limits.maxPerMinute).text(",\"minGapMs\":").number(limits.minGapMs).text("}}");
+  // A gap longer than the relay takes is declared as the longest it takes: the relay then sends rings
+  // the board refuses (counted), rather than refusing the whole declaration.
+  const uint32_t declaredGapMs = limits.minGapMs > MAX_STRIKER_GAP_MS ? MAX_STRIKER_GAP_MS : limits.minGapMs;
+  writer.text("],\"maxPerMinute\":").number(limits.maxPerMinute).text(",\"minGapMs\":").number(declaredGapMs).text("}}");
   return writer.overflowed() ? 0 : writer.length();
 }
 

@@ -47,7 +47,8 @@ RelayMessage readRelayMessage(const char* text, size_t length, bool truncated = 
 
 /**
  * `{"type":"capabilities","striker":{"chimes":[...],"maxPerMinute":N,"minGapMs":N}}` with the
- * striker's limits as they hold (after the hard caps). Returns 0 if it does not fit `capacity`.
+ * striker's limits as they hold (after the hard caps). Returns 0 if it does not fit `capacity`, or
+ * for a striker that never rings (no chimes, 0 a minute): that one is not declared at all.
  */
 size_t writeCapabilitiesMessage(const StrikerConfig& limits, char* out, size_t capacity);
 

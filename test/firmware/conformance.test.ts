@@ -2,7 +2,9 @@
 // encoder and parsed by src/protocol. Valid batches come back with identical chimes, velocities and
 // ages, within the byte budget, the longest prefix that fits; invalid ones are refused by both
 // sides alike. The backoff policy, the status message and the shared limits match the TypeScript,
-// and ring commands as JSON.stringify writes them are read by the firmware with the same values.
+// ring commands as the relay writes them are read by the firmware with the same values (and what
+// the relay's schema refuses, the firmware refuses), and the capabilities the firmware declares are
+// what the relay's schema accepts, after the firmware's hard caps.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,11 +19,20 @@ import {
   MAX_SIGNAL_DBM,
   backoffCeilingMs,
   fullJitterDelayMs,
+  MAX_DEVICE_CAPABILITIES_BYTES,
+  MAX_STRIKER_GAP_MS,
+  MAX_STRIKER_RINGS_PER_MINUTE,
+  parseDeviceCapabilities,
   parseDeviceFrame,
   parseDeviceMessage,
+  ringCommandSchema,
 } from '../../src/protocol';
 import { buildFirmware } from './firmwareBuild';
 import { askEncoder } from './encoderProcess';
+
+/** Mirrors firmware/core/striker.h (the limits test below checks they match). */
+const STRIKER_ABSOLUTE_MAX_PER_MINUTE = 60;
+const STRIKER_ABSOLUTE_MIN_GAP_MS = 250;
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 const RUNS = 400;
@@ -195,6 +206,8 @@ describe('the rest of the firmware core matches src/protocol', () => {
       expect(Number(match![1]), context).toBe(r.chime);
       expect(Math.abs(Number(match![2]) - r.v * 1000), context).toBeLessThanOrEqual(0.5 + 1e-9);
       expect(match![3], context).toBe(String(r.id));
+      // Extra fields: the relay never writes them (its schema is strict); the firmware skips them.
+      if (r.extra === undefined) expect(ringCommandSchema.safeParse({ type: 'ring', chime: r.chime, v: r.v, id: r.id }).success, context).toBe(true);
     }
     const broken = fc.sample(
       fc.oneof(
@@ -206,7 +219,37 @@ describe('the rest of the firmware core matches src/protocol', () => {
       { numRuns: RUNS, seed: SEED },
     );
     const refused = await askEncoder(dir, broken.map((b) => `ring ${JSON.stringify({ type: 'ring', ...b })}`));
-    for (const [i, b] of broken.entries()) expect(refused[i], JSON.stringify(b)).toBe('malformed 1');
+    for (const [i, b] of broken.entries()) {
+      expect(refused[i], JSON.stringify(b)).toBe('malformed 1');
+      expect(ringCommandSchema.safeParse({ type: 'ring', v: 1, id: 1, ...b }).success, JSON.stringify(b)).toBe(false);
+    }
+  });
+
+  it('the capabilities the firmware declares are accepted by the relay, with the limits after the hard caps', async () => {
+    const cases = fc.sample(
+      fc.record({
+        chimes: fc.uniqueArray(fc.integer({ min: 0, max: MAX_CHIMES_PER_STATION - 1 }), { minLength: 1, maxLength: MAX_CHIMES_PER_STATION }),
+        maxPerMinute: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.nat(2 ** 32 - 1)),
+        minGapMs: fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.nat(2 ** 32 - 1)),
+        chimeMinGapMs: fc.nat(10_000),
+        pulseMs: fc.nat(1_000),
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    const mask = (chimes: number[]) => chimes.reduce((bits, chime) => bits | (1n << BigInt(chime)), 0n);
+    const answers = await askEncoder(dir, cases.map((c) => `capabilities ${mask(c.chimes)} ${c.maxPerMinute} ${c.minGapMs} ${c.chimeMinGapMs} ${c.pulseMs}`));
+    for (const [i, c] of cases.entries()) {
+      const context = `${JSON.stringify(c)} -> ${answers[i]}`;
+      // The gap after the floor, declared as at most the relay's longest (the board keeps its own).
+      const minGapMs = Math.min(Math.max(c.minGapMs, STRIKER_ABSOLUTE_MIN_GAP_MS), MAX_STRIKER_GAP_MS);
+      const expected = { chimes: [...c.chimes].sort((a, b) => a - b), maxPerMinute: Math.min(c.maxPerMinute, STRIKER_ABSOLUTE_MAX_PER_MINUTE), minGapMs };
+      // 0 a minute never rings: not declared (the relay would refuse it).
+      if (c.maxPerMinute === 0) {
+        expect(answers[i], context).toBe('refused');
+        continue;
+      }
+      expect(parseDeviceCapabilities(answers[i]!.replace(/^ok /, '')), context).toEqual({ ok: true, capabilities: { type: 'capabilities', striker: expected } });
+    }
   });
 
   it('the limits the firmware hard-codes are the protocol limits', async () => {
@@ -225,8 +268,14 @@ describe('the rest of the firmware core matches src/protocol', () => {
       MAX_FIRMWARE_VERSION_CHARS: String(MAX_FIRMWARE_VERSION_CHARS),
       MIN_SIGNAL_DBM: String(MIN_SIGNAL_DBM),
       MAX_SIGNAL_DBM: String(MAX_SIGNAL_DBM),
+      MAX_STRIKER_GAP_MS: String(MAX_STRIKER_GAP_MS),
+      MAX_CAPABILITIES_FRAME_BYTES: String(MAX_DEVICE_CAPABILITIES_BYTES),
+      STRIKER_ABSOLUTE_MAX_PER_MINUTE: String(STRIKER_ABSOLUTE_MAX_PER_MINUTE),
+      STRIKER_ABSOLUTE_MIN_GAP_MS: String(STRIKER_ABSOLUTE_MIN_GAP_MS),
       PARTICLE_PUBLISH_DATA_BYTES: '1024',
       PARTICLE_STRIKE_EVENT: 'chime',
     });
+    // The firmware's hard cap is within what the relay takes, so its declaration is never refused for it.
+    expect(STRIKER_ABSOLUTE_MAX_PER_MINUTE).toBeLessThanOrEqual(MAX_STRIKER_RINGS_PER_MINUTE);
   });
 });

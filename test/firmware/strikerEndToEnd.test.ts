@@ -1,6 +1,7 @@
 // The striker path end to end with the host build of the firmware (linkHost: the same core a board
 // runs, on POSIX sockets and the real clock, its solenoids faked by a log and a contact that closes
-// a few ms into each pulse). A raw /device endpoint plays the relay's ring side (ringingRelay.ts):
+// a few ms into each pulse). A raw /device endpoint plays a relay that keeps to no limits, as a
+// compromised one would (ringingRelay.ts; the real relay's path: strikerThroughRelay.test.ts):
 // commands within the board's limits ring, once, and the struck contact comes back as an ordinary
 // strike; commands beyond them do not ring and each names its limit; a flood is refused and
 // counted, and the link stays up; no config raises the hard caps.

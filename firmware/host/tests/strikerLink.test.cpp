@@ -140,6 +140,12 @@ TEST(capabilities_declare_the_limits_that_hold) {
   length = writeCapabilitiesMessage(StrikerConfig{~uint64_t(0), 60, 3600000, 0, 0}, out, sizeof(out));
   CHECK(length > 200 && length < sizeof(out));
   CHECK_EQ(writeCapabilitiesMessage(StrikerConfig{1, 1, 1, 1, 1}, out, 40), 0u);
+  // A striker that never rings is not declared (the relay takes 1..600 a minute, one chime or more).
+  CHECK_EQ(writeCapabilitiesMessage(StrikerConfig{1, 0, 300, 600, 20}, out, sizeof(out)), 0u);
+  CHECK_EQ(writeCapabilitiesMessage(StrikerConfig{0, 5, 300, 600, 20}, out, sizeof(out)), 0u);
+  // A gap longer than the relay takes is declared as the longest it takes.
+  length = writeCapabilitiesMessage(StrikerConfig{1, 5, 7200000, 600, 20}, out, sizeof(out));
+  CHECK_STR(out, length, "{\"type\":\"capabilities\",\"striker\":{\"chimes\":[0],\"maxPerMinute\":5,\"minGapMs\":3600000}}");
 }
 
 TEST(link_declares_its_striker_first_on_every_connection) {

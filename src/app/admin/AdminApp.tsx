@@ -2,6 +2,7 @@
 // stations with device health and edits them. Loaded lazily, so ordinary viewers never download it.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { AdminError, adminClient, storeToken, storedToken, type AdminStation } from './adminClient';
+import { ParticipationToggle } from './ParticipationToggle';
 import { StationRow } from './StationRow';
 import './admin.css';
 
@@ -65,6 +66,7 @@ export default function AdminApp() {
           {message}
         </span>
       </p>
+      <ParticipationToggle token={token} onError={fail} onSaved={setMessage} />
       {newToken && (
         <p data-testid="new-token">
           New device token for <code>{newToken.station}</code> (shown once, copy it to the device now): <code>{newToken.token}</code>{' '}

@@ -2,7 +2,7 @@
 // a form to edit it. Text from the stations file is
 // only ever rendered as React text (never as HTML).
 import { useState, type FormEvent } from 'react';
-import type { AdminStation, StationFields } from './adminClient';
+import { stationParticipation, type AdminStation, type StationFields } from './adminClient';
 import { DeviceHealthCell } from './DeviceHealthCell';
 import { ago } from './healthText';
 
@@ -79,6 +79,20 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
         </button>{' '}
         <span className="admin-state" data-testid="sound-state" data-muted={station.muted}>
           {station.muted ? 'muted: its strikes reach no page' : 'on the pages'}
+        </span>
+        {/* Like Mute: pressed means visitors rest here (they may play by default). */}
+        <button
+          type="button"
+          className="admin-toggle"
+          aria-pressed={!stationParticipation(station)}
+          aria-label={`Rest visitors at ${station.id}`}
+          data-testid="participation-toggle"
+          onClick={() => void onSave({ participation: !stationParticipation(station) })}
+        >
+          Rest visitors
+        </button>{' '}
+        <span className="admin-state" data-testid="participation-state" data-muted={!stationParticipation(station)}>
+          {stationParticipation(station) ? 'visitors may play' : 'visitors resting here'}
         </span>
       </td>
       <td>

@@ -12,6 +12,7 @@ import { addPresetFolder } from './presetFolder';
 import { addReplayFolder } from './replayFolder';
 import { addSimFolder } from './simFolder';
 import { addSoundFolder } from './soundFolder';
+import { addTouchFolder } from './touchFolder';
 import { addVisualFolder } from './visualFolder';
 
 export interface ArtistModeDeps {
@@ -57,10 +58,11 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   addReplayFolder(pane, { store, switchSource: page.switchSource, report });
   const stopVisual = addVisualFolder(pane, store, binder);
   const stopSound = addSoundFolder(pane, store, binder);
+  addTouchFolder(pane, store, binder);
   const audio = () => page.engine?.stats ?? null;
   const stopMonitor = addMonitorFolder(pane, { stats: page.stats, audio, localStrikes: () => localStrikes });
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.visual !== previous.visual || state.sound !== previous.sound || state.focusStation !== previous.focusStation || state.view !== previous.view) binder.sync(state);
+    if (state.visual !== previous.visual || state.sound !== previous.sound || state.touch !== previous.touch || state.focusStation !== previous.focusStation || state.view !== previous.view) binder.sync(state);
   });
 
   // For tests and the curious, beside window.aeolian.store/stats: the engine's readings and the player.

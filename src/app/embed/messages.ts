@@ -15,6 +15,8 @@ export const embedCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('aeolian:volume'), volume: z.number().check(z.gte(0), z.lte(1)) }),
   /** A station id to show close up, or null for the whole world. */
   z.strictObject({ type: z.literal('aeolian:station'), station: z.nullable(stationIdSchema) }),
+  /** Visitors' chime buttons on or off (their touches still show and sound either way). */
+  z.strictObject({ type: z.literal('aeolian:buttons'), enabled: z.boolean() }),
 ]);
 export type EmbedCommand = z.output<typeof embedCommandSchema>;
 
@@ -43,9 +45,11 @@ export interface EmbedStatus {
   volume: number;
   station: string | null;
   stations: { id: string; name: string; online: boolean }[];
+  /** Whether visitors' chime buttons are shown. */
+  buttons: boolean;
 }
 
-export function embedStatusOf(state: LiveState): EmbedStatus {
+export function embedStatusOf(state: LiveState, buttons = true): EmbedStatus {
   return {
     type: 'aeolian:status',
     connection: state.connection.state,
@@ -55,6 +59,7 @@ export function embedStatusOf(state: LiveState): EmbedStatus {
     volume: state.volume,
     station: state.focusStation,
     stations: state.stations.map(({ id, name, online }) => ({ id, name, online })),
+    buttons,
   };
 }
 

@@ -47,9 +47,10 @@ function fakeEngine() {
     play: (note) => void played.push(note),
     setStations: vi.fn(),
     setSound: vi.fn(),
+    setTouch: vi.fn(),
     setMuted: vi.fn(),
     setVolume: vi.fn(),
-    stats: { notesPlayed: 7, notesDropped: 1, notesMerged: 0, voicesActive: 2, lookAheadS: 0.03 },
+    stats: { notesPlayed: 7, notesDropped: 1, notesMerged: 0, voicesActive: 2, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0.03 },
     dispose: vi.fn(),
   };
   return { engine, played };
@@ -248,8 +249,9 @@ describe('the live page core', () => {
     let hooks: Parameters<Parameters<LivePage['attachCanvas']>[0]>[1] = {};
     page.attachCanvas((_stats, given) => ((hooks = given), { strike: () => undefined, dispose: () => undefined }));
     hooks.onFrame?.(16.7, 2);
-    hooks.onCircleDrawn?.(12, 1);
-    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12], drawLatencyFrames: [1] });
+    hooks.onCircleDrawn?.(12, 1, false);
+    hooks.onCircleDrawn?.(9, 1, true);
+    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12, 9], drawLatencyFrames: [1, 1], touchDrawLatencyFrames: [1] });
 
     page.start();
     sources[0]!.greet();

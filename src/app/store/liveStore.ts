@@ -7,6 +7,7 @@ import { ActivityTracker, type StationActivity } from './activity';
 import { defaultSoundSettings, type SoundSettings } from './soundSettings';
 import type { SceneView } from '../visual/layout';
 import type { ConnectionStatus, ReplayInfo } from './source';
+import { defaultTouchSettings, type TouchSettings } from './touchSettings';
 import { defaultVisualSettings, type VisualSettings } from './visualSettings';
 
 export type AudioState = 'off' | 'starting' | 'on' | 'failed';
@@ -22,6 +23,8 @@ export interface LiveState {
   refusedFrames: number;
   stations: Station[];
   viewers: number | null;
+  /** Visitors who played a chime in the last minute (relay presence), or null before the relay says. */
+  visitors: number | null;
   /** Per-station activity, refreshed by publishActivity(). */
   activity: Record<string, StationActivity>;
   audio: AudioState;
@@ -35,6 +38,8 @@ export interface LiveState {
   view: SceneView;
   visual: VisualSettings;
   sound: SoundSettings;
+  /** How visitors' touches look and sound. */
+  touch: TouchSettings;
 }
 
 /** What a source says when its stream starts (a transport's StreamStart carries this and more). */
@@ -51,6 +56,7 @@ export interface LiveActions {
   upsertStation(station: Station): void;
   removeStation(id: string): void;
   setViewers(viewers: number): void;
+  setVisitors(visitors: number): void;
   frameRefused(detail: string): void;
   /** Hot path: counts only, no state change, no subscriber runs. */
   recordStrike(station: string, chime: number, nowMs: number): void;
@@ -63,6 +69,7 @@ export interface LiveActions {
   setView(view: SceneView): void;
   setVisual(patch: Partial<VisualSettings>): void;
   setSound(sound: SoundSettings): void;
+  setTouch(patch: Partial<TouchSettings>): void;
   dismissNotice(): void;
 }
 
@@ -95,6 +102,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     refusedFrames: 0,
     stations: [],
     viewers: null,
+    visitors: null,
     activity: {},
     audio: 'off',
     audioError: null,
@@ -104,6 +112,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     view: options.view ?? 'world',
     visual: { ...defaultVisualSettings, reducedMotion: options.reducedMotion ?? false },
     sound: defaultSoundSettings,
+    touch: defaultTouchSettings,
 
     streamStarted: (start) =>
       set((state) => {
@@ -133,6 +142,9 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setViewers: (viewers) => {
       if (get().viewers !== viewers) set({ viewers });
     },
+    setVisitors: (visitors) => {
+      if (get().visitors !== visitors) set({ visitors });
+    },
     frameRefused: (detail) => set((state) => ({ refusedFrames: state.refusedFrames + 1, notice: `Ignored a bad message from the relay: ${detail.slice(0, 120)}` })),
     recordStrike: (station, chime, nowMs) => tracker.record(station, chime, nowMs),
     publishActivity: (nowMs) => set({ activity: tracker.snapshot(nowMs) }),
@@ -143,6 +155,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setView: (view) => set({ view, focusStation: null }),
     setVisual: (patch) => set((state) => ({ visual: { ...state.visual, ...patch } })),
     setSound: (sound) => set({ sound }),
+    setTouch: (patch) => set((state) => ({ touch: { ...state.touch, ...patch } })),
     dismissNotice: () => set({ notice: null }),
   }));
 

@@ -81,6 +81,29 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
 };
 
 describe('RelayTransport', () => {
+  it("hands visitors' touches on in the strikes' seq sequence, refuses a malformed one, and reads presence visitors", async () => {
+    const url = await scriptedRelay((socket) => {
+      socket.send(hello('e1', 0));
+      socket.send(strike(1));
+      socket.send(JSON.stringify({ type: 'touch', seq: 2, station: 'a', chime: 3, v: 0.8, t: Date.now() }));
+      socket.send(JSON.stringify({ type: 'touch', seq: 2, station: 'a', chime: 3, v: 0.8, t: Date.now() })); // a duplicate
+      socket.send(JSON.stringify({ type: 'touch', seq: 3, station: 'a', chime: -1, v: 0.8, t: Date.now() }));
+      socket.send(strike(4));
+      socket.send(JSON.stringify({ type: 'presence', viewers: 7, visitors: 2 }));
+    });
+    const touches: number[] = [];
+    const presence: [number, number | undefined][] = [];
+    const sink = { ...recorder(), touch: (t: { seq: number }) => void touches.push(t.seq), presence: (v: number, n?: number) => void presence.push([v, n]) };
+    const t = transport(url);
+    t.start(sink);
+    await until(() => presence.length === 1);
+    expect(touches).toEqual([2]);
+    expect(sink.strikes).toEqual([1, 4]);
+    expect(sink.refusals).toEqual([expect.stringMatching(/^chime/)]);
+    expect(presence).toEqual([[7, 2]]);
+    expect(t.health().seqMissing).toBe(1); // seq 3 was refused, so never delivered
+  });
+
   it('passes a removed station on to the page', async () => {
     const url = await scriptedRelay((socket) => {
       socket.send(hello('e1', 0));

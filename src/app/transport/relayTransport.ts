@@ -145,6 +145,10 @@ export class RelayTransport implements Transport {
       case 'strike':
         if (this.position.strike(message.seq) !== 'duplicate') sink.strike(message);
         return;
+      case 'touch':
+        // A visitor's touch, numbered in the strikes' seq sequence.
+        if (this.position.strike(message.seq) !== 'duplicate') sink.touch?.(message);
+        return;
       case 'hello': {
         const verdict = this.position.hello(message);
         if (this.attempt > 0 || verdict.kind !== 'first') this.reconnects++;
@@ -168,7 +172,7 @@ export class RelayTransport implements Transport {
         sink.stationRemoved(message.station);
         return;
       case 'presence':
-        sink.presence(message.viewers);
+        sink.presence(message.viewers, message.visitors);
         return;
       case 'error':
         return; // meant for devices

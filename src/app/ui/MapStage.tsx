@@ -1,7 +1,7 @@
 // Owns the canvas element; the SceneRenderer draws into it on its own frame loop, fed by the page.
 // Over the canvas: a button on each station (click, tap or keyboard opens its close-up) and, in a
 // close-up, the way back. The kiosk, which nobody touches, has neither.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { combineSceneHooks } from '../page/livePage';
 import { useLivePage } from '../page/LivePageProvider';
 import { useLive } from '../store/useLive';
@@ -15,9 +15,11 @@ export interface MapStageProps {
   rendererOptions?: SceneRendererOptions;
   /** Stations can be opened from the map (not in the kiosk). */
   interactive?: boolean;
+  /** Laid over the map, after the station buttons (the visitors' chime buttons). */
+  children?: ReactNode;
 }
 
-export function MapStage({ rendererOptions, interactive = true }: MapStageProps) {
+export function MapStage({ rendererOptions, interactive = true, children }: MapStageProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const page = useLivePage();
   const [layout, setLayout] = useState<SceneLayout | null>(null);
@@ -55,6 +57,7 @@ export function MapStage({ rendererOptions, interactive = true }: MapStageProps)
           ← {view === 'ensemble' ? 'All stations' : 'Whole world'}
         </button>
       )}
+      {children}
     </div>
   );
 }

@@ -119,7 +119,7 @@ function openScene(visual: Partial<VisualSettings> = {}) {
   });
   const canvas = new FakeCanvas(WIDTH, HEIGHT);
   canvasCalls = () => canvas.context.calls;
-  const stats = { circlesDrawn: 0, circlesActive: 0 };
+  const stats = { circlesDrawn: 0, circlesActive: 0, touchCirclesDrawn: 0 };
   renderer = new SceneRenderer(canvas as unknown as HTMLCanvasElement, store, stats);
   const layout = layoutScene([station], WIDTH, HEIGHT, 'a', store.getState().visual.projection);
   /** Draws one frame at `time` (performance.now ms) and returns the circles it shows. */
@@ -129,7 +129,7 @@ function openScene(visual: Partial<VisualSettings> = {}) {
     frame?.(time);
     return circlesOf(canvas.context.calls);
   };
-  return { store, stats, layout, drawAt };
+  return { store, stats, layout, drawAt, canvas };
 }
 
 describe('the scene renderer', () => {
@@ -212,5 +212,23 @@ describe('the scene renderer', () => {
     hidden = true;
     renderer!.strike('a', 0, 1, 1_000, 1_000);
     expect(drawAt(1_000)).toEqual([]);
+  });
+
+  it("a visitor's touch is one blit like a strike, with the artist's touch mark and size, never merged into the wind's circle", () => {
+    const { store, stats, drawAt, canvas } = openScene({ circleStartShare: 1 });
+    store.getState().setTouch({ style: 'double', color: '#abcdef', sizeScale: 2 });
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+    renderer!.strike('a', 1, 1, 1_010, 1_010, true);
+    const seen = drawAt(1_010);
+    expect(seen).toHaveLength(2); // the wind's and the touch's, one blit each, both in the chime's colour
+    expect(seen.map((c) => c.color)).toEqual(['#00ff00', '#00ff00']);
+    const [wind, touch] = seen as [SeenCircle, SeenCircle];
+    expect(touch.radius / wind.radius).toBeCloseTo(2, 1);
+    const sprites = canvas.context.calls.filter((c) => c.name === 'drawImage').map((c) => c.args[0] as FakeCanvas);
+    const [windSprite, touchSprite] = sprites.slice(-2) as [FakeCanvas, FakeCanvas];
+    expect(windSprite.context.calls.filter((c) => c.name === 'arc')).toHaveLength(1);
+    expect(touchSprite.context.calls.filter((c) => c.name === 'arc')).toHaveLength(2); // the touch's second ring
+    expect(touchSprite.context.calls.filter((c) => c.name === 'stroke').at(-1)!.stroke).toBe('#abcdef');
+    expect(stats).toMatchObject({ circlesDrawn: 2, touchCirclesDrawn: 1 });
   });
 });

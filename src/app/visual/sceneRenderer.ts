@@ -9,6 +9,7 @@ import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from '../store/visualSettings';
+import type { TouchSettings } from '../store/touchSettings';
 import { drawLabels, drawStationMarks, placeLabels, type StationLabels } from './stationMarks';
 import { loadLand, type Land } from './worldMap';
 
@@ -27,8 +28,8 @@ export const DRAW_EARLY_MS = 16;
 export const VIEW_CROSSFADE_MS = 700;
 
 export interface SceneRendererOptions {
-  /** A circle's first frame: ms since its strike arrived, and how many frames began in between (1 = the next frame). */
-  onCircleDrawn?: (latencyMs: number, frames: number) => void;
+  /** A circle's first frame: ms since its strike arrived, how many frames began in between (1 = the next frame), and whether it is a visitor's touch. */
+  onCircleDrawn?: (latencyMs: number, frames: number, touch: boolean) => void;
   /** Each frame: its rAF time and how long drawing it took (ms), for benchmarks. */
   onFrame?: (frameTime: number, drawMs: number) => void;
   /** Each new layout (size, stations, view): where the stations are, for what sits over the canvas. */
@@ -38,6 +39,8 @@ export interface SceneRendererOptions {
 export class SceneRenderer implements StrikeOutput {
   private readonly pool = new CirclePool();
   private readonly sprites = new RingSprites();
+  /** Visitors' touches: the same circles with the artist's touch mark, so nobody takes them for weather. */
+  private readonly touchSprites = new RingSprites();
   /** Frames begun so far, and the count when each circle's strike arrived (for the latency in frames). */
   private frameCount = 0;
   private readonly arrivedFrame = new Uint32Array(MAX_CIRCLES);
@@ -56,13 +59,14 @@ export class SceneRenderer implements StrikeOutput {
   private readonly unsubscribe: () => void;
   private readonly circleBucket = new Uint16Array(MAX_CIRCLES);
   private readonly sorted = new Uint32Array(MAX_CIRCLES);
-  private readonly bucketStart = new Uint32Array(256 * ALPHA_LEVELS + 1);
-  private readonly bucketFill = new Uint32Array(256 * ALPHA_LEVELS);
+  /** Buckets: (wind or touch) x color x alpha level. */
+  private readonly bucketStart = new Uint32Array(2 * 256 * ALPHA_LEVELS + 1);
+  private readonly bucketFill = new Uint32Array(2 * 256 * ALPHA_LEVELS);
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly store: LiveStore,
-    private readonly stats: { circlesDrawn: number; circlesActive?: number; circlesMerged?: number },
+    private readonly stats: { circlesDrawn: number; circlesActive?: number; circlesMerged?: number; touchCirclesDrawn?: number },
     private readonly options: SceneRendererOptions = {},
   ) {
     this.context = canvas.getContext('2d', { alpha: false })!;
@@ -88,13 +92,19 @@ export class SceneRenderer implements StrikeOutput {
     this.onVisibility();
   }
 
-  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void {
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number, touch = false): void {
     if (document.hidden) return;
     const placement = this.layout.stations.get(station);
     const point = placement?.chimes[chime];
     if (!point) return;
-    const { circleMaxRadiusPx } = this.store.getState().visual;
-    const radius = circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v);
+    const { visual, touch: touchLook } = this.store.getState();
+    const radius = visual.circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v) * (touch ? touchLook.sizeScale : 1);
+    if (touch) {
+      // A touch never merges with the wind's circle of its chime: each is seen for what it is.
+      this.pool.spawn(point.x, point.y, radius, chime & 255, at, arrivedAt, true);
+      this.arrivedFrame[(this.pool.head - 1) % MAX_CIRCLES] = this.frameCount;
+      return;
+    }
     if (this.pool.spawnOrMerge(point, point.x, point.y, radius, chime & 255, at, arrivedAt)) this.stats.circlesMerged = (this.stats.circlesMerged ?? 0) + 1;
     else this.arrivedFrame[(this.pool.head - 1) % MAX_CIRCLES] = this.frameCount;
   }
@@ -212,12 +222,12 @@ export class SceneRenderer implements StrikeOutput {
     this.frameCount++;
     const now = performance.now();
     const context = this.context;
-    const { visual } = this.store.getState();
+    const { visual, touch } = this.store.getState();
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
     drawStationMarks(context, this.layout, visual);
-    this.drawCircles(context, now, visual);
+    this.drawCircles(context, now, visual, touch);
     drawLabels(context, (this.labels ??= placeLabels(context, this.layout)), visual);
     const fade = 1 - (now - this.fadeStart) / VIEW_CROSSFADE_MS;
     if (fade > 0) {
@@ -229,13 +239,13 @@ export class SceneRenderer implements StrikeOutput {
     this.options.onFrame?.(frameTime, performance.now() - now);
   };
 
-  private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings): void {
+  private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings, touch: TouchSettings): void {
     const { circleLifetimeMs: lifetimeMs, reducedMotion, palette, circleStartShare: start, circleGrowthEase: ease, circleOpacity: opacity, circleStyle } = visual;
     const pool = this.pool;
     let active = 0;
     pool.expire(now, lifetimeMs);
     const colors = Math.min(256, palette.length);
-    const buckets = colors * ALPHA_LEVELS;
+    const buckets = 2 * colors * ALPHA_LEVELS;
     const bucketStart = this.bucketStart;
     bucketStart.fill(0, 0, buckets + 1);
     // Pass 1: which (color, alpha level) bucket each visible circle is in; count per bucket.
@@ -247,7 +257,7 @@ export class SceneRenderer implements StrikeOutput {
         continue;
       }
       const level = Math.min(ALPHA_LEVELS - 1, Math.floor((1 - age / lifetimeMs) * ALPHA_LEVELS));
-      const bucket = (pool.color[i]! % colors) * ALPHA_LEVELS + level;
+      const bucket = (pool.touch[i]! * colors + (pool.color[i]! % colors)) * ALPHA_LEVELS + level;
       this.circleBucket[i] = bucket;
       bucketStart[bucket + 1]!++;
       active++;
@@ -264,6 +274,7 @@ export class SceneRenderer implements StrikeOutput {
     }
     const sorted = this.sorted;
     this.sprites.configure(palette, circleStyle, this.pixelRatio);
+    this.touchSprites.configure(palette, circleStyle, this.pixelRatio, touch);
     // Pass 3: one alpha per bucket, one sprite blit per circle.
     context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
@@ -273,16 +284,20 @@ export class SceneRenderer implements StrikeOutput {
       const level = b % ALPHA_LEVELS;
       const fade = (level + 0.5) / ALPHA_LEVELS;
       context.globalAlpha = reducedMotion ? fade * opacity * 0.55 : fade * fade * opacity;
-      const colorIndex = Math.floor(b / ALPHA_LEVELS);
+      const kindColor = Math.floor(b / ALPHA_LEVELS);
+      const isTouch = kindColor >= colors;
+      const sprites = isTouch ? this.touchSprites : this.sprites;
+      const colorIndex = kindColor % colors;
       for (let k = from; k < to; k++) {
         const i = sorted[k]!;
         const progress = Math.min(1, Math.max(0, now - pool.startAt[i]!) / lifetimeMs);
         const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (start + (1 - start) * (1 - (1 - progress) ** ease));
-        this.sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
+        sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
         if (!pool.drawn[i]) {
           pool.drawn[i] = 1;
           this.stats.circlesDrawn++;
-          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!, this.frameCount - this.arrivedFrame[i]!);
+          if (isTouch) this.stats.touchCirclesDrawn = (this.stats.touchCirclesDrawn ?? 0) + 1;
+          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!, this.frameCount - this.arrivedFrame[i]!, isTouch);
         }
       }
     }

@@ -12,6 +12,8 @@ export interface ReceivedDeviceStatus {
   rssiDbm?: number;
   reconnects: number;
   strikesDropped: number;
+  /** Ring commands the board's own striker limits refused; only a device with a striker reports it. */
+  ringsRefused?: number;
   receivedAt: number;
 }
 

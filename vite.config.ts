@@ -13,6 +13,7 @@ export default defineConfig(({ command }) => ({
   server: {
     proxy: {
       '/live': { target: `ws://127.0.0.1:${relayPort}`, ws: true },
+      '/touch': { target: `ws://127.0.0.1:${relayPort}`, ws: true },
       '/api': { target: `http://127.0.0.1:${relayPort}` },
     },
   },

@@ -27,7 +27,7 @@ it('?source=sim runs the wind model in the page, labelled as a simulation, with 
   await page.goto(`${fake.url}/?source=sim&seed=4&speed=4`);
   await page.getByTestId('status').filter({ hasText: 'live · simulation' }).waitFor({ timeout: 10_000 });
   await page.waitForFunction(() => window.aeolian!.stats.circlesDrawn > 5, null, { timeout: 20_000 });
-  await page.getByRole('button', { name: /Reykjavík/ }).waitFor();
+  await page.getByTestId('station-list').getByRole('button', { name: /Reykjavík/ }).waitFor();
   expect(fake.connections).toBe(0);
   expect(errors).toEqual([]);
 });
@@ -136,9 +136,9 @@ it('works from the keyboard alone, with a visible focus ring', async () => {
   fake = await startFakeRelay((socket) => socket.send(helloFrame()));
   const { page, errors } = await newPage();
   await page.goto(fake.url);
-  await page.getByRole('button', { name: /Chicago/ }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('station-list').getByRole('button', { name: /Chicago/ }).waitFor({ timeout: 10_000 });
   let focused = '';
-  for (let presses = 0; presses < 12 && !focused.includes('Chicago'); presses++) {
+  for (let presses = 0; presses < 20 && !focused.includes('Chicago'); presses++) {
     await page.keyboard.press('Tab');
     focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
   }
@@ -147,7 +147,7 @@ it('works from the keyboard alone, with a visible focus ring', async () => {
   expect(outline).not.toBe('none');
   await page.keyboard.press('Enter');
   await page.waitForURL(/stations=chicago/);
-  expect(await page.getByRole('button', { name: /Chicago/ }).getAttribute('aria-pressed')).toBe('true');
+  expect(await page.getByTestId('station-list').getByRole('button', { name: /Chicago/ }).getAttribute('aria-pressed')).toBe('true');
   expect(errors).toEqual([]);
 });
 

@@ -105,7 +105,7 @@ it.each([
   expect(await pill(page).getAttribute('data-source')).toBe('replay');
   await expectRecordedRhythm(page);
   // The stations come from the relay's list (the archive has no hello): both are on the map's list.
-  await page.getByRole('button', { name: /Tokyo/ }).waitFor({ timeout: 5_000 });
+  await page.getByTestId('station-list').getByRole('button', { name: /Tokyo/ }).waitFor({ timeout: 5_000 });
   await page.getByTestId('notice').filter({ hasText: 'The replay has finished (6 strikes).' }).waitFor({ timeout: 5_000 });
   expect(await pill(page).textContent()).toMatch(/^Replay · .* · offline$/);
   expect(errors).toEqual([]);

@@ -1,6 +1,7 @@
-// `npm run screenshots`: the README's pictures of the live page (docs/screenshot.png on a desktop,
-// docs/screenshot-phone.png on a phone), taken from the built page served by a real relay with
-// simulated stations, in real Chromium. The test suite writes nothing into the checkout; this does.
+// `npm run screenshots`: the README's pictures of each view of the live page (docs/screenshot-*.png:
+// the world on a desktop and on a phone, a station close up, the ensemble, the 1080p kiosk), taken
+// from the built page served by a real relay with simulated stations, in real Chromium. The test
+// suite writes nothing into the checkout; this does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,15 @@ import { launchBrowser, type Browser } from '../e2e/support/browser';
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_START_TIMEOUT_MS = 15_000;
 const LIVE_TIMEOUT_MS = 20_000;
-/** On the phone, after the tap: long enough for a strike of the station shown to be on screen. */
-const SETTLE_MS = 2_000;
-/** The desktop picture is taken once the page has had this many strikes (about 15 s of this wind). */
-const DESKTOP_STRIKES = 150;
+/** After a view opens: past its crossfade, long enough for strikes of the stations shown to be on screen. */
+const SETTLE_MS = 2_500;
+/** The world pictures are taken once the page has had this many strikes (circles spread over a few stations). */
+const WORLD_STRIKES = 150;
 
 interface Shot {
   file: string;
+  /** The page's address after the relay's origin. */
+  query: string;
   /** Seeded wind, so refreshed pictures look alike. */
   simSeed: string;
   simSpeed: string;
@@ -26,28 +29,59 @@ interface Shot {
   pose(page: Page): Promise<void>;
 }
 
+const afterStrikes = (count: number) => async (page: Page) => {
+  await page.waitForFunction((n) => window.aeolian!.stats.strikesReceived >= n, count, { timeout: 4 * LIVE_TIMEOUT_MS });
+};
+const settle = async (page: Page) => page.waitForTimeout(SETTLE_MS);
+
 const SHOTS: Shot[] = [
   {
-    file: 'docs/screenshot.png',
+    file: 'docs/screenshot-world.png',
+    query: '/',
+    simSeed: '3',
+    simSpeed: '3',
+    browser: { viewport: { width: 1280, height: 800 } },
+    pose: afterStrikes(WORLD_STRIKES),
+  },
+  {
+    file: 'docs/screenshot-phone.png',
+    query: '/',
+    simSeed: '5',
+    simSpeed: '3',
+    browser: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    pose: afterStrikes(WORLD_STRIKES / 2),
+  },
+  {
+    file: 'docs/screenshot-closeup.png',
+    query: '/',
+    simSeed: '7',
+    simSpeed: '2',
+    browser: { viewport: { width: 1280, height: 800 } },
+    async pose(page) {
+      // As a visitor finds it: a click on the station on the map.
+      await page.locator('[data-testid="station-spot"][data-station="wellington"]').click();
+      await page.waitForURL(/stations=wellington/);
+      await settle(page);
+    },
+  },
+  {
+    file: 'docs/screenshot-ensemble.png',
+    query: '/?view=ensemble',
     simSeed: '3',
     simSpeed: '3',
     browser: { viewport: { width: 1280, height: 800 } },
     async pose(page) {
-      await page.getByTestId('station-list').getByRole('button', { name: /Wellington/ }).waitFor();
-      // Past the first gust's pile-up at Cape Town: circles spread over a few stations.
-      await page.waitForFunction((n) => window.aeolian!.stats.strikesReceived >= n, DESKTOP_STRIKES, { timeout: 4 * LIVE_TIMEOUT_MS });
+      await afterStrikes(60)(page);
+      await settle(page);
     },
   },
   {
-    file: 'docs/screenshot-phone.png',
-    simSeed: '5',
-    simSpeed: '1',
-    browser: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-    async pose(page) {
-      await page.getByRole('button', { name: /Tokyo/ }).tap();
-      await page.waitForURL(/stations=tokyo/);
-      await page.waitForTimeout(SETTLE_MS);
-    },
+    file: 'docs/screenshot-kiosk.png',
+    query: '/?kiosk',
+    simSeed: '3',
+    simSpeed: '3',
+    browser: { viewport: { width: 1920, height: 1080 } },
+    pose: afterStrikes(WORLD_STRIKES),
   },
 ];
 
@@ -93,8 +127,9 @@ async function take(shot: Shot, distDir: string): Promise<void> {
   try {
     browser = await launchBrowser(shot.browser);
     const page = await browser.context.newPage();
-    await page.goto(relay.url);
-    await page.getByTestId('status').filter({ hasText: 'live' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await page.goto(`${relay.url}${shot.query}`);
+    await page.waitForFunction(() => window.aeolian?.store.getState().connection.state === 'live', null, { timeout: LIVE_TIMEOUT_MS });
+    await page.waitForFunction(() => window.aeolian!.store.getState().stations.length > 0, null, { timeout: LIVE_TIMEOUT_MS });
     await shot.pose(page);
     await page.screenshot({ path: join(ROOT, shot.file) });
     console.log(`wrote ${shot.file}`);
@@ -105,10 +140,13 @@ async function take(shot: Shot, distDir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // `npm run screenshots -- kiosk closeup` retakes only those.
+  const only = process.argv.slice(2);
+  const shots = only.length > 0 ? SHOTS.filter((shot) => only.some((name) => shot.file.includes(name))) : SHOTS;
   const distDir = mkdtempSync(join(tmpdir(), 'aeolian-screenshots-dist-'));
   try {
     await build({ root: ROOT, logLevel: 'warn', mode: 'production', build: { outDir: distDir, emptyOutDir: true } });
-    for (const shot of SHOTS) await take(shot, distDir);
+    for (const shot of shots) await take(shot, distDir);
   } finally {
     rmSync(distDir, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@ const relay = await startRelay({
   stations: benchStations(),
   logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
   distDir: 'does-not-exist',
+  // Each generator's thousands of viewers share one source address: lift MAX_VIEWERS_PER_ADDRESS.
+  maxViewersPerAddress: 1_000_000,
   redisUrl: process.env.REDIS_URL || undefined,
 });
 process.on('message', (command: { cmd: string }) => {

@@ -23,6 +23,8 @@ const relay = await startRelay({
   stations: benchStations(),
   logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   distDir: 'does-not-exist',
+  // Each generator's thousands of viewers share one source address: lift MAX_VIEWERS_PER_ADDRESS.
+  maxViewersPerAddress: 1_000_000,
 });
 
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.

@@ -11,17 +11,6 @@ constexpr int READS_PER_POLL = 8;
 
 bool due(uint32_t nowMs, uint32_t atMs) { return static_cast<int32_t>(nowMs - atMs) >= 0; }
 
-bool contains(const char* text, size_t length, const char* needle) {
-  size_t needleLength = 0;
-  while (needle[needleLength] != '\0') needleLength++;
-  for (size_t i = 0; i + needleLength <= length; i++) {
-    size_t j = 0;
-    while (j < needleLength && text[i + j] == needle[j]) j++;
-    if (j == needleLength) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 LinkConfig defaultLinkConfig() {
@@ -56,8 +45,8 @@ const char* linkEventName(LinkEvent event) {
 }
 
 DeviceLink::DeviceLink(const LinkConfig& config, NetworkClient& client, DevicePlatform& platform, StrikeOutbox& outbox,
-                       LinkObserver* observer)
-    : config_(config), client_(client), platform_(platform), outbox_(outbox), observer_(observer) {
+                       LinkObserver* observer, Striker* striker)
+    : config_(config), client_(client), platform_(platform), outbox_(outbox), observer_(observer), striker_(striker) {
   if (config_.frameBudgetBytes == 0 || config_.frameBudgetBytes > MAX_DEVICE_FRAME_BYTES) {
     config_.frameBudgetBytes = MAX_DEVICE_FRAME_BYTES;
   }
@@ -123,6 +112,8 @@ void DeviceLink::pollHandshake(uint32_t nowMs) {
         lastPingAtMs_ = nowMs;
         // The first status goes out right after opening, then every interval.
         lastStatusAtMs_ = nowMs - config_.statusIntervalMs;
+        // The relay forgets a device's capabilities with its connection: declare them on each one.
+        capabilitiesDue_ = striker_ != nullptr;
         emit(LinkEvent::opened, static_cast<int32_t>(reconnects_));
         reader_.feed(buffer + consumed, static_cast<size_t>(got) - consumed, *this);
         break;
@@ -171,7 +162,9 @@ void DeviceLink::pollOpen(uint32_t nowMs) {
     pongDue_ = false;
     queueFrame(WsOpcode::pong, pongPayload_, pongLength_);
   }
-  if (outbox_.unsent() > 0) {
+  if (capabilitiesDue_) {
+    sendCapabilities();
+  } else if (outbox_.unsent() > 0) {
     char* text = reinterpret_cast<char*>(tx_ + txLength_ + DATA_HEADER_ROOM);
     size_t strikes = 0;
     const size_t bytes = outbox_.encodeUnsent(nowMs, text, config_.frameBudgetBytes, strikes);
@@ -224,8 +217,17 @@ void DeviceLink::sendStatus(uint32_t nowMs) {
   status.hasSignal = platform_.signalDbm(status.signalDbm);
   status.reconnects = reconnects_;
   status.strikesDropped = outbox_.dropped() + platform_.strikesLostBeforeOutbox();
+  status.hasStriker = striker_ != nullptr;
+  status.ringsRefused = ringsRefused();
   char text[MAX_STATUS_FRAME_BYTES];
   const size_t length = writeStatusMessage(status, text, sizeof(text));
+  if (length > 0) queueFrame(WsOpcode::text, reinterpret_cast<const uint8_t*>(text), length);
+}
+
+void DeviceLink::sendCapabilities() {
+  capabilitiesDue_ = false;
+  char text[MAX_CAPABILITIES_FRAME_BYTES];
+  const size_t length = writeCapabilitiesMessage(striker_->limits(), text, sizeof(text));
   if (length > 0) queueFrame(WsOpcode::text, reinterpret_cast<const uint8_t*>(text), length);
 }
 
@@ -259,15 +261,36 @@ void DeviceLink::drop(uint32_t nowMs, LinkEvent why, int32_t detail) {
   retryAtMs_ = nowMs + fullJitterDelayMs(attempt_++, config_.backoff, platform_.random32());
 }
 
-void DeviceLink::onText(const char* text, size_t length, bool) {
-  // The relay only ever sends errors: {"type":"error","code":"bad_message"|"rate_limited",...}.
-  if (contains(text, length, "\"rate_limited\"")) {
-    rateLimitedNotices_++;
-    emit(LinkEvent::relayError, 2);
-  } else if (contains(text, length, "\"bad_message\"")) {
-    refusedFrames_++;
-    emit(LinkEvent::relayError, 1);
+void DeviceLink::onText(const char* text, size_t length, bool truncated) {
+  // The relay sends errors ({"type":"error","code":"bad_message"|"rate_limited",...}) and rings.
+  const RelayMessage message = readRelayMessage(text, length, truncated);
+  switch (message.kind) {
+    case RelayMessageKind::ring:
+      ring(message.ring, true);
+      break;
+    case RelayMessageKind::error:
+      if (message.error == RelayErrorCode::rateLimited) {
+        rateLimitedNotices_++;
+        emit(LinkEvent::relayError, 2);
+      } else if (message.error == RelayErrorCode::badMessage) {
+        refusedFrames_++;
+        emit(LinkEvent::relayError, 1);
+      }
+      break;
+    case RelayMessageKind::other:
+      break;  // a newer relay's message this firmware does not know
+    case RelayMessageKind::malformed:
+      unreadableFrames_++;
+      if (message.typeRing) ring(message.ring, false);
+      break;
   }
+}
+
+void DeviceLink::ring(const RingCommand& command, bool readable) {
+  RingOutcome outcome = RingOutcome::malformed;
+  if (readable) outcome = striker_ != nullptr ? striker_->ring(command.chime, command.velocity, nowMs_) : RingOutcome::noStriker;
+  if (outcome != RingOutcome::rung && (!readable || striker_ == nullptr)) ringsRefusedHere_++;
+  if (observer_ != nullptr) observer_->onRing(command, outcome, nowMs_);
 }
 
 void DeviceLink::onPing(const uint8_t* payload, size_t length) {

@@ -7,6 +7,8 @@
 //  - The relay's pings are answered; our own pings double as liveness: no pong within
 //    silenceDeadMs and the link is declared dead.
 //  - Reconnects use full-jitter backoff (backoff.h), reset once a connection opens.
+//  - With a striker, the link declares it (`capabilities`) on every connection and hands the relay's
+//    `ring` commands to it; the striker applies its own limits, and refusals are counted.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,8 @@
 #include "protocolLimits.h"
 #include "statusMessage.h"
 #include "strikeOutbox.h"
+#include "striker.h"
+#include "strikerMessages.h"
 #include "wsFrame.h"
 #include "wsHandshake.h"
 
@@ -69,6 +73,12 @@ class LinkObserver {
     (void)length;
     (void)nowMs;
   }
+  /** A ring command arrived and was rung or refused (a malformed one carries what could be read). */
+  virtual void onRing(const RingCommand& ring, RingOutcome outcome, uint32_t nowMs) {
+    (void)ring;
+    (void)outcome;
+    (void)nowMs;
+  }
 
  protected:
   ~LinkObserver() = default;
@@ -76,8 +86,9 @@ class LinkObserver {
 
 class DeviceLink final : private WsFrameListener {
  public:
+  /** `striker`: null on a station without one (rings are then refused and counted). */
   DeviceLink(const LinkConfig& config, NetworkClient& client, DevicePlatform& platform, StrikeOutbox& outbox,
-             LinkObserver* observer = nullptr);
+             LinkObserver* observer = nullptr, Striker* striker = nullptr);
 
   /** Call from loop() as often as possible. */
   void poll(uint32_t nowMs);
@@ -87,6 +98,10 @@ class DeviceLink final : private WsFrameListener {
   uint32_t reconnects() const { return reconnects_; }
   uint32_t rateLimitedNotices() const { return rateLimitedNotices_; }
   uint32_t refusedFrames() const { return refusedFrames_; }
+  /** Text frames from the relay that could not be read. */
+  uint32_t unreadableFrames() const { return unreadableFrames_; }
+  /** Ring commands not rung: refused by the striker, unreadable, or with no striker here. */
+  uint32_t ringsRefused() const { return ringsRefusedHere_ + (striker_ != nullptr ? striker_->refused() : 0); }
 
  private:
   enum class State : uint8_t { waiting, handshaking, open };
@@ -101,6 +116,8 @@ class DeviceLink final : private WsFrameListener {
   void drop(uint32_t nowMs, LinkEvent why, int32_t detail);
   void emit(LinkEvent event, int32_t detail);
   void sendStatus(uint32_t nowMs);
+  void sendCapabilities();
+  void ring(const RingCommand& command, bool readable);
 
   void onText(const char* text, size_t length, bool truncated) override;
   void onPing(const uint8_t* payload, size_t length) override;
@@ -113,6 +130,7 @@ class DeviceLink final : private WsFrameListener {
   DevicePlatform& platform_;
   StrikeOutbox& outbox_;
   LinkObserver* observer_;
+  Striker* striker_;
 
   State state_ = State::waiting;
   uint32_t retryAtMs_ = 0;
@@ -122,6 +140,9 @@ class DeviceLink final : private WsFrameListener {
   uint32_t reconnects_ = 0;
   uint32_t rateLimitedNotices_ = 0;
   uint32_t refusedFrames_ = 0;
+  uint32_t unreadableFrames_ = 0;
+  uint32_t ringsRefusedHere_ = 0;
+  bool capabilitiesDue_ = false;
 
   char expectedAccept_[WS_ACCEPT_CHARS] = {};
   HandshakeReader handshake_{expectedAccept_};

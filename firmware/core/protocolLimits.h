@@ -15,6 +15,9 @@ constexpr uint8_t MAX_CHIMES_PER_STATION = 64;
 constexpr uint32_t DEVICE_PING_INTERVAL_MS = 10000;
 /** A handshake must complete within this or the relay answers 408. */
 constexpr uint32_t HANDSHAKE_TIMEOUT_MS = 10000;
+/** Longest striker gap the relay accepts in a `capabilities` message (src/protocol/schema.ts). */
+constexpr uint32_t MAX_STRIKER_GAP_MS = 3600000;
+
 /** Velocity is carried as thousandths: 1000 is the protocol's v = 1 (the default, not written). */
 constexpr uint16_t VELOCITY_FULL = 1000;
 

@@ -26,6 +26,7 @@ size_t writeStatusMessage(const DeviceStatus& status, char* out, size_t capacity
   // Signal is reported only when there is one: omitted, not invented.
   if (status.hasSignal && status.signalDbm >= MIN_SIGNAL_DBM && status.signalDbm <= MAX_SIGNAL_DBM) writer.text(",\"rssiDbm\":").number(status.signalDbm);
   writer.text(",\"reconnects\":").number(status.reconnects).text(",\"strikesDropped\":").number(status.strikesDropped);
+  if (status.hasStriker) writer.text(",\"ringsRefused\":").number(status.ringsRefused);
   writer.text("}");
   return writer.overflowed() ? 0 : writer.length();
 }

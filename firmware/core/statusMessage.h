@@ -1,6 +1,7 @@
 // The device status message (docs/protocol.md, "Device status"): a small JSON text frame with the
-// firmware version, uptime, signal strength, reconnect count and strikes dropped, so an operator
-// can tell a quiet day from a sick device. Sent every DEVICE_STATUS_INTERVAL_MS when enabled.
+// firmware version, uptime, signal strength, reconnect count and strikes dropped (and, on a
+// station with a striker, ring commands refused), so an operator can tell a quiet day from a sick
+// device. Sent every DEVICE_STATUS_INTERVAL_MS when enabled.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,7 @@ namespace aeolian {
 
 /** How often a device reports its health on the direct link (when the option is on). */
 constexpr uint32_t DEVICE_STATUS_INTERVAL_MS = 60000;
-/** Longest status frame: every field at its widest. */
+/** Longest status frame: every field at its widest (177 bytes; the relay takes 256). */
 constexpr size_t MAX_STATUS_FRAME_BYTES = 192;
 /** Signal strengths outside this range are not reported (a driver's "unknown" value, not a reading). */
 constexpr int32_t MIN_SIGNAL_DBM = -150;
@@ -25,6 +26,9 @@ struct DeviceStatus {
   int32_t signalDbm;
   uint32_t reconnects;
   uint32_t strikesDropped;
+  /** Only a device with a striker reports `ringsRefused` (an extra field older relays ignore). */
+  bool hasStriker = false;
+  uint32_t ringsRefused = 0;
 };
 
 /** Writes the status JSON (no NUL); 0 if it does not fit or the version is not acceptable. */

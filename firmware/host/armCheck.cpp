@@ -3,6 +3,7 @@
 #include "cloudPublisher.h"
 #include "deviceLink.h"
 #include "strikeCollector.h"
+#include "striker.h"
 
 using namespace aeolian;
 
@@ -22,6 +23,11 @@ struct NullPlatform : DevicePlatform {
   uint32_t strikesLostBeforeOutbox() override { return 0; }
 };
 
+struct NullStrikerOutput : StrikerOutput {
+  void on(uint8_t) override {}
+  void off(uint8_t) override {}
+};
+
 struct NullCloud : CloudConnection {
   bool connected() override { return false; }
   bool publish(const char*, const char*) override { return false; }
@@ -34,7 +40,9 @@ ContactDebouncer debouncer;
 NullClient client;
 NullPlatform platform;
 NullCloud cloud;
-DeviceLink link(defaultLinkConfig(), client, platform, outbox);
+NullStrikerOutput strikerOutput;
+Striker striker(defaultStrikerConfig(0x3F), strikerOutput);
+DeviceLink link(defaultLinkConfig(), client, platform, outbox, nullptr, &striker);
 CloudPublisher publisher(cloud, outbox, 0);
 
 }  // namespace
@@ -44,5 +52,6 @@ void contactIsr(uint8_t contact, uint32_t nowMs) { queue.push(contact, nowMs); }
 void boardLoop(uint32_t nowMs) {
   collectStrikes(queue, debouncer, outbox);
   link.poll(nowMs);
+  striker.poll(nowMs);
   publisher.poll(nowMs);
 }

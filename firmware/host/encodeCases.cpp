@@ -3,6 +3,8 @@
 //   encode <chimes> <budget> <nowMs> <count> (<chime> <velocity> <atMs>)*  -> ok <strikes> <frame> | refused <error> <index>
 //   backoff <attempt> <baseMs> <capMs> <random32>                          -> <ceilingMs> <delayMs>
 //   status <firmware> <uptimeS> <hasSignal> <dbm> <reconnects> <dropped>   -> ok <json> | refused
+//   ring <one relay text frame, to the end of the line>                    -> ring <chime> <velocity> <id> | malformed <typeRing> | error | other
+//   capabilities <chime mask> <maxPerMinute> <minGapMs> <chimeMinGapMs> <pulseMs> -> ok <json> | refused
 //   limits                                                                 -> NAME value ...
 #include <cstdio>
 #include <cstring>
@@ -18,8 +20,16 @@
 #include "protocolLimits.h"
 #include "publishPacer.h"
 #include "statusMessage.h"
+#include "strikerMessages.h"
 
 using namespace aeolian;
+
+namespace {
+struct NoOutput : StrikerOutput {
+  void on(uint8_t) override {}
+  void off(uint8_t) override {}
+};
+}  // namespace
 
 int main() {
   std::ios::sync_with_stdio(false);
@@ -67,6 +77,30 @@ int main() {
       const size_t length = writeStatusMessage(status, out, sizeof(out));
       if (length == 0) std::cout << "refused\n";
       else std::cout << "ok " << std::string(out, length) << '\n';
+    } else if (command == "ring") {
+      const std::string text = line.size() > 5 ? line.substr(5) : std::string();
+      const RelayMessage message = readRelayMessage(text.data(), text.size());
+      switch (message.kind) {
+        case RelayMessageKind::ring:
+          std::cout << "ring " << unsigned(message.ring.chime) << ' ' << message.ring.velocity << ' ' << message.ring.id << '\n';
+          break;
+        case RelayMessageKind::malformed: std::cout << "malformed " << (message.typeRing ? 1 : 0) << '\n'; break;
+        case RelayMessageKind::error: std::cout << "error\n"; break;
+        case RelayMessageKind::other: std::cout << "other\n"; break;
+      }
+    } else if (command == "capabilities") {
+      unsigned long long mask = 0;
+      unsigned long maxPerMinute = 0, gap = 0, chimeGap = 0, pulse = 0;
+      in >> mask >> maxPerMinute >> gap >> chimeGap >> pulse;
+      NoOutput output;
+      // Through the striker, as the link does: what is declared is what holds after the hard caps.
+      const Striker striker(StrikerConfig{mask, static_cast<uint32_t>(maxPerMinute), static_cast<uint32_t>(gap),
+                                          static_cast<uint32_t>(chimeGap), static_cast<uint32_t>(pulse)},
+                            output);
+      char out[MAX_CAPABILITIES_FRAME_BYTES];
+      const size_t length = writeCapabilitiesMessage(striker.limits(), out, sizeof(out));
+      if (length == 0) std::cout << "refused\n";
+      else std::cout << "ok " << std::string(out, length) << '\n';
     } else if (command == "limits") {
       std::cout << "MAX_DEVICE_FRAME_BYTES " << MAX_DEVICE_FRAME_BYTES << " MAX_STRIKE_AGE_MS " << MAX_STRIKE_AGE_MS
                 << " MAX_CHIMES_PER_STATION " << unsigned(MAX_CHIMES_PER_STATION) << " DEVICE_PING_INTERVAL_MS "
@@ -74,6 +108,9 @@ int main() {
                 << " RECONNECT_BASE_MS " << RECONNECT_BASE_MS << " RECONNECT_CAP_MS " << RECONNECT_CAP_MS
                 << " DEVICE_STATUS_INTERVAL_MS " << DEVICE_STATUS_INTERVAL_MS << " MAX_FIRMWARE_VERSION_CHARS "
                 << MAX_FIRMWARE_VERSION_CHARS << " MIN_SIGNAL_DBM " << MIN_SIGNAL_DBM << " MAX_SIGNAL_DBM " << MAX_SIGNAL_DBM
+                << " MAX_STRIKER_GAP_MS " << MAX_STRIKER_GAP_MS << " MAX_CAPABILITIES_FRAME_BYTES " << MAX_CAPABILITIES_FRAME_BYTES
+                << " STRIKER_ABSOLUTE_MAX_PER_MINUTE " << STRIKER_ABSOLUTE_MAX_PER_MINUTE << " STRIKER_ABSOLUTE_MIN_GAP_MS "
+                << STRIKER_ABSOLUTE_MIN_GAP_MS
                 << " PARTICLE_PUBLISH_DATA_BYTES " << PARTICLE_PUBLISH_DATA_BYTES << " PARTICLE_STRIKE_EVENT "
                 << PARTICLE_STRIKE_EVENT << '\n';
     } else if (!command.empty()) {

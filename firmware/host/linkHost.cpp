@@ -3,9 +3,14 @@
 // it replays a script of contact closures read from stdin ("<ms after start> <contact>" per line)
 // and only timestamps and enqueues; the main loop debounces and drives the link, as loop() does.
 // Events go to stdout as JSON lines; SIGTERM closes the link and prints the final counts.
+// With --striker-chimes the device has a striker (test/firmware/strikerEndToEnd.test.ts): its output
+// logs each pulse, and the struck chime's contact closes --striker-contact-ms after the pulse starts,
+// so the ring comes back as a real strike through the normal path.
 //
 //   linkHost --host 127.0.0.1 --port 8787 --token T --chimes 6 [--lockout-ms 150] [--silence-ms N]
 //            [--keepalive-ms N] [--backoff-base-ms N] [--backoff-cap-ms N] [--no-status] [--status-interval-ms N]
+//            [--striker-chimes 0,1,2 [--striker-max-per-minute N] [--striker-min-gap-ms N]
+//             [--striker-chime-gap-ms N] [--striker-pulse-ms N] [--striker-contact-ms N]]
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -20,6 +25,7 @@
 #include "deviceLink.h"
 #include "posixNetworkClient.h"
 #include "strikeCollector.h"
+#include "striker.h"
 
 using namespace aeolian;
 
@@ -46,6 +52,40 @@ struct HostPlatform : DevicePlatform {
   uint32_t strikesLostBeforeOutbox() override { return queue.overflowed(); }
 };
 
+/** The fake solenoids: log each pulse, and close the struck chime's contact a few ms into it. */
+struct LoggingStrikerOutput : StrikerOutput {
+  uint32_t contactDelayMs = 8;
+  // The main loop is both producer and consumer here, so this queue needs no other thread.
+  StrikeQueue<16> contacts;
+  struct Closure {
+    uint32_t atMs;
+    uint8_t chime;
+  };
+  Closure due[8] = {};
+  size_t dueCount = 0;
+
+  void on(uint8_t chime) override {
+    const uint32_t now = millisNow();
+    std::printf("{\"event\":\"pulse_on\",\"chime\":%u,\"atMs\":%u}\n", chime, now);
+    std::fflush(stdout);
+    // The striker allows one pulse per 250 ms at most: 8 closures in flight is plenty.
+    if (dueCount < sizeof(due) / sizeof(due[0])) due[dueCount++] = Closure{now + contactDelayMs, chime};
+  }
+  void off(uint8_t chime) override {
+    std::printf("{\"event\":\"pulse_off\",\"chime\":%u,\"atMs\":%u}\n", chime, millisNow());
+    std::fflush(stdout);
+  }
+  /** The contact "interrupt" for closures that are due. */
+  void closeContacts(uint32_t now) {
+    size_t kept = 0;
+    for (size_t i = 0; i < dueCount; i++) {
+      if (static_cast<int32_t>(now - due[i].atMs) >= 0) contacts.push(due[i].chime, due[i].atMs);
+      else due[kept++] = due[i];
+    }
+    dueCount = kept;
+  }
+};
+
 struct PrintingObserver : LinkObserver {
   void onLinkEvent(LinkEvent event, int32_t detail) override {
     std::printf("{\"event\":\"%s\",\"detail\":%d,\"atMs\":%u}\n", linkEventName(event), detail, millisNow());
@@ -57,6 +97,11 @@ struct PrintingObserver : LinkObserver {
                                  std::chrono::system_clock::now().time_since_epoch()).count();
     std::printf("{\"event\":\"sent\",\"atMs\":%u,\"wallMs\":%lld,\"frame\":\"%.*s\"}\n", nowMs, wallMs,
                 static_cast<int>(length), frame);
+    std::fflush(stdout);
+  }
+  void onRing(const RingCommand& ring, RingOutcome outcome, uint32_t nowMs) override {
+    std::printf("{\"event\":\"ring\",\"chime\":%u,\"velocity\":%u,\"id\":%llu,\"outcome\":\"%s\",\"atMs\":%u}\n", ring.chime,
+                ring.velocity, static_cast<unsigned long long>(ring.id), ringOutcomeName(outcome), nowMs);
     std::fflush(stdout);
   }
 };
@@ -78,6 +123,19 @@ const char* textOption(int argc, char** argv, const char* name, const char* fall
     if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
   }
   return fallback;
+}
+
+/** "0,1,2" as a chime mask. */
+uint64_t chimeMask(const char* list) {
+  uint64_t mask = 0;
+  for (const char* p = list; *p != '\0';) {
+    char* end = nullptr;
+    const unsigned long chime = std::strtoul(p, &end, 10);
+    if (end == p) break;
+    if (chime < MAX_CHIMES_PER_STATION) mask |= uint64_t(1) << chime;
+    p = *end == ',' ? end + 1 : end;
+  }
+  return mask;
 }
 
 bool flag(int argc, char** argv, const char* name) {
@@ -117,7 +175,16 @@ int main(int argc, char** argv) {
   static PosixNetworkClient client;
   static HostPlatform platform;
   static PrintingObserver observer;
-  static DeviceLink link(config, client, platform, outbox, &observer);
+  const char* strikerChimes = textOption(argc, argv, "--striker-chimes", nullptr);
+  StrikerConfig strikerConfig = defaultStrikerConfig(strikerChimes != nullptr ? chimeMask(strikerChimes) : 0);
+  strikerConfig.maxPerMinute = option(argc, argv, "--striker-max-per-minute", strikerConfig.maxPerMinute);
+  strikerConfig.minGapMs = option(argc, argv, "--striker-min-gap-ms", strikerConfig.minGapMs);
+  strikerConfig.chimeMinGapMs = option(argc, argv, "--striker-chime-gap-ms", strikerConfig.chimeMinGapMs);
+  strikerConfig.pulseMs = option(argc, argv, "--striker-pulse-ms", strikerConfig.pulseMs);
+  static LoggingStrikerOutput strikerOutput;
+  strikerOutput.contactDelayMs = option(argc, argv, "--striker-contact-ms", strikerOutput.contactDelayMs);
+  static Striker striker(strikerConfig, strikerOutput);
+  static DeviceLink link(config, client, platform, outbox, &observer, strikerChimes != nullptr ? &striker : nullptr);
 
   // The "interrupt": it sleeps until each scripted closure, then only timestamps and enqueues.
   std::thread interrupt([&script] {
@@ -134,7 +201,10 @@ int main(int argc, char** argv) {
   while (!stopping) {
     const uint32_t now = millisNow();
     collected += collectStrikes(queue, debouncer, outbox, printStrike);
+    strikerOutput.closeContacts(now);
+    collected += collectStrikes(strikerOutput.contacts, debouncer, outbox, printStrike);
     link.poll(now);
+    striker.poll(millisNow());
     const bool scriptDone = millisNow() > (script.empty() ? 0 : script.back().first) + debouncer.lockoutMs();
     const bool nowIdle = scriptDone && outbox.pending() == 0 && link.open();
     if (nowIdle != idle || outbox.pending() != lastPending) {
@@ -147,9 +217,10 @@ int main(int argc, char** argv) {
   }
   interrupt.join();
   std::printf("{\"event\":\"stats\",\"strikes\":%zu,\"pending\":%u,\"dropped\":%u,\"queueOverflow\":%u,\"swallowed\":%u,"
-              "\"reconnects\":%u,\"refusedFrames\":%u,\"rateLimited\":%u}\n",
+              "\"reconnects\":%u,\"refusedFrames\":%u,\"rateLimited\":%u,\"rings\":%u,\"ringsRefused\":%u,"
+              "\"unreadableFrames\":%u}\n",
               collected, outbox.pending(), outbox.dropped(), queue.overflowed(), debouncer.swallowed(), link.reconnects(),
-              link.refusedFrames(), link.rateLimitedNotices());
+              link.refusedFrames(), link.rateLimitedNotices(), striker.rings(), link.ringsRefused(), link.unreadableFrames());
   std::fflush(stdout);
   return 0;
 }

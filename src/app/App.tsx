@@ -10,6 +10,8 @@ import { PanelGate } from './ui/PanelGate';
 import { SoundControls } from './ui/SoundControls';
 import { StationList } from './ui/StationList';
 import { StatusPill } from './ui/StatusPill';
+import { VisitorControls } from './ui/VisitorControls';
+import { VisitorCount } from './ui/VisitorCount';
 
 export function App() {
   return (
@@ -18,11 +20,14 @@ export function App() {
         <h1 className="title">aeolian</h1>
         <StatusPill />
         <ListenerCount />
+        <VisitorCount />
         <SoundControls />
       </header>
       <Notice />
       <main className="content">
-        <MapStage />
+        <MapStage>
+          <VisitorControls />
+        </MapStage>
         <aside className="panel" aria-label="Stations and legend">
           <PanelGate>
             <StationList />

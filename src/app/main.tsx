@@ -28,13 +28,15 @@ if (location.pathname.startsWith('/admin')) {
 
 function startLivePage(): void {
   const params = new URLSearchParams(location.search);
-  const page = openBrowserPage();
+  const embedded = isEmbed(params);
+  // An embed remembers nothing: a same-site parent's mute and volume must not become the main page's.
+  const page = openBrowserPage({ rememberListening: !embedded });
   // `?kiosk` and `?embed` watch the source (before it starts) and bring their own view.
-  const mode = isKiosk(params) ? startKiosk({ params, page }) : isEmbed(params) ? startEmbed({ params, page }) : null;
+  const mode = isKiosk(params) ? startKiosk({ params, page }) : embedded ? startEmbed({ params, page }) : null;
   page.start();
   // Every visitor gets the shipped look (public/presets/default.json), or `?preset=<name>`.
   void loadStartupPreset(page.store, params, safeLocalStorage());
-  // `?dev` (always under `npm run dev`): the artist's panel, a chunk ordinary visitors never fetch.
+  // `?dev` (always under `npm run dev`, never in a frame): the artist's panel, a chunk ordinary visitors never fetch.
   if (wantsArtistMode(params)) startArtistModeLazily({ page, storage: safeLocalStorage() });
 
   root.render(

@@ -12,6 +12,8 @@ export interface ReceivedDeviceStatus {
   rssiDbm?: number;
   reconnects: number;
   strikesDropped: number;
+  /** Ring commands the board's own striker limits refused; only a device with a striker reports it. */
+  ringsRefused?: number;
   receivedAt: number;
 }
 
@@ -36,4 +38,6 @@ export interface AdminStation {
   lastStrikeAt: number | null;
   /** null until the station's device sends a status. */
   deviceStatus: ReceivedDeviceStatus | null;
+  /** Visitors may touch this station's chimes (false: `participation: false` in the stations file). */
+  participation: boolean;
 }

@@ -80,6 +80,8 @@ export const deviceStatusSchema = z.object({
   rssiDbm: z.optional(z.int().check(z.gte(MIN_SIGNAL_DBM), z.lte(MAX_SIGNAL_DBM))),
   reconnects: counter(),
   strikesDropped: counter(),
+  /** Ring commands the board's striker refused since boot (only a device with a striker sends it). */
+  ringsRefused: z.optional(counter()),
 });
 export type DeviceStatus = z.output<typeof deviceStatusSchema>;
 

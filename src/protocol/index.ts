@@ -4,3 +4,6 @@ export * from './schema';
 export * from './deviceFrame';
 export * from './relayMessage';
 export * from './backoff';
+export * from './embedParent';
+export * from './touch';
+export * from './striker';

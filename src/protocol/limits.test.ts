@@ -4,7 +4,7 @@ import * as limits from './limits';
 
 it('the limits table in docs/protocol.md matches src/protocol/limits.ts', () => {
   const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
-  const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (-?\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+  const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (-?\d+(?:\.\d+)?) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const);
   expect(rows.length).toBeGreaterThan(10);
   for (const [name, value] of rows) {
     expect((limits as Record<string, unknown>)[name], name).toBe(value);

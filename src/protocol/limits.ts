@@ -30,6 +30,13 @@ export const VIEWER_SILENCE_DEAD_MS = 30_000;
 export const STRIKE_HISTORY_SIZE = 10_000;
 /** A viewer whose unsent backlog passes this is closed with 1013. */
 export const VIEWER_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * Replay (a resume's backlog) written to one viewer before it has read it: the next chunk goes out
+ * once the viewer answers a ping sent after this one, so a socket that never reads costs no more.
+ */
+export const VIEWER_REPLAY_IN_FLIGHT_BYTES = 64 * 1024;
+/** Viewers one client address may hold open (VIEWERS_PER_ADDRESS overrides): a gallery or NAT shares one address. */
+export const MAX_VIEWERS_PER_ADDRESS = 64;
 /** On SIGTERM every socket is closed within this, then the process exits. */
 export const SHUTDOWN_GRACE_MS = 1_000;
 
@@ -57,6 +64,32 @@ export const MAX_FIRMWARE_VERSION_CHARS = 32;
 /** Reported signal strength range (dBm); out of range is refused, a device without one omits it. */
 export const MIN_SIGNAL_DBM = -150;
 export const MAX_SIGNAL_DBM = 0;
+// Visitors play (WS /touch, docs/protocol.md "Visitors"). Token buckets: sustained per second, burst.
+/** One /touch connection. */
+export const TOUCH_PER_CLIENT_PER_S = 4;
+export const TOUCH_PER_CLIENT_BURST = 8;
+/** All /touch connections of one address (TRUST_PROXY decides the address). */
+export const TOUCH_PER_ADDRESS_PER_S = 8;
+export const TOUCH_PER_ADDRESS_BURST = 16;
+/** Visitors of one station together get this share of its strike bucket (rate and burst), a bucket of their own. */
+export const TOUCH_PER_STATION_SHARE = 0.25;
+/** All visitors of this relay together. */
+export const TOUCH_GLOBAL_PER_S = 50;
+export const TOUCH_GLOBAL_BURST = 100;
+/** Open /touch sockets per address; more get HTTP 429. */
+export const TOUCH_MAX_CONNECTIONS_PER_ADDRESS = 8;
+/** Largest touch frame; bigger is refused `too_large` ... */
+export const TOUCH_MAX_FRAME_BYTES = 256;
+/** ... and bigger than this closes the socket with 1009. */
+export const TOUCH_CLOSE_FRAME_BYTES = 4 * TOUCH_MAX_FRAME_BYTES;
+/** Ids of accepted touches a connection remembers to refuse replays (`duplicate`); older ones are forgotten. */
+export const TOUCH_IDS_REMEMBERED = 1024;
+/** Replies waiting in one /touch socket's send buffer beyond this are dropped (a page that never reads). */
+export const TOUCH_REPLY_BACKLOG_BYTES = 64 * 1024;
+/** `presence.visitors` counts addresses with a touch accepted within this. */
+export const VISITOR_PRESENCE_WINDOW_MS = 60_000;
+/** A touch older than this (a catch-up after an outage, history at start) rings no real chime. */
+export const RING_MAX_DELAY_MS = 2_000;
 
 /** WebSocket close codes the relay uses. */
 export const CloseCode = {

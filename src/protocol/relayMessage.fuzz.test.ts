@@ -4,12 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHIMES_PER_STATION, PROTOCOL_VERSION } from './limits';
 import { parseRelayMessage } from './relayMessage';
-import type { RelayMessage, Station } from './schema';
+import { stationNameSchema, type RelayMessage, type Station } from './schema';
 
 const stationId = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,39}$/);
 const station: fc.Arbitrary<Station> = fc.record({
   id: stationId,
-  name: fc.string({ minLength: 1, maxLength: 80 }),
+  name: fc.string({ minLength: 1, maxLength: 80 }).filter((name) => stationNameSchema.safeParse(name).success),
   lat: fc.double({ min: -90, max: 90, noNaN: true }),
   lon: fc.double({ min: -180, max: 180, noNaN: true }),
   chimes: fc.integer({ min: 1, max: MAX_CHIMES_PER_STATION }),

@@ -8,7 +8,7 @@ export type RelayMessageResult =
   | { ok: false; reason: 'invalid_json' | 'invalid_message' | 'unknown_type'; detail: string }
   | { ok: false; reason: 'incompatible_protocol'; detail: string; protocol: number };
 
-const KNOWN_TYPES = new Set(['hello', 'strike', 'station', 'station_removed', 'presence', 'error']);
+const KNOWN_TYPES = new Set(['hello', 'strike', 'touch', 'station', 'station_removed', 'presence', 'error']);
 
 export function parseRelayMessage(text: string): RelayMessageResult {
   let value: unknown;

@@ -1,6 +1,8 @@
 // The relay's configuration, from environment variables only (listed in the README).
+import { MAX_VIEWERS_PER_ADDRESS } from '../protocol';
 import { ARCHIVE_RETENTION_DAYS } from './archive/archive';
-import { MAX_TRUSTED_PROXIES } from './http/clientAddress';
+import { DEFAULT_TRUSTED_PROXY_ADDRESSES, MAX_TRUSTED_PROXIES, proxyTrust } from './http/clientAddress';
+import { parseTouchOrigins } from './visitors/touchOrigin';
 export interface RelayConfig {
   port: number;
   host: string;
@@ -19,6 +21,14 @@ export interface RelayConfig {
   archiveRetentionDays: number;
   /** Reverse proxies in front of the relay (their X-Forwarded-For names the client). */
   trustedProxies: number;
+  /** Addresses those proxies connect from: X-Forwarded-For from anywhere else is ignored. */
+  trustedProxyAddresses: readonly string[];
+  /** Viewers one client address may hold open (VIEWERS_PER_ADDRESS). */
+  maxViewersPerAddress: number;
+  /** TOUCH_ORIGINS: origins besides the relay's own whose pages may open /touch (embedding sites). */
+  touchOrigins: string[];
+  /** PARTICIPATION=0 starts with visitors' touches off (the admin API turns them on). */
+  participation: boolean;
 }
 
 export class ConfigError extends Error {
@@ -39,7 +49,38 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     archivePath: env.ARCHIVE_PATH || undefined,
     archiveRetentionDays: integer(env, 'ARCHIVE_RETENTION_DAYS', ARCHIVE_RETENTION_DAYS, 1, 36_500),
     trustedProxies: integer(env, 'TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
+    trustedProxyAddresses: proxyAddresses(env),
+    maxViewersPerAddress: integer(env, 'VIEWERS_PER_ADDRESS', MAX_VIEWERS_PER_ADDRESS, 1, 1_000_000),
+    touchOrigins: touchOrigins(env),
+    participation: flag(env, 'PARTICIPATION', true),
   };
+}
+
+function touchOrigins(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseTouchOrigins(env.TOUCH_ORIGINS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name}=${JSON.stringify(raw)}: must be 1 (on) or 0 (off)`);
+  return raw === '1';
+}
+
+function proxyAddresses(env: NodeJS.ProcessEnv): readonly string[] {
+  const raw = env.TRUST_PROXY_ADDRESSES;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_TRUSTED_PROXY_ADDRESSES;
+  const addresses = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyTrust(1, addresses);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY_ADDRESSES: ${(error as Error).message}`);
+  }
+  return addresses;
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HEARTBEAT_INTERVAL_MS, PRESENCE_MIN_INTERVAL_MS, PROTOCOL_VERSION, type StationConfig, type StrikeMessage } from '../protocol';
+import { HEARTBEAT_INTERVAL_MS, PRESENCE_MIN_INTERVAL_MS, PROTOCOL_VERSION, type StationConfig, type StrikeMessage, type TouchMessage } from '../protocol';
 import { StrikeHub, type AcceptedStrike, type HubOptions, type SharedNumbering, type ViewerFanOut } from './hub';
 import { StationRegistry } from './stations/stationRegistry';
 import { sha256Hex } from './stations/tokens';
@@ -47,7 +47,7 @@ describe('StrikeHub numbering', () => {
       { message: { type: 'strike', seq: 2, station: 'oslo', chime: 2, v: 0.5, t: 102 }, stationId: 'oslo' },
       { message: { type: 'strike', seq: 3, station: 'lima', chime: 3, v: 0.5, t: 103 }, stationId: 'lima' },
     ]);
-    expect(hub.stats).toEqual({ strikesAccepted: 3, framesBroadcast: 3 });
+    expect(hub.stats).toEqual({ strikesAccepted: 3, touchesDelivered: 0, framesBroadcast: 3 });
   });
 
   it('with shared numbering, publish only hands strikes over; deliver takes the seq it is given', () => {
@@ -63,12 +63,40 @@ describe('StrikeHub numbering', () => {
   });
 
   it('hands the recorder every delivered strike with the very frame viewers get', () => {
-    const recorded: { message: StrikeMessage; frame: string }[] = [];
+    const recorded: { message: StrikeMessage | TouchMessage; frame: string }[] = [];
     const { hub } = hubWith({ recorder: { record: (message, frame) => recorded.push({ message, frame: frame.toString() }) } });
     hub.publish('oslo', [strike(4)]);
     expect(recorded).toEqual([
       { message: { type: 'strike', seq: 1, station: 'oslo', chime: 4, v: 0.5, t: 104 }, frame: '{"type":"strike","seq":1,"station":"oslo","chime":4,"v":0.5,"t":104}' },
     ]);
+  });
+});
+
+describe('StrikeHub touches', () => {
+  it('numbers a touch in the strikes\' sequence, broadcasts it as a touch and tells touch listeners its ref', () => {
+    const heard: [number, string][] = [];
+    const { hub, viewers } = hubWith();
+    hub.onTouch((touch, ref) => heard.push([touch.seq, ref]));
+    hub.publish('oslo', [strike(1), { chime: 2, v: 0.8, t: 200, touchRef: 'r1' }, strike(3)]);
+    expect(viewers.frames.map((f) => f.message.type)).toEqual(['strike', 'touch', 'strike']);
+    expect(viewers.ofType('touch')).toEqual([{ type: 'touch', seq: 2, station: 'oslo', chime: 2, v: 0.8, t: 200 }]);
+    expect(heard).toEqual([[2, 'r1']]);
+    expect(hub.stats).toMatchObject({ strikesAccepted: 2, touchesDelivered: 1 });
+  });
+
+  it('resume replays touches among the strikes', () => {
+    const { hub } = hubWith();
+    hub.publish('oslo', [strike(1), { chime: 2, v: 1, t: 200, touchRef: 'r' }]);
+    const { replay } = hub.greet(null, { since: 0, epoch: 'epoch-a' });
+    expect(decode(replay).map((m) => m.type)).toEqual(['strike', 'touch']);
+  });
+
+  it('adds the visitor count to presence once a source is attached', () => {
+    vi.useFakeTimers();
+    const { hub, viewers } = hubWith();
+    hub.attachVisitorCount(() => 3);
+    vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS);
+    expect(viewers.ofType('presence').at(-1)).toEqual({ type: 'presence', viewers: 0, visitors: 3 });
   });
 });
 

@@ -9,6 +9,7 @@ import {
   STRIKE_HISTORY_SIZE,
   type HelloMessage,
   type StrikeMessage,
+  type TouchMessage,
 } from '../protocol';
 import { toPublicStation, type StationChange, type StationRegistry } from './stations/stationRegistry';
 
@@ -23,7 +24,12 @@ export interface AcceptedStrike {
   chime: number;
   v: number;
   t: number;
+  /** Set for a visitor's touch (src/relay/visitors): the accepting relay's reference for its ack. */
+  touchRef?: string;
 }
+
+/** Hears every touch the hub delivers, numbered: the /touch gateway acks its own, the striker rings. */
+export type TouchListener = (touch: TouchMessage, touchRef: string) => void;
 
 interface HistoryEntry {
   seq: number;
@@ -39,11 +45,13 @@ export interface SharedNumbering {
   publish(stationId: string, strikes: readonly AcceptedStrike[]): void;
   /** Viewers across all relays, given this relay's own count. */
   viewerCount(localViewers: number): number;
+  /** Whether numbering works now (Redis reachable); touches are refused while it does not. */
+  available?(): boolean;
 }
 
 /** Keeps every delivered strike beyond the in-memory history (the archive, src/relay/archive). */
 export interface StrikeRecorder {
-  record(message: StrikeMessage, frame: Buffer): void;
+  record(message: StrikeMessage | TouchMessage, frame: Buffer): void;
 }
 
 export interface HubOptions {
@@ -66,7 +74,9 @@ export class StrikeHub {
   private readonly shared: SharedNumbering | undefined;
   private readonly recorder: StrikeRecorder | undefined;
   private readonly stopListening: () => void;
-  readonly stats = { strikesAccepted: 0, framesBroadcast: 0 };
+  private readonly touchListeners = new Set<TouchListener>();
+  private visitorCount: (() => number) | undefined;
+  readonly stats = { strikesAccepted: 0, touchesDelivered: 0, framesBroadcast: 0 };
 
   constructor(
     private readonly registry: StationRegistry,
@@ -95,6 +105,22 @@ export class StrikeHub {
     this.viewers = viewers;
   }
 
+  /** Whether touches can be numbered now: always alone, only while Redis is reachable with a backplane. */
+  get numberingAvailable(): boolean {
+    return this.shared?.available?.() ?? true;
+  }
+
+  /** Calls `listener` with every touch delivered (this relay's and, with a backplane, others'). */
+  onTouch(listener: TouchListener): () => void {
+    this.touchListeners.add(listener);
+    return () => this.touchListeners.delete(listener);
+  }
+
+  /** Where `presence.visitors` comes from (src/relay/visitors); without it presence has no visitors. */
+  attachVisitorCount(count: () => number): void {
+    this.visitorCount = count;
+  }
+
   /** Numbers and broadcasts strikes of one station, in the order given. */
   publish(stationId: string, strikes: readonly AcceptedStrike[]): void {
     if (this.shared) return this.shared.publish(stationId, strikes);
@@ -104,12 +130,15 @@ export class StrikeHub {
   /** Keeps and broadcasts one numbered strike (numbered here, or by the backplane for all relays). */
   deliver(seq: number, stationId: string, strike: AcceptedStrike): void {
     this.latestSeq = seq;
-    const message: StrikeMessage = { type: 'strike', seq, station: stationId, chime: strike.chime, v: strike.v, t: strike.t };
+    const type = strike.touchRef === undefined ? 'strike' : 'touch';
+    const message: StrikeMessage | TouchMessage = { type, seq, station: stationId, chime: strike.chime, v: strike.v, t: strike.t };
     const frame = Buffer.from(JSON.stringify(message));
     this.history[seq % this.history.length] = { seq, station: stationId, frame };
     this.recorder?.record(message, frame);
-    this.stats.strikesAccepted++;
+    if (strike.touchRef === undefined) this.stats.strikesAccepted++;
+    else this.stats.touchesDelivered++;
     this.fanOut(frame, stationId);
+    if (strike.touchRef !== undefined) for (const listener of this.touchListeners) listener(message as TouchMessage, strike.touchRef);
   }
 
 
@@ -185,7 +214,10 @@ export class StrikeHub {
 
   private broadcastPresence(): void {
     this.lastPresenceAt = this.now();
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewerCount) }));
+    const visitors = this.visitorCount?.();
+    const frame = Buffer.from(
+      JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewerCount), ...(visitors === undefined ? {} : { visitors }) }),
+    );
     this.viewers?.broadcast(frame);
   }
 }

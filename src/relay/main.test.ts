@@ -39,6 +39,22 @@ describe('relay process', () => {
     expect(stderr).toContain('entry 1 ("tokyo"): chimes:');
   });
 
+  it('a port already in use stops start-up with one line saying what to do, not a stack trace', async () => {
+    const holder = await spawnRelay({ STATIONS: stationsFile(testStations()) });
+    const port = new URL(holder.url).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+      env: { ...process.env, PORT: port, SIM: '0', STATIONS: stationsFile(testStations()), ARCHIVE_PATH: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    holder.child.kill('SIGTERM');
+    await holder.exited;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('with SIM on, simulated stations connect over /device and their strikes reach viewers', async () => {
     const realChicago = { ...testStations()[0]!, name: 'Chicago rooftop' };
     const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', STATIONS: stationsFile([realChicago]) });

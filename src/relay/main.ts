@@ -1,7 +1,9 @@
 // `npm run relay` / `npm start`: the relay from environment config, optionally with simulated
 // stations. SIGTERM closes every socket with 1001 and exits 0.
 import { adminApi } from './admin/adminRoutes';
+import { ArchiveError } from './archive/archive';
 import { BackplaneError } from './backplane/backplane';
+import { portTakenMessage } from './cli/portCheck';
 import { ConfigError, readConfig } from './config';
 import { startSimulatedStations } from './devices/simulatedStations';
 import { createLogger } from './log';
@@ -27,6 +29,10 @@ async function main(): Promise<void> {
     archivePath: config.archivePath,
     archiveRetentionDays: config.archiveRetentionDays,
     trustedProxies: config.trustedProxies,
+    trustedProxyAddresses: config.trustedProxyAddresses,
+    maxViewersPerAddress: config.maxViewersPerAddress,
+    touchOrigins: config.touchOrigins,
+    participation: config.participation,
     metricsToken: secret(process.env, 'METRICS_TOKEN'),
   });
   const sim = config.sim
@@ -52,7 +58,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof StationsFileError || error instanceof ConfigError || error instanceof BackplaneError) {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    // The same one line `npm start` prints before it builds (cli/portCheck.ts), not a stack trace.
+    const { port, host } = readConfig();
+    console.error(portTakenMessage(port, host, code));
+  } else if (error instanceof StationsFileError || error instanceof ConfigError || error instanceof BackplaneError || error instanceof ArchiveError) {
     console.error(`aeolian relay: ${error.message}`);
   } else {
     console.error('aeolian relay failed to start:', error);

@@ -55,7 +55,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 });
 
 describe('logs', () => {
-  it('are JSON lines, one per connection event and none per strike at info level', async () => {
+  it('are JSON lines at info: one per device connection, viewers summarised, none per strike', async () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -70,14 +70,13 @@ describe('logs', () => {
     await viewer.waitFor(() => viewer.strikes().length === 50);
     chicago.close();
     viewer.close();
-    await vi.waitFor(() => {
-      const seen = lines.map((line) => line.event);
-      expect(seen).toContain('viewer_disconnected');
-      expect(seen).toContain('device_disconnected');
-    });
+    await vi.waitFor(() => expect(lines.map((line) => line.event)).toContain('device_disconnected'));
+    // The relay has seen the viewer leave (it logs that only at debug, see below).
+    await vi.waitFor(async () => expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'aeolian_viewers')).toBe(0));
     const events = lines.map((line) => line.event);
-    expect(events.filter((e) => e === 'viewer_connected')).toHaveLength(1);
-    expect(events.filter((e) => e === 'viewer_disconnected')).toHaveLength(1);
+    // Viewers come and go by the thousand: at info they are counted in a periodic summary
+    // (viewerConnectionLog.test.ts), each one only at debug.
+    expect(events.filter((e) => e === 'viewer_connected' || e === 'viewer_disconnected')).toEqual([]);
     expect(events.filter((e) => e === 'device_connected')).toHaveLength(1);
     expect(events.filter((e) => e === 'device_disconnected')).toHaveLength(1);
     expect(lines.length).toBeLessThan(10); // 50 strikes, no line for any of them

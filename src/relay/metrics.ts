@@ -4,10 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './devices/deviceGateway';
+import { AuthLockout } from './http/authLockout';
 import { presentsBearerSecret } from './http/bearerToken';
+import { clientAddress, type ProxyTrust } from './http/clientAddress';
 import type { HttpAbuseStats } from './http/guards';
-import { sendJson, type RouteHandler } from './http/routes';
+import { NO_SNIFF, sendJson, type RouteHandler } from './http/routes';
 import type { StrikeHub } from './hub';
+import type { Logger } from './log';
 import type { ViewerGateway } from './viewers/viewerGateway';
 
 /** The counters /metrics reads at scrape time. */
@@ -51,6 +54,7 @@ export class RelayMetrics {
     counter('aeolian_viewer_connections_total', 'Viewer connections accepted.', () => viewers.stats.connections);
     counter('aeolian_slow_viewer_closes_total', 'Viewers closed with 1013 at the backlog limit.', () => viewers.stats.slowViewerCloses);
     counter('aeolian_resume_requests_total', 'Viewer connections that asked to resume with since.', () => viewers.stats.resumeRequests);
+    counter('aeolian_viewer_address_refusals_total', 'Viewer handshakes refused with 429: too many viewers from one address.', () => viewers.stats.perAddressRefusals);
     counter('aeolian_viewer_data_closes_total', 'Viewers closed with 1008 for sending data.', () => viewers.stats.viewerDataCloses);
     counter('aeolian_handshake_timeouts_total', 'Connections closed with 408 for a slow request head.', () => this.httpAbuse.handshakeTimeouts);
     counter('aeolian_oversize_headers_total', 'Requests refused with 431.', () => this.httpAbuse.oversizeHeaders);
@@ -80,16 +84,21 @@ export class RelayMetrics {
     this.broadcastSeconds.observe(durationMs / 1000);
   }
 
-  /** GET /metrics; with `token` (METRICS_TOKEN) only for `Authorization: Bearer <token>`. */
-  route(token?: string): RouteHandler {
+  /**
+   * GET /metrics; with `token` (METRICS_TOKEN) only for `Authorization: Bearer <token>`, guessing
+   * locked out like every secret (http/authLockout.ts).
+   */
+  route(token?: string, options: { trust?: ProxyTrust; log?: Logger } = {}): RouteHandler {
+    const lockout = new AuthLockout('METRICS_TOKEN', { log: options.log });
     return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
       if (url.pathname !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
-      if (token && !presentsBearerSecret(request, token)) {
-        sendJson(response, 401, { error: 'Authorization: Bearer <METRICS_TOKEN> required' }, { 'WWW-Authenticate': 'Bearer' });
+      const verdict = token ? lockout.check(clientAddress(request, options.trust), () => presentsBearerSecret(request, token)) : undefined;
+      if (verdict && !verdict.ok) {
+        sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
         return true;
       }
       const text = await this.registry.metrics();
-      response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store' });
+      response.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store', ...NO_SNIFF });
       response.end(text);
       return true;
     };

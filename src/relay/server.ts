@@ -8,6 +8,7 @@ import { historyRoute } from './archive/historyRoute';
 import { Backplane } from './backplane/backplane';
 import { storesHealth } from './backplane/storesHealth';
 import { DeviceGateway } from './devices/deviceGateway';
+import { clientAddress, proxyTrust, type ProxyTrust } from './http/clientAddress';
 import { guardClientErrors, guardedServerOptions } from './http/guards';
 import { setPageSecurityHeaders } from './http/pageSecurity';
 import { sendJson, staticPage, type RouteHandler } from './http/routes';
@@ -17,6 +18,8 @@ import { createLogger, type Logger } from './log';
 import { RelayMetrics } from './metrics';
 import { StationRegistry } from './stations/stationRegistry';
 import { ViewerGateway } from './viewers/viewerGateway';
+import type { TouchLimitValues } from './visitors/touchLimits';
+import { Visitors } from './visitors/visitors';
 
 export interface RelayOptions {
   /** 0 picks a free port (tests). */
@@ -29,6 +32,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** Override limits in tests. */
   viewerBacklogBytes?: number;
+  /** MAX_VIEWERS_PER_ADDRESS unless given (VIEWERS_PER_ADDRESS; tests and benches that open many viewers from one address). */
+  maxViewersPerAddress?: number;
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
   /** Share one strike stream with other relays through this Redis (the backplane). */
@@ -40,6 +45,16 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Reverse proxies in front of the relay whose X-Forwarded-For is trusted (TRUST_PROXY). */
   trustedProxies?: number;
+  /** Addresses those proxies connect from (TRUST_PROXY_ADDRESSES); default loopback. */
+  trustedProxyAddresses?: readonly string[];
+  /** Tests shorten HISTORY_RESPONSE_STALL_MS. */
+  historyStallMs?: number;
+  /** TOUCH_ORIGINS: origins besides the relay's own whose pages may open /touch. */
+  touchOrigins?: readonly string[];
+  /** PARTICIPATION: whether visitors may play at start (default true). */
+  participation?: boolean;
+  /** Override the touch limits in tests. */
+  touchLimits?: Partial<TouchLimitValues>;
 }
 
 export interface Relay {
@@ -51,10 +66,12 @@ export interface Relay {
   readonly hub: StrikeHub;
   readonly devices: DeviceGateway;
   readonly viewers: ViewerGateway;
+  /** Visitors play: participation switch, /touch, striker forwarding (src/relay/visitors). */
+  readonly visitors: Visitors;
   readonly log: Logger;
   readonly metrics: RelayMetrics;
-  /** TRUST_PROXY: how client addresses are read (src/relay/clientAddress.ts). */
-  readonly trustedProxies: number;
+  /** TRUST_PROXY: how client addresses are read (src/relay/http/clientAddress.ts). */
+  readonly proxyTrust: ProxyTrust;
   readonly server: Server;
   /** Adds an HTTP route in front of the page (later routes: admin, ingest, metrics). */
   addRoute(handler: RouteHandler): void;
@@ -72,11 +89,24 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const backplane = options.redisUrl ? await Backplane.connect(options.redisUrl, { log }) : undefined;
   const hub = new StrikeHub(registry, { epoch: backplane?.epoch, shared: backplane, recorder: archive });
   await backplane?.attach(hub, archive?.beginEpoch(hub.epoch));
-  const trustedProxies = options.trustedProxies ?? 0;
-  const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trustedProxies);
-  const viewers = new ViewerGateway(hub, log, options.viewerBacklogBytes, options.pingIntervalMs, trustedProxies);
+  const trust = proxyTrust(options.trustedProxies ?? 0, options.trustedProxyAddresses);
+  const devices = new DeviceGateway(registry, hub, log, options.pingIntervalMs, trust);
+  const viewers = new ViewerGateway(hub, log, {
+    backlogLimitBytes: options.viewerBacklogBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    trust,
+    maxViewersPerAddress: options.maxViewersPerAddress,
+  });
   const metrics = new RelayMetrics({ hub, devices, viewers });
   viewers.onBroadcastWritten = (durationMs) => metrics.observeBroadcast(durationMs);
+  const visitors = new Visitors(registry, hub, devices, metrics.registry, {
+    origins: options.touchOrigins,
+    participation: options.participation,
+    limits: options.touchLimits,
+    trust,
+    pingIntervalMs: options.pingIntervalMs,
+    log,
+  });
 
   const routes: RouteHandler[] = [
     (request, response, url) => {
@@ -99,8 +129,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       }
       return false;
     },
-    metrics.route(options.metricsToken),
-    historyRoute(archive),
+    metrics.route(options.metricsToken, { trust, log }),
+    historyRoute(archive, { clientOf: (request) => clientAddress(request, trust), stallMs: options.historyStallMs, log }),
   ];
   const page = staticPage(options.distDir ?? 'dist');
 
@@ -128,7 +158,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     if (url.pathname === '/device') devices.handleUpgrade(request, socket, head, url);
     else if (url.pathname === '/live') viewers.handleUpgrade(request, socket, head, url);
-    else rejectUpgrade(socket, 404, 'no websocket here: use /live or /device');
+    else if (url.pathname === '/touch') visitors.handleUpgrade(request, socket, head);
+    else rejectUpgrade(socket, 404, 'no websocket here: use /live, /touch or /device');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -151,9 +182,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     hub,
     devices,
     viewers,
+    visitors,
     log,
     metrics,
-    trustedProxies,
+    proxyTrust: trust,
     server,
     addRoute: (handler) => routes.unshift(handler),
     close() {
@@ -162,11 +194,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         hub.close();
         devices.closeAll(CloseCode.goingAway, 'relay shutting down');
         viewers.closeAll(CloseCode.goingAway, 'relay shutting down');
+        visitors.closeAll(CloseCode.goingAway, 'relay shutting down');
         server.close();
         server.closeIdleConnections();
         await new Promise((resolve) => setTimeout(resolve, Math.min(200, SHUTDOWN_GRACE_MS / 2)));
         devices.terminateAll();
         viewers.terminateAll();
+        visitors.terminateAll();
+        visitors.dispose();
         devices.dispose();
         viewers.dispose();
         metrics.dispose();

@@ -80,6 +80,16 @@ describe('GET /api/history', () => {
     }
   });
 
+  it('every JSON and NDJSON answer says X-Content-Type-Options: nosniff', async () => {
+    const relay = await testRelay({ archivePath: tempDir() });
+    const range = `from=${iso(Date.now() - 60_000)}&to=${iso(Date.now())}`;
+    for (const path of [`/api/history?${range}`, '/api/history?from=nope', '/api/stations', '/healthz']) {
+      const response = await fetch(`${relay.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
   it('says 404 when the relay keeps no archive', async () => {
     const relay = await testRelay();
     const response = await fetch(`${relay.url}/api/history?from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z`);

@@ -92,7 +92,7 @@ describe('backplane: Redis outage and recovery', () => {
     try {
       const keys = ['t:epoch', 't:seq', 't:strikes', 't:batch:relay-1:7'];
       await client.set('t:epoch', 'e1');
-      const args = ['e1', 1000, 60, 'chicago', 3, 0.7, 1764100000120];
+      const args = ['e1', 1000, 60, 'chicago', 3, 0.7, 1764100000120, '']; // '': a strike, not a touch
       expect(await runScript(client, PUBLISH_SCRIPT, keys, args)).toBe(1);
       expect(await runScript(client, PUBLISH_SCRIPT, keys, args)).toBe(0);
       expect(await client.xlen('t:strikes')).toBe(1);

@@ -1,10 +1,34 @@
 // Arduino-ESP32 behind the core's small interfaces: a TCP or TLS client (wss:// with the relay's
-// root CA checked) and the board facts (hardware RNG, uptime, Wi-Fi signal).
+// root CA checked), the board facts (hardware RNG, uptime, Wi-Fi signal) and the striker's pins.
 #pragma once
 #include <Arduino.h>
 #include <WiFi.h>
 #include <WiFiClientSecure.h>
 #include "network.h"
+#include "striker.h"
+
+/** Each solenoid's MOSFET gate on its own pin, high while the pulse lasts. */
+class Esp32StrikerOutput : public aeolian::StrikerOutput {
+ public:
+  Esp32StrikerOutput(const uint8_t* pins, uint8_t count) : pins_(pins), count_(count) {}
+  /** Low before output, so no coil fires while the pins change mode. */
+  void begin() {
+    for (uint8_t chime = 0; chime < count_; chime++) {
+      digitalWrite(pins_[chime], LOW);
+      pinMode(pins_[chime], OUTPUT);
+    }
+  }
+  void on(uint8_t chime) override {
+    if (chime < count_) digitalWrite(pins_[chime], HIGH);
+  }
+  void off(uint8_t chime) override {
+    if (chime < count_) digitalWrite(pins_[chime], LOW);
+  }
+
+ private:
+  const uint8_t* pins_;
+  uint8_t count_;
+};
 
 class Esp32NetworkClient : public aeolian::NetworkClient {
  public:

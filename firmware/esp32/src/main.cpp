@@ -1,6 +1,7 @@
 // A chime station on an ESP32 (Arduino-ESP32): each chime's contact raises an interrupt that only
-// timestamps and enqueues; loop() debounces and sends over the direct /device websocket (wss://).
-// All logic is in firmware/core.
+// timestamps and enqueues; loop() debounces and sends over the direct /device websocket (wss://)
+// and, with a striker, rings the chimes the relay asks for within the board's own limits. All logic
+// is in firmware/core.
 #include <Arduino.h>
 #include <WiFi.h>
 #include "deviceLink.h"
@@ -27,6 +28,9 @@ Esp32Platform platform([] { return queue.overflowed(); });
 class SerialLog : public LinkObserver {
  public:
   void onLinkEvent(LinkEvent event, int32_t detail) override { Serial.printf("link %s %d\n", linkEventName(event), static_cast<int>(detail)); }
+  void onRing(const RingCommand& ring, RingOutcome outcome, uint32_t) override {
+    Serial.printf("ring %u %s\n", static_cast<unsigned>(ring.chime), ringOutcomeName(outcome));
+  }
 } serialLog;
 
 LinkConfig linkConfig() {
@@ -39,7 +43,10 @@ LinkConfig linkConfig() {
   config.sendStatus = SEND_STATUS;
   return config;
 }
-DeviceLink link(linkConfig(), client, platform, outbox, &serialLog);
+Esp32StrikerOutput strikerOutput(STRIKER_PINS, CHIME_COUNT);
+Striker striker(StrikerConfig{STRIKER_CHIMES, STRIKER_RINGS_PER_MINUTE, STRIKER_GAP_MS, STRIKER_CHIME_GAP_MS, STRIKER_PULSE_LENGTH_MS},
+                strikerOutput);
+DeviceLink link(linkConfig(), client, platform, outbox, &serialLog, HAS_STRIKER ? &striker : nullptr);
 
 // In IRAM, as ESP32 interrupt handlers must be; one instance per contact, each knowing its index.
 template <uint8_t Contact>
@@ -55,6 +62,7 @@ static_assert(CHIME_COUNT <= sizeof(CONTACT_HANDLERS) / sizeof(CONTACT_HANDLERS[
 
 void setup() {
   Serial.begin(115200);
+  if (HAS_STRIKER) strikerOutput.begin();
   for (uint8_t contact = 0; contact < CHIME_COUNT; contact++) {
     pinMode(CONTACT_PINS[contact], INPUT_PULLUP);
     attachInterrupt(digitalPinToInterrupt(CONTACT_PINS[contact]), CONTACT_HANDLERS[contact], FALLING);
@@ -67,5 +75,7 @@ void setup() {
 void loop() {
   collectStrikes(queue, debouncer, outbox);
   link.poll(millis());
+  // Every loop: a pulse ends here, on time (the 1 ms below is its only slack).
+  if (HAS_STRIKER) striker.poll(millis());
   delay(1);  // lets the Wi-Fi task run; strikes are timestamped by the interrupt, not here
 }

@@ -24,3 +24,21 @@ constexpr uint16_t RELAY_PORT = 443;
  */
 constexpr bool SEND_STATUS = true;
 constexpr const char* FIRMWARE_VERSION = "0.1.0";
+
+/**
+ * A striker (docs/devices.md, "A striker"): the solenoid of chime i on STRIKER_PINS[i], through a
+ * logic-level MOSFET with a flyback diode, on its own supply. Rings arrive on the direct link only.
+ * The firmware never goes past its hard caps (60 rings a minute, 250 ms apart, 500 ms per chime,
+ * 50 ms pulses), whatever is set here.
+ */
+constexpr bool HAS_STRIKER = false;
+/** Bit i set: chime i has a solenoid. */
+constexpr uint64_t STRIKER_CHIMES = 0x3F;
+constexpr uint32_t STRIKER_RINGS_PER_MINUTE = 20;
+/** Between any two rings, and between two rings of one chime. */
+constexpr uint32_t STRIKER_GAP_MS = 2000;
+constexpr uint32_t STRIKER_CHIME_GAP_MS = 4000;
+/** Pulse at full strength; tune it to your solenoid (too short: no sound, too long: a dull thud). */
+constexpr uint32_t STRIKER_PULSE_LENGTH_MS = 20;
+/** Gate of chime i's MOSFET (output-capable, not strapping pins; a 10 kΩ pull-down keeps it off at boot). */
+constexpr uint8_t STRIKER_PINS[CHIME_COUNT] = {4, 18, 19, 21, 22, 23};

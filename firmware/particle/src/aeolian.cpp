@@ -1,6 +1,7 @@
 // A chime station on Particle (Photon 2 and P2 on Gen 4; Argon and Boron on Gen 3): each chime's
 // contact raises an interrupt that only timestamps and enqueues; loop() debounces and sends, by the
-// Particle cloud (default) or the direct /device websocket. All logic is in firmware/core.
+// Particle cloud (default) or the direct /device websocket, and (with a striker, direct link only)
+// rings the chimes the relay asks for within the board's own limits. All logic is in firmware/core.
 #include "Particle.h"
 #include "cloudPublisher.h"
 #include "deviceLink.h"
@@ -41,7 +42,10 @@ LinkConfig directLinkConfig() {
   config.sendStatus = SEND_STATUS;
   return config;
 }
-DeviceLink link(directLinkConfig(), tcp, platform, outbox);
+ParticleStrikerOutput strikerOutput(STRIKER_PINS, CHIME_COUNT);
+Striker striker(StrikerConfig{STRIKER_CHIMES, STRIKER_RINGS_PER_MINUTE, STRIKER_GAP_MS, STRIKER_CHIME_GAP_MS, STRIKER_PULSE_LENGTH_MS},
+                strikerOutput);
+DeviceLink link(directLinkConfig(), tcp, platform, outbox, nullptr, HAS_STRIKER ? &striker : nullptr);
 
 // attachInterrupt takes a plain function: one instance per contact, each knowing its own index.
 template <uint8_t Contact>
@@ -56,6 +60,7 @@ static_assert(CHIME_COUNT <= sizeof(CONTACT_HANDLERS) / sizeof(CONTACT_HANDLERS[
 }  // namespace
 
 void setup() {
+  if (HAS_STRIKER) strikerOutput.begin();
   for (uint8_t contact = 0; contact < CHIME_COUNT; contact++) {
     pinMode(CONTACT_PINS[contact], INPUT_PULLUP);
     attachInterrupt(CONTACT_PINS[contact], CONTACT_HANDLERS[contact], FALLING);
@@ -66,4 +71,6 @@ void loop() {
   collectStrikes(queue, debouncer, outbox);
   if (USE_DIRECT_LINK) link.poll(millis());
   else publisher.poll(millis());
+  // Every loop, link or not: a pulse ends here, on time.
+  if (HAS_STRIKER) striker.poll(millis());
 }

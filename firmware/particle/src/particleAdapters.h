@@ -1,9 +1,11 @@
 // Device OS behind the core's small interfaces: the cloud (publish), a TCP client (direct link),
-// and the board facts (randomness, uptime, signal). Nothing else of the SDK reaches the core.
+// the board facts (randomness, uptime, signal) and the striker's output pins. Nothing else of the
+// SDK reaches the core.
 #pragma once
 #include "Particle.h"
 #include "cloudPublisher.h"
 #include "network.h"
+#include "striker.h"
 
 class ParticleCloud : public aeolian::CloudConnection {
  public:
@@ -31,6 +33,29 @@ class ParticleTcpClient : public aeolian::NetworkClient {
 
  private:
   TCPClient client_;
+};
+
+/** Each solenoid's MOSFET gate on its own pin, high while the pulse lasts. */
+class ParticleStrikerOutput : public aeolian::StrikerOutput {
+ public:
+  ParticleStrikerOutput(const pin_t* pins, uint8_t count) : pins_(pins), count_(count) {}
+  /** Low before output, so no coil fires while the pins change mode. */
+  void begin() {
+    for (uint8_t chime = 0; chime < count_; chime++) {
+      digitalWrite(pins_[chime], LOW);
+      pinMode(pins_[chime], OUTPUT);
+    }
+  }
+  void on(uint8_t chime) override {
+    if (chime < count_) digitalWrite(pins_[chime], HIGH);
+  }
+  void off(uint8_t chime) override {
+    if (chime < count_) digitalWrite(pins_[chime], LOW);
+  }
+
+ private:
+  const pin_t* pins_;
+  uint8_t count_;
 };
 
 class ParticlePlatform : public aeolian::DevicePlatform {

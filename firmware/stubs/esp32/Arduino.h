@@ -6,10 +6,14 @@
 #include <cstdint>
 
 #define IRAM_ATTR
+#define OUTPUT 0x03
 #define INPUT_PULLUP 0x05
+#define LOW 0x0
+#define HIGH 0x1
 #define FALLING 0x02
 
 void pinMode(uint8_t pin, uint8_t mode);
+void digitalWrite(uint8_t pin, uint8_t value);
 int digitalPinToInterrupt(uint8_t pin);
 void attachInterrupt(int interrupt, void (*handler)(), int mode);
 unsigned long millis();

@@ -11,6 +11,8 @@ enum PinMode { INPUT, OUTPUT, INPUT_PULLUP, INPUT_PULLDOWN };
 enum InterruptMode { CHANGE, RISING, FALLING };
 enum PublishFlag { PUBLIC, PRIVATE, NO_ACK, WITH_ACK };
 constexpr pin_t D0 = 0, D1 = 1, D2 = 2, D3 = 3, D4 = 4, D5 = 5, D6 = 6, D7 = 7;
+constexpr pin_t A0 = 19, A1 = 18, A2 = 17, A5 = 14;
+constexpr uint8_t LOW = 0, HIGH = 1;
 using wiring_interrupt_handler_t = void (*)();
 
 #define SYSTEM_THREAD(mode)
@@ -18,6 +20,7 @@ using wiring_interrupt_handler_t = void (*)();
 #define Wiring_Cellular 0
 
 void pinMode(pin_t pin, PinMode mode);
+void digitalWrite(pin_t pin, uint8_t value);
 bool attachInterrupt(pin_t pin, wiring_interrupt_handler_t handler, InterruptMode mode);
 system_tick_t millis();
 uint32_t HAL_RNG_GetRandomNumber();

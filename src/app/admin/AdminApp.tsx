@@ -2,7 +2,12 @@
 // stations with device health and edits them. Loaded lazily, so ordinary viewers never download it.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { AdminError, adminClient, storeToken, storedToken, type AdminStation } from './adminClient';
+import { ParticipationToggle } from './ParticipationToggle';
 import { StationRow } from './StationRow';
+import './admin.css';
+
+/** What a refused token gets: the relay's own 401 text is an HTTP header template, not an answer. */
+export const WRONG_TOKEN_MESSAGE = "Wrong token: the relay did not accept it. Enter the relay's ADMIN_TOKEN.";
 
 /** How often the station list (and health) refreshes. */
 export const ADMIN_REFRESH_MS = 5_000;
@@ -17,6 +22,8 @@ export default function AdminApp() {
     if (error instanceof AdminError && error.status === 401) {
       storeToken(null);
       setToken(null);
+      setMessage(WRONG_TOKEN_MESSAGE);
+      return;
     }
     setMessage(error instanceof Error ? error.message : String(error));
   }, []);
@@ -51,14 +58,15 @@ export default function AdminApp() {
   return (
     <main className="admin">
       <h1>aeolian: stations</h1>
-      <p>
+      <p className="admin-bar">
         <button type="button" onClick={() => (storeToken(null), setToken(null))}>
           Sign out
-        </button>{' '}
-        <span role="status" data-testid="admin-message">
+        </button>
+        <span role="status" className="admin-message" data-testid="admin-message">
           {message}
         </span>
       </p>
+      <ParticipationToggle token={token} onError={fail} onSaved={setMessage} />
       {newToken && (
         <p data-testid="new-token">
           New device token for <code>{newToken.station}</code> (shown once, copy it to the device now): <code>{newToken.token}</code>{' '}
@@ -70,38 +78,40 @@ export default function AdminApp() {
       {stations === null ? (
         <p>Loading…</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>id</th>
-              <th>name</th>
-              <th>edit</th>
-              <th>state</th>
-              <th>last heard</th>
-              <th>last strike</th>
-              <th>strikes/min</th>
-              <th>dropped</th>
-              <th>device health</th>
-              <th>sound</th>
-              <th>device</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stations.map((station) => (
-              <StationRow
-                key={`${station.id}:${station.name}:${station.lat}:${station.lon}:${station.chimes}:${station.particleId}`}
-                station={station}
-                onSave={(fields) => act(() => adminClient.update(token, station.id, fields), `Saved ${station.id}.`)()}
-                onRotate={act(async () => {
-                  const rotated = await adminClient.rotate(token, station.id);
-                  setNewToken({ station: station.id, token: rotated.token });
-                }, `Rotated the token of ${station.id}; its device was disconnected.`)}
-                onDisconnect={act(() => adminClient.disconnect(token, station.id), `Disconnected ${station.id}.`)}
-                onRemove={act(() => adminClient.remove(token, station.id), `Removed ${station.id}.`)}
-              />
-            ))}
-          </tbody>
-        </table>
+        <div className="admin-table">
+          <table>
+            <thead>
+              <tr>
+                <th>id</th>
+                <th>name</th>
+                <th>edit</th>
+                <th>state</th>
+                <th>last heard</th>
+                <th>last strike</th>
+                <th>strikes/min</th>
+                <th>dropped</th>
+                <th>device health</th>
+                <th>sound</th>
+                <th>device</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stations.map((station) => (
+                <StationRow
+                  key={`${station.id}:${station.name}:${station.lat}:${station.lon}:${station.chimes}:${station.particleId}`}
+                  station={station}
+                  onSave={(fields) => act(() => adminClient.update(token, station.id, fields), `Saved ${station.id}.`)()}
+                  onRotate={act(async () => {
+                    const rotated = await adminClient.rotate(token, station.id);
+                    setNewToken({ station: station.id, token: rotated.token });
+                  }, `Rotated the token of ${station.id}; its device was disconnected.`)}
+                  onDisconnect={act(() => adminClient.disconnect(token, station.id), `Disconnected ${station.id}.`)}
+                  onRemove={act(() => adminClient.remove(token, station.id), `Removed ${station.id}.`)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <AddStation
         onAdd={async (fields) => {
@@ -128,14 +138,18 @@ function Login({ onToken, message }: { onToken(token: string): void; message: st
   return (
     <main className="admin">
       <h1>aeolian: admin</h1>
-      <form onSubmit={submit}>
-        <label>
-          Admin token{' '}
-          <input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} aria-label="admin token" />
-        </label>{' '}
-        <button type="submit">Sign in</button>
+      <form onSubmit={submit} className="admin-login">
+        <label className="admin-field">
+          <span>Admin token</span>
+          <input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <button type="submit" className="admin-primary">
+          Sign in
+        </button>
       </form>
-      <p role="status">{message}</p>
+      <p role="status" className="admin-message" data-testid="admin-message">
+        {message}
+      </p>
     </main>
   );
 }
@@ -154,21 +168,26 @@ function AddStation({ onAdd }: { onAdd(fields: { id: string; name: string; lat: 
       particleId: draft.particleId.trim() || null,
     });
   };
-  const field = (key: keyof typeof draft, label: string) => (
-    <label>
-      {label} <input aria-label={`new station ${label}`} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />{' '}
+  const field = (key: keyof typeof draft, label: string, hint?: string) => (
+    <label className="admin-field">
+      <span>{label}</span>
+      <input aria-label={`new station ${label}`} placeholder={hint} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
     </label>
   );
   return (
-    <form onSubmit={submit}>
+    <form onSubmit={submit} className="admin-add">
       <h2>Add a station</h2>
-      {field('id', 'id')}
-      {field('name', 'name')}
-      {field('lat', 'lat')}
-      {field('lon', 'lon')}
-      {field('chimes', 'chimes')}
-      {field('particleId', 'Particle device id')}
-      <button type="submit">Add</button>
+      <div className="admin-fields">
+        {field('id', 'id', 'lima')}
+        {field('name', 'name', 'Lima')}
+        {field('lat', 'latitude', '-12.05')}
+        {field('lon', 'longitude', '-77.04')}
+        {field('chimes', 'chimes')}
+        {field('particleId', 'Particle device id', 'optional')}
+      </div>
+      <button type="submit" className="admin-primary">
+        Add
+      </button>
     </form>
   );
 }

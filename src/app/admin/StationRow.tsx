@@ -2,7 +2,7 @@
 // a form to edit it. Text from the stations file is
 // only ever rendered as React text (never as HTML).
 import { useState, type FormEvent } from 'react';
-import type { AdminStation, StationFields } from './adminClient';
+import { stationParticipation, type AdminStation, type StationFields } from './adminClient';
 import { DeviceHealthCell } from './DeviceHealthCell';
 import { ago } from './healthText';
 
@@ -33,8 +33,12 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
       particleId: draft.particleId.trim() === '' ? null : draft.particleId.trim(),
     });
   };
+  // Each field has its visible label; the accessible name adds the station, unique in the table.
   const field = (key: keyof typeof draft, label: string, size: number) => (
-    <input aria-label={`${label} of ${station.id}`} size={size} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    <label className="admin-field">
+      <span>{label}</span>
+      <input aria-label={`${label} of ${station.id}`} size={size} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
   );
   return (
     <tr data-testid={`station-${station.id}`}>
@@ -45,8 +49,12 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
       <td data-testid="station-name">{station.name}</td>
       <td>
         <form onSubmit={save} className="admin-edit">
-          {field('name', 'name', 16)} {field('lat', 'latitude', 6)} {field('lon', 'longitude', 6)} {field('chimes', 'chimes', 2)}{' '}
-          {field('particleId', 'Particle device id', 14)} <button type="submit">Save</button>
+          {field('name', 'name', 16)}
+          {field('lat', 'latitude', 6)}
+          {field('lon', 'longitude', 6)}
+          {field('chimes', 'chimes', 2)}
+          {field('particleId', 'Particle device id', 14)}
+          <button type="submit">Save</button>
         </form>
       </td>
       <td>
@@ -59,9 +67,33 @@ export function StationRow({ station, onSave, onRotate, onDisconnect, onRemove }
       <td>{station.strikesDropped}</td>
       <DeviceHealthCell status={station.deviceStatus} now={now} />
       <td>
-        <label>
-          <input type="checkbox" checked={station.muted} onChange={(e) => void onSave({ muted: e.target.checked })} /> muted
-        </label>
+        {/* A toggle whose name never changes; pressed means muted, and the state is also in words. */}
+        <button
+          type="button"
+          className="admin-toggle"
+          aria-pressed={station.muted}
+          aria-label={`Mute ${station.id}`}
+          onClick={() => void onSave({ muted: !station.muted })}
+        >
+          Mute
+        </button>{' '}
+        <span className="admin-state" data-testid="sound-state" data-muted={station.muted}>
+          {station.muted ? 'muted: its strikes reach no page' : 'on the pages'}
+        </span>
+        {/* Like Mute: pressed means visitors rest here (they may play by default). */}
+        <button
+          type="button"
+          className="admin-toggle"
+          aria-pressed={!stationParticipation(station)}
+          aria-label={`Rest visitors at ${station.id}`}
+          data-testid="participation-toggle"
+          onClick={() => void onSave({ participation: !stationParticipation(station) })}
+        >
+          Rest visitors
+        </button>{' '}
+        <span className="admin-state" data-testid="participation-state" data-muted={!stationParticipation(station)}>
+          {stationParticipation(station) ? 'visitors may play' : 'visitors resting here'}
+        </span>
       </td>
       <td>
         <button type="button" onClick={() => void onRotate()}>

@@ -6,7 +6,13 @@ export const ADMIN_TOKEN_KEY = 'aeolian.adminToken';
 
 export type { AdminStation, ReceivedDeviceStatus };
 
-export type StationFields = Pick<AdminStation, 'name' | 'lat' | 'lon' | 'chimes' | 'muted'> & { particleId: string | null };
+/** `participation`: whether visitors may play the station's chimes (absent: yes). */
+export type StationFields = Pick<AdminStation, 'name' | 'lat' | 'lon' | 'chimes' | 'muted'> & { particleId: string | null; participation?: boolean };
+
+/** Whether visitors may play this station (the relay leaves `participation` out, or false when off). */
+export function stationParticipation(station: AdminStation): boolean {
+  return (station as AdminStation & { participation?: boolean }).participation !== false;
+}
 
 export class AdminError extends Error {
   constructor(
@@ -46,4 +52,7 @@ export const adminClient = {
   remove: (token: string, id: string) => call<void>(token, 'DELETE', `stations/${encodeURIComponent(id)}`),
   rotate: (token: string, id: string) => call<{ token: string }>(token, 'POST', `stations/${encodeURIComponent(id)}/rotate`),
   disconnect: (token: string, id: string) => call<{ disconnected: boolean }>(token, 'POST', `stations/${encodeURIComponent(id)}/disconnect`),
+  /** Whether visitors may play at all (every station's own switch applies on top). */
+  participation: (token: string) => call<{ enabled: boolean }>(token, 'GET', 'participation'),
+  setParticipation: (token: string, enabled: boolean) => call<{ enabled: boolean }>(token, 'PUT', 'participation', { enabled }),
 };

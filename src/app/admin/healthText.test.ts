@@ -19,6 +19,11 @@ describe('device health on /admin', () => {
     expect(healthItems(withoutSignal, NOW).map((item) => item.label)).not.toContain('signal');
   });
 
+  it('shows the rings a board with a striker refused, and nothing of rings for a board without one', () => {
+    expect(healthItems({ ...status, ringsRefused: 7 }, NOW).map(({ label, value }) => `${label} ${value}`)).toContain('rings refused 7');
+    expect(healthItems(status, NOW).map((item) => item.label)).not.toContain('rings refused');
+  });
+
   it('is stale only after two missed reports', () => {
     expect(isStatusStale({ ...status, receivedAt: NOW - DEVICE_STATUS_STALE_MS }, NOW)).toBe(false);
     expect(isStatusStale({ ...status, receivedAt: NOW - DEVICE_STATUS_STALE_MS - 1 }, NOW)).toBe(true);

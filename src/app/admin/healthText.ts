@@ -37,6 +37,7 @@ export function healthItems(status: ReceivedDeviceStatus, now = Date.now()): Hea
     ...(status.rssiDbm === undefined ? [] : [{ label: 'signal', value: `${status.rssiDbm} dBm` }]),
     { label: 'reconnects', value: String(status.reconnects) },
     { label: 'lost on board', value: String(status.strikesDropped) },
+    ...(status.ringsRefused === undefined ? [] : [{ label: 'rings refused', value: String(status.ringsRefused) }]),
     { label: 'reported', value: ago(status.receivedAt, now) },
   ];
 }

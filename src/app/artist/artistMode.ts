@@ -6,11 +6,13 @@ import './artist.css';
 import { LocalPlayer } from './localPlay';
 import { addMonitorFolder } from './monitorFolder';
 import { PaneBinder } from './paneBinder';
-import { adoptPaneStyles } from './paneStyle';
+import { cspSafePaneDocument } from './paneStyle';
+import { dockPanel } from './panelDock';
 import { addPresetFolder } from './presetFolder';
 import { addReplayFolder } from './replayFolder';
 import { addSimFolder } from './simFolder';
 import { addSoundFolder } from './soundFolder';
+import { addTouchFolder } from './touchFolder';
 import { addVisualFolder } from './visualFolder';
 
 export interface ArtistModeDeps {
@@ -38,9 +40,9 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   const host = document.createElement('div');
   container.append(host, message);
   document.body.append(container);
+  const undock = dockPanel(container, deps.storage);
 
-  const pane = new Pane({ container: host, title: 'Artist mode' });
-  adoptPaneStyles();
+  const pane = new Pane({ container: host, title: 'Artist mode', document: cspSafePaneDocument() });
   const binder = new PaneBinder(store);
   let localStrikes = 0;
   const player = new LocalPlayer({ store, play: page.strikeHere, onStrike: () => localStrikes++ });
@@ -56,10 +58,11 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
   addReplayFolder(pane, { store, switchSource: page.switchSource, report });
   const stopVisual = addVisualFolder(pane, store, binder);
   const stopSound = addSoundFolder(pane, store, binder);
+  addTouchFolder(pane, store, binder);
   const audio = () => page.engine?.stats ?? null;
   const stopMonitor = addMonitorFolder(pane, { stats: page.stats, audio, localStrikes: () => localStrikes });
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.visual !== previous.visual || state.sound !== previous.sound || state.focusStation !== previous.focusStation) binder.sync(state);
+    if (state.visual !== previous.visual || state.sound !== previous.sound || state.touch !== previous.touch || state.focusStation !== previous.focusStation || state.view !== previous.view) binder.sync(state);
   });
 
   // For tests and the curious, beside window.aeolian.store/stats: the engine's readings and the player.
@@ -75,6 +78,7 @@ export function startArtistMode(deps: ArtistModeDeps): ArtistMode {
       stopMonitor();
       player.dispose();
       pane.dispose();
+      undock();
       container.remove();
     },
   };

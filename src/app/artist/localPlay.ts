@@ -77,8 +77,8 @@ export class LocalPlayer {
     const canvas = event.target;
     if (!(canvas instanceof HTMLCanvasElement) || canvas.dataset.testid !== 'map') return;
     const rect = canvas.getBoundingClientRect();
-    const { stations, focusStation, visual } = this.deps.store.getState();
-    const layout = layoutScene(stations, Math.max(1, Math.round(rect.width)), Math.max(1, Math.round(rect.height)), focusStation, visual.projection);
+    const { stations, focusStation, visual, view } = this.deps.store.getState();
+    const layout = layoutScene(stations, Math.max(1, Math.round(rect.width)), Math.max(1, Math.round(rect.height)), focusStation, visual.projection, view);
     const points: ChimePoint[] = [];
     for (const placement of layout.stations.values()) {
       placement.chimes.forEach((p, chime) => points.push({ station: placement.station.id, chime, x: p.x, y: p.y }));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeSoundSettings } from '../audio/soundSettings';
 import type { KnobLimit } from '../store/knobLimit';
 import { defaultSoundSettings, SOUND_LIMITS, type SoundSettings } from '../store/soundSettings';
+import { defaultTouchSettings, TOUCH_LIMITS } from '../store/touchSettings';
 import { defaultVisualSettings, VISUAL_LIMITS } from '../store/visualSettings';
 import { parsePreset, presetOf, type Preset } from './presetSchema';
 
@@ -62,5 +63,51 @@ describe('the sound limits, one table for schema, clamp and panel', () => {
     expect(parsePreset(p)).toMatchObject({ ok: true });
     p.visual.circleLifetimeMs = VISUAL_LIMITS.circleLifetimeMs.max + VISUAL_LIMITS.circleLifetimeMs.step;
     expect(parsePreset(p)).toMatchObject({ ok: false });
+  });
+});
+
+describe("visitors' touches in a preset", () => {
+  it('each touch knob may reach its limits, not a step past', () => {
+    for (const [knob, limit] of Object.entries(TOUCH_LIMITS) as [keyof typeof TOUCH_LIMITS, KnobLimit][]) {
+      const p = preset();
+      p.touch[knob] = limit.max;
+      expect(parsePreset(p), knob).toMatchObject({ ok: true });
+      p.touch[knob] = limit.max + limit.step;
+      expect(parsePreset(p), knob).toMatchObject({ ok: false });
+      p.touch[knob] = limit.min - limit.step;
+      expect(parsePreset(p), knob).toMatchObject({ ok: false });
+    }
+  });
+
+  it('a preset without touch settings (made before touches) gets the built-in ones; a bad style or color is refused', () => {
+    const { touch: _left, ...old } = preset();
+    expect(parsePreset(JSON.stringify(old))).toMatchObject({ ok: true, preset: { touch: defaultTouchSettings } });
+    expect(parsePreset({ ...preset(), touch: { ...defaultTouchSettings, style: 'sparkles' } })).toMatchObject({ ok: false });
+    const bad = parsePreset({ ...preset(), touch: { ...defaultTouchSettings, color: 'red' } });
+    expect(bad.ok === false && bad.error).toMatch(/^touch\.color/);
+  });
+
+  it('the artist\'s touch look and voice survive export and import', () => {
+    const touch = { style: 'dashed', color: '#ff00aa', sizeScale: 2, pitchOffsetSemitones: -5, harmonicity: 1.5, level: 0.4 } as const;
+    const exported = JSON.stringify(presetOf({ visual: defaultVisualSettings, sound: defaultSoundSettings, touch }));
+    expect(parsePreset(exported)).toMatchObject({ ok: true, preset: { touch } });
+  });
+});
+
+describe("a preset's kiosk tour", () => {
+  it('is kept when given, and a version-2 file written before tours existed keeps the kiosk still', () => {
+    const withTour = preset();
+    withTour.visual.tour = { stops: ['world', 'busiest', 'ensemble'], dwellS: 20 };
+    expect(parsePreset(JSON.stringify(withTour))).toMatchObject({ ok: true, preset: { visual: { tour: { stops: ['world', 'busiest', 'ensemble'], dwellS: 20 } } } });
+    const { tour: _none, ...older } = preset().visual;
+    expect(parsePreset({ ...preset(), visual: older })).toMatchObject({ ok: true, preset: { visual: { tour: { stops: [] } } } });
+  });
+
+  it('refuses an unknown stop or a dwell outside its limit, saying where', () => {
+    const bad = preset() as unknown as { visual: { tour: unknown } };
+    bad.visual.tour = { stops: ['moon'], dwellS: 20 };
+    expect(parsePreset(bad)).toMatchObject({ ok: false, error: expect.stringContaining('visual.tour.stops') });
+    bad.visual.tour = { stops: ['world'], dwellS: VISUAL_LIMITS.tourDwellS.min - 1 };
+    expect(parsePreset(bad)).toMatchObject({ ok: false, error: expect.stringContaining('visual.tour.dwellS') });
   });
 });

@@ -5,13 +5,16 @@ import { z } from 'zod/mini';
 import { describeIssues } from '../../protocol/schema';
 import type { KnobLimit } from '../store/knobLimit';
 import { defaultSoundSettings, MAX_CUSTOM_SEMITONES, MAX_STATION_ROOTS, SCALE_NAMES, SOUND_LIMITS, type SoundSettings } from '../store/soundSettings';
+import { defaultTouchSettings, TOUCH_LIMITS, TOUCH_STYLES, type TouchSettings } from '../store/touchSettings';
 import {
   BLEND_MODES,
   CIRCLE_STYLES,
   defaultVisualSettings,
   LAND_STYLES,
   MARKER_STYLES,
+  MAX_TOUR_STOPS,
   PROJECTIONS,
+  TOUR_STOPS,
   VISUAL_LIMITS,
   type VisualSettings,
 } from '../store/visualSettings';
@@ -42,6 +45,14 @@ const visualSchema = z.strictObject({
   projection: z.enum(PROJECTIONS),
   landStyle: z.enum(LAND_STYLES),
   landColor: color,
+  // Added after version 2 shipped: a file without it keeps the kiosk still (no tour).
+  tour: z._default(
+    z.strictObject({
+      stops: z.array(z.enum(TOUR_STOPS)).check(z.maxLength(MAX_TOUR_STOPS)),
+      dwellS: knob(VISUAL_LIMITS.tourDwellS),
+    }),
+    () => structuredClone(defaultVisualSettings.tour),
+  ),
 });
 
 const soundSchema = z.strictObject({
@@ -63,13 +74,25 @@ const soundSchema = z.strictObject({
   jitterBufferMs: knob(SOUND_LIMITS.jitterBufferMs),
 });
 
+/** How visitors' touches look and sound. Optional in a file (presets made before touches lack it). */
+const touchSchema = z.strictObject({
+  style: z.enum(TOUCH_STYLES),
+  color,
+  sizeScale: knob(TOUCH_LIMITS.sizeScale),
+  pitchOffsetSemitones: knob(TOUCH_LIMITS.pitchOffsetSemitones),
+  harmonicity: knob(TOUCH_LIMITS.harmonicity),
+  level: knob(TOUCH_LIMITS.level),
+});
+
 export const presetSchema = z.strictObject({
   version: z.literal(PRESET_VERSION),
   name: z.optional(presetName),
   visual: visualSchema,
   sound: soundSchema,
+  touch: z.optional(touchSchema),
 });
-export type Preset = { version: typeof PRESET_VERSION; name?: string; visual: PresetVisual; sound: SoundSettings };
+/** `touch` is always there once parsed: a file without it gets the built-in touch look and voice. */
+export type Preset = { version: typeof PRESET_VERSION; name?: string; visual: PresetVisual; sound: SoundSettings; touch: TouchSettings };
 
 /** Version 1, the first panel's flat format: a palette, circle size and life, a scale and a root. */
 export const presetV1Schema = z.strictObject({
@@ -98,6 +121,7 @@ export function migrateV1(old: PresetV1): Preset {
       reverb: { ...defaultSoundSettings.reverb, mix: old.reverbMix },
       masterVolume: old.volume,
     },
+    touch: { ...defaultTouchSettings },
   };
 }
 
@@ -133,7 +157,8 @@ export function parsePreset(input: string | unknown): PresetResult {
     return migrated.ok ? { ...migrated, migratedFrom: version } : { ok: false, error: `version ${version}: ${migrated.error}` };
   }
   const result = presetSchema.safeParse(value);
-  return result.success ? { ok: true, preset: result.data } : { ok: false, error: describeIssues(result.error) };
+  if (!result.success) return { ok: false, error: describeIssues(result.error) };
+  return { ok: true, preset: { ...result.data, touch: result.data.touch ?? { ...defaultTouchSettings } } };
 }
 
 export function presetVisualOf(visual: VisualSettings): PresetVisual {
@@ -141,13 +166,14 @@ export function presetVisualOf(visual: VisualSettings): PresetVisual {
   return rest;
 }
 
-/** The current settings as a preset (what export and save write). */
-export function presetOf(state: { visual: VisualSettings; sound: SoundSettings }, name?: string): Preset {
+/** The current settings as a preset (what export and save write); no `touch`: the built-in one. */
+export function presetOf(state: { visual: VisualSettings; sound: SoundSettings; touch?: TouchSettings }, name?: string): Preset {
   return {
     version: PRESET_VERSION,
     ...(name ? { name } : {}),
     visual: structuredClone(presetVisualOf(state.visual)),
     sound: structuredClone(state.sound),
+    touch: { ...(state.touch ?? defaultTouchSettings) },
   };
 }
 

@@ -19,6 +19,7 @@ export function applyPreset(store: LiveStore, preset: Preset): void {
   store.setState((state) => ({
     visual: { ...structuredClone(preset.visual), reducedMotion: state.visual.reducedMotion },
     sound: structuredClone(preset.sound),
+    touch: { ...preset.touch },
   }));
 }
 

@@ -1,19 +1,25 @@
 // The picture knobs: palette per chime, background, circles (size, growth, life, opacity, style,
-// blend), station markers, projection, land, and the layout (world map or one station close up).
+// blend), station markers, projection, land, the layout (world map, ensemble or one station close
+// up) and the kiosk's tour.
 import type { FolderApi } from '@tweakpane/core';
 import { sliderRange as range } from '../store/knobLimit';
-import type { LiveStore } from '../store/liveStore';
+import type { LiveState, LiveStore } from '../store/liveStore';
 import {
   BLEND_MODES,
   CIRCLE_STYLES,
   LAND_STYLES,
   MARKER_STYLES,
   PROJECTIONS,
+  MAX_TOUR_STOPS,
+  TOUR_STOPS,
   VISUAL_LIMITS,
+  type TourStop,
   type VisualSettings,
 } from '../store/visualSettings';
 import type { PaneBinder } from './paneBinder';
 
+/** The layout list's value for the ensemble (no station id can be this: ids are lowercase words). */
+const ENSEMBLE = '*ensemble';
 const listOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
 
 export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveStore, binder: PaneBinder): () => void {
@@ -29,9 +35,11 @@ export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveS
   let paletteApis: ReturnType<PaneBinder['bind']>[] = [];
   const buildLayout = () => {
     layoutApis.forEach((api) => binder.unbind(api));
-    const options: Record<string, string> = { 'world map': '' };
+    const options: Record<string, string> = { 'world map': '', 'ensemble (all rings)': ENSEMBLE };
     for (const station of store.getState().stations) options[`${station.name} close up`] = station.id;
-    layoutApis = [binder.bind(layout, 'layout', (s) => s.focusStation ?? '', (id: string) => store.getState().setFocusStation(id || null), { options })];
+    const read = (s: LiveState) => s.focusStation ?? (s.view === 'ensemble' ? ENSEMBLE : '');
+    const write = (id: string) => (id === ENSEMBLE ? store.getState().setView('ensemble') : id ? store.getState().setFocusStation(id) : store.getState().setView('world'));
+    layoutApis = [binder.bind(layout, 'layout', read, write, { options })];
   };
   const buildPalette = () => {
     paletteApis.forEach((api) => binder.unbind(api));
@@ -74,6 +82,18 @@ export function addVisualFolder(pane: Pick<FolderApi, 'addFolder'>, store: LiveS
   bindVisual(map, 'projection', 'projection', { options: listOf(PROJECTIONS) });
   bindVisual(map, 'land', 'landStyle', { options: listOf(LAND_STYLES) });
   bindVisual(map, 'land color', 'landColor', { view: 'color' });
+  // The kiosk's tour (`?kiosk`): the views it glides between, e.g. "world, ensemble, busiest"; empty: none.
+  const tour = folder.addFolder({ title: 'Kiosk tour' });
+  binder.bind(
+    tour,
+    'stops',
+    (s) => s.visual.tour.stops.join(', '),
+    (text: string) => {
+      const stops = text.split(/[\s,]+/).flatMap((word) => TOUR_STOPS.filter((stop): stop is TourStop => stop === word)).slice(0, MAX_TOUR_STOPS);
+      set({ tour: { ...store.getState().visual.tour, stops } });
+    },
+  );
+  binder.bind(tour, 'seconds each', (s) => s.visual.tour.dwellS, (dwellS: number) => set({ tour: { ...store.getState().visual.tour, dwellS } }), range(VISUAL_LIMITS.tourDwellS));
 
   return store.subscribe((state, previous) => {
     if (state.stations !== previous.stations) buildLayout();

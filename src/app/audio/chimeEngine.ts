@@ -10,6 +10,8 @@ import { strikeChime, type ChimeVoiceHandle } from './chimeVoice';
 import { midiToHz, panOfLongitude, pitchOf } from './pitch';
 import { normalizeSoundSettings, type SoundSettings } from './soundSettings';
 import { levelAt, VoicePool } from './voicePool';
+import { clampToLimit } from '../store/knobLimit';
+import { defaultTouchSettings, TOUCH_LIMITS, type TouchSettings } from '../store/touchSettings';
 
 /** Scheduling look-ahead, seconds (Tone's default is 0.1). Measured: see docs/benchmarks.md, "Audio". */
 export const LOOK_AHEAD_S = 0.01;
@@ -46,8 +48,9 @@ export interface ChimeEngineOptions {
 }
 
 export class ChimeEngine implements AudioEngine {
-  readonly stats: AudioStats = { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, lookAheadS: 0, lastNote: null, latencyS: 0 };
+  readonly stats: AudioStats = { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0, lastNote: null, latencyS: 0 };
   private settings: SoundSettings;
+  private touch: TouchSettings = defaultTouchSettings;
   private readonly pool: VoicePool;
   private readonly clock = new AudioClock();
   private readonly voices = new Map<number, ChimeVoiceHandle>();
@@ -99,16 +102,24 @@ export class ChimeEngine implements AudioEngine {
       return;
     }
     const bus = this.busOf(note.station);
-    const pitch = pitchOf(this.settings, bus.index, note.chime);
-    this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime };
+    const touch = note.touch === true;
+    const pitch = pitchOf(this.settings, bus.index, note.chime) + (touch ? this.touch.pitchOffsetSemitones : 0);
+    this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime, ...(touch ? { touch } : {}) };
     this.stats.latencyS = this.latencyS();
     const decision = this.pool.strike({
-      key: `${note.station}\u0000${note.chime}`,
+      // A touch keeps its own key: it never swells a wind voice into sounding like the wind.
+      key: `${touch ? 'touch\u0000' : ''}${note.station}\u0000${note.chime}`,
       station: note.station,
       pitch,
-      level: levelOfVelocity(note.v),
+      level: levelOfVelocity(note.v) * (touch ? this.touch.level : 1),
       atS,
+      touch,
     });
+    if (decision.kind === 'drop') {
+      this.stats.touchNotesDropped++;
+      return;
+    }
+    if (touch) this.stats.touchNotesPlayed++;
     if (decision.kind === 'swell') {
       const { voice } = decision;
       this.voices.get(voice.id)?.swell(decision.fromLevel, voice.level, voice.refS, voice.decayS);
@@ -116,10 +127,11 @@ export class ChimeEngine implements AudioEngine {
     } else {
       const { voice, stolen } = decision;
       if (stolen) this.voices.get(stolen.id)?.fadeOut(levelAt(stolen, atS), atS);
+      const timbre = touch ? { ...this.settings.timbre, harmonicity: this.touch.harmonicity } : this.settings.timbre;
       const handle = strikeChime(
         this.context,
         bus.panner.input,
-        { hz: midiToHz(pitch), level: voice.level, atS, timbre: this.settings.timbre },
+        { hz: midiToHz(pitch), level: voice.level, atS, timbre },
         () => {
           this.voices.delete(voice.id);
           this.stats.voicesActive = this.voices.size;
@@ -149,6 +161,17 @@ export class ChimeEngine implements AudioEngine {
     this.dry.gain.setTargetAtTime(1 - s.reverb.mix, now, PARAM_RAMP_S);
     this.reverb.set(s.reverb.sizeS, s.reverb.mix);
     this.applyMasterGain();
+  }
+
+  /** How touches sound from their next note on (the ringing ones finish as they began). */
+  setTouch(settings: TouchSettings): void {
+    const d = defaultTouchSettings;
+    this.touch = {
+      ...settings,
+      pitchOffsetSemitones: clampToLimit(settings.pitchOffsetSemitones, TOUCH_LIMITS.pitchOffsetSemitones, d.pitchOffsetSemitones),
+      harmonicity: clampToLimit(settings.harmonicity, TOUCH_LIMITS.harmonicity, d.harmonicity),
+      level: clampToLimit(settings.level, TOUCH_LIMITS.level, d.level),
+    };
   }
 
   setMuted(muted: boolean): void {

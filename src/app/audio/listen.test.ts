@@ -10,9 +10,10 @@ function fakeEngine() {
     play: (note) => void played.push(note),
     setStations: vi.fn(),
     setSound: vi.fn(),
+    setTouch: vi.fn(),
     setMuted: vi.fn(),
     setVolume: vi.fn(),
-    stats: { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, lookAheadS: 0.03 },
+    stats: { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0.03 },
     dispose: vi.fn(),
   };
   return { engine, played };

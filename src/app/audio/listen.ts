@@ -40,22 +40,24 @@ function connectEngine(engine: AudioEngine, { store, router, onNoteScheduled }: 
   const state = store.getState();
   engine.setStations(stationsOf(state));
   engine.setSound(state.sound);
+  engine.setTouch(state.touch);
   engine.setMuted(state.muted);
   engine.setVolume(state.volume);
   const unsubscribe = store.subscribe((next, previous) => {
     if (next.stations !== previous.stations) engine.setStations(stationsOf(next));
     if (next.sound !== previous.sound) engine.setSound(next.sound);
+    if (next.touch !== previous.touch) engine.setTouch(next.touch);
     if (next.muted !== previous.muted) engine.setMuted(next.muted);
     if (next.volume !== previous.volume) engine.setVolume(next.volume);
   });
   const output: StrikeOutput = onNoteScheduled
     ? {
-        strike: (station, chime, v, at, arrivedAt) => {
-          engine.play({ station, chime, v, at });
+        strike: (station, chime, v, at, arrivedAt, touch) => {
+          engine.play({ station, chime, v, at, ...(touch ? { touch } : {}) });
           onNoteScheduled(Math.max(at, performance.now()) + engine.stats.lookAheadS * 1000 - arrivedAt);
         },
       }
-    : { strike: (station, chime, v, at) => engine.play({ station, chime, v, at }) };
+    : { strike: (station, chime, v, at, _arrivedAt, touch) => engine.play({ station, chime, v, at, ...(touch ? { touch } : {}) }) };
   router.outputs.add(output);
   return () => {
     unsubscribe();

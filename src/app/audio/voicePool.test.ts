@@ -33,7 +33,7 @@ describe('VoicePool', () => {
     pool.strike(strike({ atS: 0, level: 0.5 }));
     const again = pool.strike(strike({ atS: 0.03, level: 0.5 }));
     expect(again).toMatchObject({ kind: 'swell', reason: 'retrigger' });
-    expect(again.voice.level).toBeGreaterThan(0.5);
+    expect(again.kind === 'swell' && again.voice.level).toBeGreaterThan(0.5);
     expect(pool.active).toHaveLength(1);
     expect(pool.strike(strike({ atS: 0.1 })).kind).toBe('start');
   });
@@ -55,6 +55,50 @@ describe('VoicePool', () => {
   });
 });
 
+describe('the wind wins the voice pool over visitors\' touches', () => {
+  const full = (pool: VoicePool, touch: boolean, atS = 0) =>
+    [0.9, 0.2, 0.8, 0.7].forEach((level, i) => pool.strike(strike({ key: `${touch ? 't' : 'w'}${i}`, station: `s${i}`, level, atS, touch })));
+
+  it('a touch never steals a wind voice: with only wind ringing it is dropped', () => {
+    const pool = new VoicePool(options);
+    full(pool, false);
+    expect(pool.strike(strike({ key: 'touch', station: 'z', level: 1, atS: 1, touch: true }))).toEqual({ kind: 'drop' });
+    expect(pool.active.every((v) => !v.touch)).toBe(true);
+    expect(pool.active).toHaveLength(4);
+  });
+
+  it('a touch never swells a wind voice of its station either', () => {
+    const pool = new VoicePool(options);
+    full(pool, false);
+    expect(pool.strike(strike({ key: 'touch', station: 's1', level: 1, atS: 1, touch: true })).kind).toBe('drop');
+  });
+
+  it('a touch may take the quietest touch voice', () => {
+    const pool = new VoicePool(options);
+    full(pool, true);
+    const d = pool.strike(strike({ key: 'late-touch', station: 'z', atS: 1, touch: true }));
+    expect(d.kind === 'start' && d.stolen?.key).toBe('a:t1');
+  });
+
+  it('the wind takes a touch voice before a quieter wind voice, even a touch just started', () => {
+    const pool = new VoicePool(options);
+    [0.1, 0.2, 0.3].forEach((level, i) => pool.strike(strike({ key: `w${i}`, station: `s${i}`, level, atS: 0 })));
+    pool.strike(strike({ key: 'touch', station: 't', level: 1, atS: 0.99, touch: true }));
+    const d = pool.strike(strike({ key: 'wind', station: 'z', atS: 1 }));
+    expect(d.kind === 'start' && d.stolen?.touch).toBe(true);
+    expect(pool.active.filter((v) => v.touch)).toHaveLength(0);
+  });
+
+  it('a lowered cap trims touch voices first', () => {
+    const pool = new VoicePool(options);
+    pool.strike(strike({ key: 'w0', level: 0.1, atS: 0 }));
+    pool.strike(strike({ key: 'w1', level: 0.2, atS: 0 }));
+    pool.strike(strike({ key: 't0', level: 1, atS: 0, touch: true }));
+    pool.configure({ ...options, polyphony: 2 });
+    expect(pool.trim(0.2).map((v) => v.key)).toEqual(['a:t0']);
+  });
+});
+
 /** 500 strikes/s for `seconds` over 10 stations x 6 chimes; returns counts and the loudness at the end. */
 function flood(rate: number, seconds = 2) {
   const pool = new VoicePool({ polyphony: 32, retriggerGuardMs: 60, decayS: 3 });
@@ -67,7 +111,7 @@ function flood(rate: number, seconds = 2) {
     const chime = Math.floor(random() * 6);
     const d: VoiceDecision = pool.strike({ key: `${station}:${chime}`, station, pitch: 60 + chime, level: 0.5, atS: i / rate });
     if (d.kind === 'swell') counts.merged++;
-    else if (d.stolen) counts.steal++;
+    else if (d.kind === 'start' && d.stolen) counts.steal++;
     else counts.start++;
     counts.maxVoices = Math.max(counts.maxVoices, pool.active.length);
   }

@@ -2,7 +2,8 @@
 // density merging. Pure bookkeeping on audio-clock seconds; chimeEngine.ts turns the decisions
 // into audio nodes. Beyond the cap a strike is never silently lost: it steals the quietest voice
 // that has been heard long enough, or swells a ringing voice of the same chime or station (louder
-// with every strike merged in).
+// with every strike merged in). The wind always wins: when voices are short, a visitor's touch
+// never takes a wind voice (it takes a touch voice or is dropped), and the wind takes touch voices first.
 
 /** A voice younger than this is not stolen: its attack must be heard. */
 export const MIN_STEAL_AGE_MS = 120;
@@ -15,6 +16,8 @@ export interface Voice {
   readonly key: string;
   readonly station: string;
   readonly pitch: number;
+  /** A visitor's touch, not the wind: it yields its voice to the wind. */
+  readonly touch: boolean;
   readonly startS: number;
   /** Level at `refS`; it then falls 60 dB over `decayS`. */
   level: number;
@@ -31,11 +34,15 @@ export interface StrikeSpec {
   level: number;
   /** When it sounds, audio-clock seconds. */
   atS: number;
+  /** A visitor's touch (default: the wind). */
+  touch?: boolean;
 }
 
 export type VoiceDecision =
   | { kind: 'start'; voice: Voice; stolen: Voice | undefined }
-  | { kind: 'swell'; voice: Voice; reason: 'retrigger' | 'density'; fromLevel: number };
+  | { kind: 'swell'; voice: Voice; reason: 'retrigger' | 'density'; fromLevel: number }
+  /** Only ever a touch: every voice is the wind's, which a touch never takes. */
+  | { kind: 'drop' };
 
 export interface VoicePoolOptions {
   polyphony: number;
@@ -70,6 +77,7 @@ export class VoicePool {
   strike(spec: StrikeSpec): VoiceDecision {
     const t = spec.atS;
     this.prune(t);
+    const touch = spec.touch === true;
     const sameKey = this.latestOf((v) => v.key === spec.key);
     if (sameKey && Math.abs(t - sameKey.startS) * 1000 < this.options.retriggerGuardMs) {
       return this.swell(sameKey, spec, 'retrigger');
@@ -77,6 +85,14 @@ export class VoicePool {
     if (this.voices.length < this.options.polyphony) return { kind: 'start', voice: this.add(spec), stolen: undefined };
 
     if (sameKey) return this.swell(sameKey, spec, 'density');
+    if (touch) {
+      // A touch may only take another touch's voice; with none old enough it is not voiced.
+      const victim = this.quietest(t, (v) => v.touch);
+      return victim && (t - victim.startS) * 1000 >= MIN_STEAL_AGE_MS ? this.steal(victim, spec) : { kind: 'drop' };
+    }
+    // The wind takes a touch's voice before any of its own, young or not.
+    const touchVictim = this.quietest(t, (v) => v.touch);
+    if (touchVictim) return this.steal(touchVictim, spec);
     const victim = this.quietest(t);
     if (victim && (t - victim.startS) * 1000 >= MIN_STEAL_AGE_MS) return this.steal(victim, spec);
     const sibling = this.nearestPitch(spec);
@@ -90,7 +106,7 @@ export class VoicePool {
     this.prune(tS);
     const excess: Voice[] = [];
     while (this.voices.length > this.options.polyphony) {
-      const victim = this.quietest(tS)!;
+      const victim = this.quietest(tS, (v) => v.touch) ?? this.quietest(tS)!;
       this.remove(victim);
       excess.push(victim);
     }
@@ -107,6 +123,7 @@ export class VoicePool {
       key: spec.key,
       station: spec.station,
       pitch: spec.pitch,
+      touch: spec.touch === true,
       startS: spec.atS,
       level: spec.level,
       refS: spec.atS,
@@ -143,11 +160,12 @@ export class VoicePool {
     return best;
   }
 
-  /** Quietest now; among equals the oldest. */
-  private quietest(tS: number): Voice | undefined {
+  /** Quietest now (of those `among` allows); among equals the oldest. */
+  private quietest(tS: number, among: (v: Voice) => boolean = () => true): Voice | undefined {
     let best: Voice | undefined;
     let bestLevel = Infinity;
     for (const v of this.voices) {
+      if (!among(v)) continue;
       const level = levelAt(v, tS);
       if (level < bestLevel || (level === bestLevel && best && v.startS < best.startS)) {
         best = v;
@@ -160,7 +178,7 @@ export class VoicePool {
   private nearestPitch(spec: StrikeSpec): Voice | undefined {
     let best: Voice | undefined;
     for (const v of this.voices) {
-      if (v.station !== spec.station) continue;
+      if (v.station !== spec.station || v.touch) continue;
       if (!best || Math.abs(v.pitch - spec.pitch) < Math.abs(best.pitch - spec.pitch)) best = v;
     }
     return best;

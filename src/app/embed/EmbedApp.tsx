@@ -3,6 +3,7 @@ import { useLive } from '../store/useLive';
 import { MapStage } from '../ui/MapStage';
 import { SoundControls } from '../ui/SoundControls';
 import { StatusPill } from '../ui/StatusPill';
+import { VisitorControls } from '../ui/VisitorControls';
 import '../kiosk/kiosk.css';
 import './embed.css';
 
@@ -17,7 +18,9 @@ export function EmbedApp({ configError }: EmbedAppProps) {
   if (focus) fullPage.searchParams.set('stations', focus);
   return (
     <div className="kiosk embed" data-testid="embed">
-      <MapStage />
+      <MapStage>
+        <VisitorControls />
+      </MapStage>
       <div className="embed-bar">
         <StatusPill />
         {configError && (

@@ -2,6 +2,7 @@
 // from the parent window and, with ?parent=, from that origin) become store actions; every change
 // of the status the parent cares about is posted back.
 import type { LiveStore } from '../store/liveStore';
+import type { Visitors } from '../visitors/visitors';
 import { embedStatusOf, parseEmbedCommand, type EmbedCommand } from './messages';
 
 export interface EmbedBridgeOptions {
@@ -12,6 +13,8 @@ export interface EmbedBridgeOptions {
   listen: () => void;
   /** The window that may command us (window.parent). */
   parent: Window;
+  /** The page's visitors, whose chime buttons `aeolian:buttons` turns on and off. */
+  visitors?: Pick<Visitors, 'store' | 'setButtons'>;
 }
 
 export interface EmbedBridge {
@@ -20,7 +23,7 @@ export interface EmbedBridge {
   dispose(): void;
 }
 
-export function startEmbedBridge({ store, parentOrigin, listen, parent }: EmbedBridgeOptions): EmbedBridge {
+export function startEmbedBridge({ store, parentOrigin, listen, parent, visitors }: EmbedBridgeOptions): EmbedBridge {
   let obeyed = 0;
   let ignored = 0;
   const post = (message: object) => parent.postMessage(message, parentOrigin ?? '*');
@@ -44,6 +47,9 @@ export function startEmbedBridge({ store, parentOrigin, listen, parent }: EmbedB
         }
         state.setFocusStation(command.station);
         return null;
+      case 'aeolian:buttons':
+        visitors?.setButtons(command.enabled);
+        return null;
     }
   };
 
@@ -62,13 +68,14 @@ export function startEmbedBridge({ store, parentOrigin, listen, parent }: EmbedB
 
   let last = '';
   const report = () => {
-    const status = embedStatusOf(store.getState());
+    const status = embedStatusOf(store.getState(), visitors?.store.getState().buttons ?? false);
     const text = JSON.stringify(status);
     if (text === last) return;
     last = text;
     post(status);
   };
   const unsubscribe = store.subscribe(report);
+  const unsubscribeVisitors = visitors?.store.subscribe(report);
   report();
 
   return {
@@ -81,6 +88,7 @@ export function startEmbedBridge({ store, parentOrigin, listen, parent }: EmbedB
     dispose() {
       window.removeEventListener('message', onMessage);
       unsubscribe();
+      unsubscribeVisitors?.();
     },
   };
 }

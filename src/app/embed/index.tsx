@@ -18,7 +18,7 @@ export function isEmbed(params: URLSearchParams): boolean {
 export function startEmbed({ params, page }: PageModeDeps): PageMode {
   const parent = parentOriginFrom(params);
   // A mistyped ?parent= must not quietly become "anyone may command this frame".
-  const bridge = 'error' in parent ? null : startEmbedBridge({ store: page.store, parentOrigin: parent.origin, listen: page.listen, parent: window.parent });
+  const bridge = 'error' in parent ? null : startEmbedBridge({ store: page.store, parentOrigin: parent.origin, listen: page.listen, parent: window.parent, visitors: page.visitors });
   window.aeolianEmbed = { bridge };
   return { view: <EmbedApp configError={'error' in parent ? parent.error : null} /> };
 }

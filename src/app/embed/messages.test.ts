@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parentOriginFrom, parseEmbedCommand } from './messages';
 
 describe('parseEmbedCommand', () => {
-  it('accepts the four commands', () => {
+  it('accepts the five commands', () => {
     for (const command of [
       { type: 'aeolian:mute' },
       { type: 'aeolian:unmute' },
       { type: 'aeolian:volume', volume: 0.25 },
       { type: 'aeolian:station', station: 'chicago' },
       { type: 'aeolian:station', station: null },
+      { type: 'aeolian:buttons', enabled: false },
+      { type: 'aeolian:buttons', enabled: true },
     ]) {
       expect(parseEmbedCommand(command)).toEqual({ ok: true, command });
     }
@@ -22,6 +24,8 @@ describe('parseEmbedCommand', () => {
       [{ type: 'aeolian:station', station: '<img src=x>' }, /at station/],
       [{ type: 'aeolian:mute', extra: true }, /aeolian:mute/],
       [{ type: 'aeolian:explode' }, /aeolian:explode/],
+      [{ type: 'aeolian:buttons', enabled: 'no' }, /aeolian:buttons: .* at enabled/],
+      [{ type: 'aeolian:buttons' }, /at enabled/],
     ];
     for (const [data, error] of cases) {
       const parsed = parseEmbedCommand(data);

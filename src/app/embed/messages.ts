@@ -1,6 +1,7 @@
 // The postMessage API of `?embed`, validated at the boundary like every message from outside:
 // commands from the parent page, and the status the embed reports back. No I/O here.
 import { z } from 'zod/mini';
+import { embedParentOrigin } from '../../protocol/embedParent';
 import { stationIdSchema } from '../../protocol/schema';
 import type { LiveState } from '../store/liveStore';
 
@@ -14,6 +15,8 @@ export const embedCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('aeolian:volume'), volume: z.number().check(z.gte(0), z.lte(1)) }),
   /** A station id to show close up, or null for the whole world. */
   z.strictObject({ type: z.literal('aeolian:station'), station: z.nullable(stationIdSchema) }),
+  /** Visitors' chime buttons on or off (their touches still show and sound either way). */
+  z.strictObject({ type: z.literal('aeolian:buttons'), enabled: z.boolean() }),
 ]);
 export type EmbedCommand = z.output<typeof embedCommandSchema>;
 
@@ -42,9 +45,11 @@ export interface EmbedStatus {
   volume: number;
   station: string | null;
   stations: { id: string; name: string; online: boolean }[];
+  /** Whether visitors' chime buttons are shown. */
+  buttons: boolean;
 }
 
-export function embedStatusOf(state: LiveState): EmbedStatus {
+export function embedStatusOf(state: LiveState, buttons = true): EmbedStatus {
   return {
     type: 'aeolian:status',
     connection: state.connection.state,
@@ -54,18 +59,18 @@ export function embedStatusOf(state: LiveState): EmbedStatus {
     volume: state.volume,
     station: state.focusStation,
     stations: state.stations.map(({ id, name, online }) => ({ id, name, online })),
+    buttons,
   };
 }
 
-/** The `?parent=` origin, or null if absent; an invalid one is an error, not a silent "any". */
+/**
+ * The `?parent=` origin, or null if absent; an invalid one is an error, not a silent "any". Read as
+ * the relay's CSP reads it (embedParentOrigin), so a parent the page obeys is one allowed to frame it.
+ */
 export function parentOriginFrom(params: URLSearchParams): { origin: string | null } | { error: string } {
   const parent = params.get('parent');
   if (parent === null) return { origin: null };
-  try {
-    const origin = new URL(parent).origin;
-    if (origin !== 'null' && origin === parent.replace(/\/$/, '')) return { origin };
-  } catch {
-    // fall through
-  }
+  const origin = embedParentOrigin(parent);
+  if (origin) return { origin };
   return { error: `?parent= must be an origin like https://example.org, not "${parent.slice(0, 80)}"` };
 }

@@ -54,7 +54,7 @@ export function KioskApp({ rendererOptions, watchingSince, notLiveSince, noticeT
 
   return (
     <div className="kiosk" ref={root} data-testid="kiosk" data-connection={connection.state}>
-      <MapStage rendererOptions={rendererOptions} />
+      <MapStage rendererOptions={rendererOptions} interactive={false} />
       <div className="kiosk-edge">
         <p className="kiosk-line" role="status" data-testid="kiosk-notice">
           {line}

@@ -7,6 +7,7 @@ import type { SceneRendererOptions } from '../visual/sceneRenderer';
 import { startSoundAutomatically } from './autoSound';
 import { KioskApp } from './KioskApp';
 import { noticeTimesFrom } from './notices';
+import { startTour, tourFromAddress, type Tour } from './tour';
 import { holdScreenAwake, type ScreenWakeLock } from './wakeLock';
 import { reloadWhenReachable, stallMsFrom, startWatchdog, type Watchdog } from './watchdog';
 
@@ -24,6 +25,7 @@ export interface PageMode {
 export interface KioskDebug {
   watchdog: Watchdog;
   wakeLock: ScreenWakeLock;
+  tour: Tour;
   /** Test hook: stop the transport as a wedged one would (the watchdog should then reload). */
   stallTransport(): void;
 }
@@ -56,7 +58,10 @@ export function startKiosk({ params, page }: PageModeDeps): PageMode {
   const touch = createFlag();
   page.watchSource(() => watchdog.pulse());
   startSoundAutomatically(page.listen, touch.set);
-  window.aeolianKiosk = { watchdog, wakeLock, stallTransport: () => page.source.stop() };
+  // `?tour=` wins over the preset's tour, which may arrive after start: the tour reads it at each step.
+  const addressTour = tourFromAddress(params, store.getState().visual.tour.dwellS);
+  const tour = startTour({ store, settings: () => addressTour ?? store.getState().visual.tour });
+  window.aeolianKiosk = { watchdog, wakeLock, tour, stallTransport: () => page.source.stop() };
 
   const rendererOptions: SceneRendererOptions = { onFrame: () => watchdog.frame() };
   const getNotLiveSince = () => notLiveSince;

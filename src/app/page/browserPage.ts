@@ -4,11 +4,19 @@ import { unlockAudio } from '../audio';
 import { installDebugSurface } from './debugSurface';
 import { createLivePage, type LivePage } from './livePage';
 
-export function openBrowserPage(): LivePage {
+export interface BrowserPageOptions {
+  /**
+   * Whether mute and volume are remembered in localStorage. An embed must not: its parent's
+   * commands would become the main page's saved settings on the same site.
+   */
+  rememberListening: boolean;
+}
+
+export function openBrowserPage(options: BrowserPageOptions = { rememberListening: true }): LivePage {
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   const page = createLivePage({
     address: { current: () => new URL(location.href), replace: (address) => history.replaceState(null, '', address) },
-    storage: safeLocalStorage(),
+    storage: options.rememberListening ? safeLocalStorage() : null,
     reducedMotion: reducedMotion.matches,
     unlockAudio,
   });

@@ -10,6 +10,7 @@ class FakeSource implements Transport {
   readonly wind = null;
   sink: TransportSink | null = null;
   stops = 0;
+  retries = 0;
   link: TransportHealth = { reconnects: 0, seqMissing: 0 };
   constructor(
     readonly label: string,
@@ -24,6 +25,9 @@ class FakeSource implements Transport {
   stop(): void {
     this.stops++;
     this.sink = null;
+  }
+  retryNow(): void {
+    this.retries++;
   }
   /** The stream begins with stations a and b, on the page's own clock. */
   greet(): void {
@@ -43,9 +47,10 @@ function fakeEngine() {
     play: (note) => void played.push(note),
     setStations: vi.fn(),
     setSound: vi.fn(),
+    setTouch: vi.fn(),
     setMuted: vi.fn(),
     setVolume: vi.fn(),
-    stats: { notesPlayed: 7, notesDropped: 1, notesMerged: 0, voicesActive: 2, lookAheadS: 0.03 },
+    stats: { notesPlayed: 7, notesDropped: 1, notesMerged: 0, voicesActive: 2, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0.03 },
     dispose: vi.fn(),
   };
   return { engine, played };
@@ -102,6 +107,25 @@ describe('the live page core', () => {
   it('tells the viewer when `?source=` names no source it has', () => {
     const { page } = openPage('https://aeolian.test/?source=tape');
     expect(page.store.getState().notice).toContain('Unknown source "tape"');
+  });
+
+  it('retry now goes to the source feeding the page now', () => {
+    const { page, sources } = openPage('https://aeolian.test/');
+    page.start();
+    page.retryNow();
+    expect(sources[0]!.retries).toBe(1);
+    page.switchSource(new URL('https://aeolian.test/?source=sim'));
+    page.retryNow();
+    expect(sources.map((source) => source.retries)).toEqual([1, 1]);
+  });
+
+  it('an unknown `?stations=` id leaves the address for the whole world, with a notice', () => {
+    const { page, sources, href } = openPage('https://aeolian.test/?stations=nope&speed=abc');
+    expect(page.store.getState().notice).toMatch(/^Speed "abc"/);
+    page.start();
+    sources[0]!.greet();
+    expect(page.store.getState()).toMatchObject({ focusStation: null, notice: expect.stringMatching(/^Speed "abc".* No station "nope"/) });
+    expect(href()).toBe('https://aeolian.test/?speed=abc');
   });
 
   it("hands the source's strikes to the canvas and counts them, until the canvas is detached", () => {
@@ -179,6 +203,17 @@ describe('the live page core', () => {
     expect(new URL(href()).searchParams.has('dev')).toBe(true);
   });
 
+  it('opens the view `?view=` names (the world for anything else) and keeps it in the address', () => {
+    expect(openPage('https://aeolian.test/?view=moon').page.store.getState().view).toBe('world');
+    const { page, href } = openPage('https://aeolian.test/?view=ensemble');
+    expect(page.store.getState().view).toBe('ensemble');
+    page.store.getState().setFocusStation('b'); // a close-up opened from the ensemble
+    expect(new URL(href()).searchParams.get('view')).toBe('ensemble');
+    page.store.getState().setView('world');
+    expect(new URL(href()).searchParams.has('view')).toBe(false);
+    expect(new URL(href()).searchParams.has('stations')).toBe(false);
+  });
+
   it('publishes activity at the UI refresh rate, not per strike', () => {
     const { page, sources, timers } = openPage('https://aeolian.test/', { now: () => Date.now() });
     expect(UI_REFRESH_INTERVAL_MS).toBe(250);
@@ -214,8 +249,9 @@ describe('the live page core', () => {
     let hooks: Parameters<Parameters<LivePage['attachCanvas']>[0]>[1] = {};
     page.attachCanvas((_stats, given) => ((hooks = given), { strike: () => undefined, dispose: () => undefined }));
     hooks.onFrame?.(16.7, 2);
-    hooks.onCircleDrawn?.(12, 1);
-    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12], drawLatencyFrames: [1] });
+    hooks.onCircleDrawn?.(12, 1, false);
+    hooks.onCircleDrawn?.(9, 1, true);
+    expect(page.bench).toMatchObject({ frameTimes: [16.7], drawWorkMs: [2], drawLatencyMs: [12, 9], drawLatencyFrames: [1, 1], touchDrawLatencyFrames: [1] });
 
     page.start();
     sources[0]!.greet();

@@ -5,10 +5,12 @@ import { StrikeRouter, type StrikeOutput } from './strikeRouter';
 
 function setup() {
   const store = createLiveStore();
-  const stats = { strikesReceived: 0, strikesStale: 0, lastSeq: null as number | null, refusedFrames: 0 };
+  const stats = { strikesReceived: 0, strikesStale: 0, touchesReceived: 0, lastSeq: null as number | null, refusedFrames: 0 };
   const router = new StrikeRouter(store, stats);
-  const shown: { station: string; chime: number; at: number; arrivedAt: number }[] = [];
-  const output: StrikeOutput = { strike: (station, chime, _v, at, arrivedAt) => void shown.push({ station, chime, at, arrivedAt }) };
+  const shown: { station: string; chime: number; at: number; arrivedAt: number; touch?: boolean }[] = [];
+  const output: StrikeOutput = {
+    strike: (station, chime, _v, at, arrivedAt, touch) => void shown.push({ station, chime, at, arrivedAt, ...(touch ? { touch } : {}) }),
+  };
   router.outputs.add(output);
   return { store, stats, router, shown };
 }
@@ -59,5 +61,39 @@ describe('StrikeRouter', () => {
     expect(stats.refusedFrames).toBe(1000);
     expect(updates).toBe(1);
     expect(store.getState().notice).toContain('bad 0');
+  });
+
+  it("a visitor's touch is handed on at once as a touch, never jitter-delayed; the page's own is not shown twice", () => {
+    const { router, stats, shown } = setup();
+    const now = Date.now();
+    router.start({ stations: [], viewers: 1, sourceNow: now });
+    router.strike(strike(1, now));
+    const before = performance.now();
+    router.touch({ type: 'touch', seq: 2, station: 'a', chime: 3, v: 0.8, t: now });
+    expect(shown[1]).toMatchObject({ chime: 3, touch: true });
+    expect(shown[1]!.at).toBeGreaterThanOrEqual(before);
+    expect(shown[1]!.at).toBeLessThanOrEqual(performance.now());
+    router.ownTouch = (touch) => (touch.seq === 3 ? 'own' : 'other');
+    router.touch({ type: 'touch', seq: 3, station: 'a', chime: 4, v: 0.8, t: now });
+    expect(shown).toHaveLength(2);
+    expect(stats).toMatchObject({ touchesReceived: 2, lastSeq: 3 });
+  });
+
+  it('a touch from a resume backlog or older than a circle lives is only counted', () => {
+    const { router, stats, shown, store } = setup();
+    const now = Date.now();
+    router.start({ stations: [], viewers: 1, sourceNow: now, historyUntilSeq: 5 });
+    router.touch({ type: 'touch', seq: 5, station: 'a', chime: 0, v: 1, t: now });
+    router.touch({ type: 'touch', seq: 6, station: 'a', chime: 0, v: 1, t: now - store.getState().visual.circleLifetimeMs - 100 });
+    expect(shown).toEqual([]);
+    expect(stats).toMatchObject({ touchesReceived: 2, strikesStale: 2 });
+  });
+
+  it('presence carries visitors when the relay counts them', () => {
+    const { router, store } = setup();
+    router.presence(4);
+    expect(store.getState()).toMatchObject({ viewers: 4, visitors: null });
+    router.presence(5, 2);
+    expect(store.getState()).toMatchObject({ viewers: 5, visitors: 2 });
   });
 });

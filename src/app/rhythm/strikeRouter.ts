@@ -3,6 +3,7 @@
 import type { Station, StrikeMessage } from '../../protocol';
 import type { LiveStore } from '../store/liveStore';
 import type { ConnectionStatus, StreamStart, TransportSink } from '../transport/types';
+import type { TouchMessage } from '../visitors/touchWire';
 import { JitterBuffer } from './jitterBuffer';
 
 /** A flood of bad frames updates the visible notice at most this often (every one is counted). */
@@ -13,13 +14,15 @@ export interface RouterCounters {
   strikesReceived: number;
   /** Strikes too old to show or replayed after a resume: counted only. */
   strikesStale: number;
+  /** Visitors' touches received (own ones included). */
+  touchesReceived: number;
   lastSeq: number | null;
   refusedFrames: number;
 }
 
 export interface StrikeOutput {
-  /** `at`: when to show/sound it, performance.now() ms (may be in the future). */
-  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void;
+  /** `at`: when to show/sound it, performance.now() ms (may be in the future); `touch`: a visitor's, not the wind's. */
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number, touch?: boolean): void;
 }
 
 export class StrikeRouter implements TransportSink {
@@ -30,6 +33,8 @@ export class StrikeRouter implements TransportSink {
   private lastRefusedNoticeAt = -Infinity;
   /** Strikes up to this seq are a resume backlog: counted, not drawn or played (the present only). */
   private historyUntilSeq = -1;
+  /** Says whether a touch from the relay is this page's own (shown already as its local echo). */
+  ownTouch: ((touch: TouchMessage) => 'own' | 'other') | null = null;
 
   constructor(
     private readonly store: LiveStore,
@@ -73,6 +78,24 @@ export class StrikeRouter implements TransportSink {
     for (const output of this.outputs) output.strike(strike.station, strike.chime, strike.v, at, now);
   }
 
+  /**
+   * A visitor's touch: shown and sounded at once (no jitter spacing: one touch is no rhythm to keep),
+   * as a touch; not again if it is this page's own.
+   */
+  touch(touch: TouchMessage): void {
+    const stats = this.stats;
+    stats.touchesReceived++;
+    stats.lastSeq = touch.seq;
+    const age = Date.now() - this.clockSkewMs - touch.t;
+    if (touch.seq <= this.historyUntilSeq || age > this.store.getState().visual.circleLifetimeMs) {
+      stats.strikesStale++;
+      return;
+    }
+    if (this.ownTouch?.(touch) === 'own') return;
+    const now = performance.now();
+    for (const output of this.outputs) output.strike(touch.station, touch.chime, touch.v, now, now, true);
+  }
+
   station(station: Station): void {
     this.store.getState().upsertStation(station);
   }
@@ -81,8 +104,9 @@ export class StrikeRouter implements TransportSink {
     this.store.getState().removeStation(id);
   }
 
-  presence(viewers: number): void {
+  presence(viewers: number, visitors?: number): void {
     this.store.getState().setViewers(viewers);
+    if (visitors !== undefined) this.store.getState().setVisitors(visitors);
   }
 
   status(status: ConnectionStatus): void {

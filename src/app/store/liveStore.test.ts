@@ -17,6 +17,16 @@ describe('live store', () => {
     expect(store.getState().stations.map((s) => s.id)).toEqual(['a']);
   });
 
+  it('leaves an unknown ?stations= id for the whole world, and says so', () => {
+    const store = createLiveStore({ focusStation: 'nope' });
+    store.getState().streamStarted({ stations: [station('a')], viewers: 1 });
+    expect(store.getState()).toMatchObject({ focusStation: null, notice: 'No station "nope" here: showing the whole world. Pick a station from the list.' });
+
+    const known = createLiveStore({ focusStation: 'a' });
+    known.getState().streamStarted({ stations: [station('a')], viewers: 1 });
+    expect(known.getState()).toMatchObject({ focusStation: 'a', notice: null });
+  });
+
   it('updates a station in place and adds a new one at the end', () => {
     const store = createLiveStore();
     store.getState().streamStarted({ stations: [station('a'), station('b')], viewers: 1 });

@@ -5,7 +5,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Station } from '../../protocol';
 import { ActivityTracker, type StationActivity } from './activity';
 import { defaultSoundSettings, type SoundSettings } from './soundSettings';
+import type { SceneView } from '../visual/layout';
 import type { ConnectionStatus, ReplayInfo } from './source';
+import { defaultTouchSettings, type TouchSettings } from './touchSettings';
 import { defaultVisualSettings, type VisualSettings } from './visualSettings';
 
 export type AudioState = 'off' | 'starting' | 'on' | 'failed';
@@ -21,6 +23,8 @@ export interface LiveState {
   refusedFrames: number;
   stations: Station[];
   viewers: number | null;
+  /** Visitors who played a chime in the last minute (relay presence), or null before the relay says. */
+  visitors: number | null;
   /** Per-station activity, refreshed by publishActivity(). */
   activity: Record<string, StationActivity>;
   audio: AudioState;
@@ -28,10 +32,14 @@ export interface LiveState {
   muted: boolean;
   /** 0..1 */
   volume: number;
-  /** Station shown close up (`?stations=<id>`), or null for the world map. */
+  /** Station shown close up (`?stations=<id>`), or null for the view below. */
   focusStation: string | null;
+  /** What the stage shows when no station is close up: the world map, or every station's ring (`?view=ensemble`). */
+  view: SceneView;
   visual: VisualSettings;
   sound: SoundSettings;
+  /** How visitors' touches look and sound. */
+  touch: TouchSettings;
 }
 
 /** What a source says when its stream starts (a transport's StreamStart carries this and more). */
@@ -48,6 +56,7 @@ export interface LiveActions {
   upsertStation(station: Station): void;
   removeStation(id: string): void;
   setViewers(viewers: number): void;
+  setVisitors(visitors: number): void;
   frameRefused(detail: string): void;
   /** Hot path: counts only, no state change, no subscriber runs. */
   recordStrike(station: string, chime: number, nowMs: number): void;
@@ -56,8 +65,11 @@ export interface LiveActions {
   setMuted(muted: boolean): void;
   setVolume(volume: number): void;
   setFocusStation(id: string | null): void;
+  /** Shows the world or the ensemble (and closes any close-up). */
+  setView(view: SceneView): void;
   setVisual(patch: Partial<VisualSettings>): void;
   setSound(sound: SoundSettings): void;
+  setTouch(patch: Partial<TouchSettings>): void;
   dismissNotice(): void;
 }
 
@@ -72,6 +84,7 @@ export interface LiveStoreOptions {
   /** A notice to show from the start (e.g. an unknown `?source=`). */
   notice?: string | null;
   focusStation?: string | null;
+  view?: SceneView;
   reducedMotion?: boolean;
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -89,21 +102,29 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     refusedFrames: 0,
     stations: [],
     viewers: null,
+    visitors: null,
     activity: {},
     audio: 'off',
     audioError: null,
     muted: remembered.muted,
     volume: remembered.volume,
     focusStation: options.focusStation ?? null,
+    view: options.view ?? 'world',
     visual: { ...defaultVisualSettings, reducedMotion: options.reducedMotion ?? false },
     sound: defaultSoundSettings,
+    touch: defaultTouchSettings,
 
     streamStarted: (start) =>
-      set((state) => ({
-        stations: start.stations,
-        viewers: start.viewers,
-        notice: start.notice ?? state.notice,
-      })),
+      set((state) => {
+        // `?stations=` naming no station of this source: the world map, and a word on why.
+        const focusMissing = state.focusStation !== null && !start.stations.some((station) => station.id === state.focusStation);
+        return {
+          stations: start.stations,
+          viewers: start.viewers,
+          focusStation: focusMissing ? null : state.focusStation,
+          notice: start.notice ?? (focusMissing ? [state.notice, unknownStationNotice(state.focusStation!)].filter(Boolean).join(' ') : state.notice),
+        };
+      }),
     setConnection: (connection) => set({ connection }),
     upsertStation: (station) =>
       set((state) => {
@@ -121,6 +142,9 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setViewers: (viewers) => {
       if (get().viewers !== viewers) set({ viewers });
     },
+    setVisitors: (visitors) => {
+      if (get().visitors !== visitors) set({ visitors });
+    },
     frameRefused: (detail) => set((state) => ({ refusedFrames: state.refusedFrames + 1, notice: `Ignored a bad message from the relay: ${detail.slice(0, 120)}` })),
     recordStrike: (station, chime, nowMs) => tracker.record(station, chime, nowMs),
     publishActivity: (nowMs) => set({ activity: tracker.snapshot(nowMs) }),
@@ -128,8 +152,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     setMuted: (muted) => set({ muted }),
     setVolume: (volume) => set({ volume: Math.min(1, Math.max(0, Number.isFinite(volume) ? volume : 1)) }),
     setFocusStation: (focusStation) => set({ focusStation }),
+    setView: (view) => set({ view, focusStation: null }),
     setVisual: (patch) => set((state) => ({ visual: { ...state.visual, ...patch } })),
     setSound: (sound) => set({ sound }),
+    setTouch: (patch) => set((state) => ({ touch: { ...state.touch, ...patch } })),
     dismissNotice: () => set({ notice: null }),
   }));
 
@@ -144,6 +170,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     });
   }
   return store;
+}
+
+export function unknownStationNotice(id: string): string {
+  return `No station "${id.slice(0, 40)}" here: showing the whole world. Pick a station from the list.`;
 }
 
 function readListening(storage: LiveStoreOptions['storage']): { muted: boolean; volume: number } {

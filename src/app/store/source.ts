@@ -4,8 +4,12 @@
 export type ConnectionStatus =
   | { state: 'connecting' }
   | { state: 'live' }
-  /** `nextAttemptAt` is Date.now() ms of the next attempt. */
-  | { state: 'reconnecting'; nextAttemptAt: number; attempt: number; reason: string }
+  /**
+   * `nextAttemptAt` is Date.now() ms of the next attempt. `unreachable` is true while the relay has
+   * never answered this page (a wrong `?relay=`, a policy refusing it, a relay that is down):
+   * then `reason` says so in words, since "connecting…" alone would wait forever.
+   */
+  | { state: 'reconnecting'; nextAttemptAt: number; attempt: number; reason: string; unreachable?: boolean }
   /** Will not retry by itself: `reason` says why (incompatible relay, replay finished, ...). */
   | { state: 'offline'; reason: string };
 

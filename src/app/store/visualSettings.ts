@@ -5,7 +5,10 @@ import type { KnobLimit } from './knobLimit';
 export interface VisualSettings {
   /** How long a strike's circle lives, ms. */
   circleLifetimeMs: number;
-  /** Radius a full-velocity circle grows to, CSS px (scaled down in map layout on small screens). */
+  /**
+   * Radius a full-velocity circle grows to on the world map, CSS px, on a stage whose shorter side is
+   * REFERENCE_STAGE_PX (540): it scales with the stage, so a 1080p screen draws it twice as large.
+   */
   circleMaxRadiusPx: number;
   /** Chime colors, cycled by chime index. */
   palette: string[];
@@ -26,7 +29,19 @@ export interface VisualSettings {
   projection: ProjectionName;
   landStyle: LandStyle;
   landColor: string;
+  /** The kiosk's tour: the views it glides between and how long it stays on each (no stops: no tour). */
+  tour: TourSettings;
 }
+
+/** world: the map; ensemble: every station's ring; busiest: the most active station close up. */
+export const TOUR_STOPS = ['world', 'ensemble', 'busiest'] as const;
+export type TourStop = (typeof TOUR_STOPS)[number];
+export interface TourSettings {
+  stops: TourStop[];
+  dwellS: number;
+}
+/** Most stops a tour lists (a stop may repeat). */
+export const MAX_TOUR_STOPS = 12;
 
 export const CIRCLE_STYLES = ['stroke', 'fill', 'both'] as const;
 export type CircleStyle = (typeof CIRCLE_STYLES)[number];
@@ -47,6 +62,8 @@ export const VISUAL_LIMITS = {
   circleStartShare: { min: 0, max: 1, step: 0.01 },
   circleGrowthEase: { min: 0.5, max: 6, step: 0.1 },
   circleOpacity: { min: 0, max: 1, step: 0.01 },
+  /** Seconds the kiosk's tour stays on each view. */
+  tourDwellS: { min: 5, max: 3_600, step: 1, whole: true },
   /** How many colors a palette holds. */
   paletteColors: { min: 1, max: 16, step: 1, whole: true },
 } as const satisfies Record<string, KnobLimit>;
@@ -69,6 +86,7 @@ export const defaultVisualSettings: VisualSettings = {
   projection: 'naturalEarth',
   landStyle: 'filled',
   landColor: '#1e293b',
+  tour: { stops: [], dwellS: 30 },
 };
 
 export function chimeColor(settings: VisualSettings, chime: number): string {

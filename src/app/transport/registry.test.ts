@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTransport, unknownSourceNotice } from './registry';
+import { addressNotice, createTransport, unknownSourceNotice } from './registry';
 
 const location = { protocol: 'https:', host: 'chimes.example' };
 const params = (query: string) => new URLSearchParams(query);
@@ -15,5 +15,13 @@ describe('transport registry', () => {
     expect(createTransport(params('source=weather'), location).label).toBe('relay');
     expect(unknownSourceNotice(params('source=weather'))).toMatch(/Unknown source "weather".*relay, sim, replay/);
     expect(unknownSourceNotice(params('source=sim'))).toBeNull();
+  });
+
+  it('says so when ?speed= is no number above 0, and plays at 1x', () => {
+    expect(addressNotice(params('source=sim&speed=abc'))).toBe('Speed "abc" is not a number above 0: playing at 1× (try &speed=10).');
+    for (const bad of ['', '0', '-2', 'Infinity', 'NaN']) expect(addressNotice(params(`source=sim&speed=${bad}`))).toMatch(/^Speed ".*" is not a number/);
+    expect(addressNotice(params('source=sim&speed=2.5'))).toBeNull();
+    expect(addressNotice(params('source=sim'))).toBeNull();
+    expect(addressNotice(params('source=weather&speed=x'))).toMatch(/^Unknown source "weather".* Speed "x"/);
   });
 });

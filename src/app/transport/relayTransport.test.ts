@@ -63,6 +63,15 @@ function transport(url: string, options: Partial<ConstructorParameters<typeof Re
   return t;
 }
 
+/** A loopback port with nobody listening on it. */
+async function closedPort(): Promise<number> {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as AddressInfo).port;
+  await new Promise((resolve) => blocker.close(resolve));
+  return port;
+}
+
 const until = async (check: () => boolean, timeoutMs = 5_000) => {
   const end = Date.now() + timeoutMs;
   while (!check()) {
@@ -72,6 +81,29 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
 };
 
 describe('RelayTransport', () => {
+  it("hands visitors' touches on in the strikes' seq sequence, refuses a malformed one, and reads presence visitors", async () => {
+    const url = await scriptedRelay((socket) => {
+      socket.send(hello('e1', 0));
+      socket.send(strike(1));
+      socket.send(JSON.stringify({ type: 'touch', seq: 2, station: 'a', chime: 3, v: 0.8, t: Date.now() }));
+      socket.send(JSON.stringify({ type: 'touch', seq: 2, station: 'a', chime: 3, v: 0.8, t: Date.now() })); // a duplicate
+      socket.send(JSON.stringify({ type: 'touch', seq: 3, station: 'a', chime: -1, v: 0.8, t: Date.now() }));
+      socket.send(strike(4));
+      socket.send(JSON.stringify({ type: 'presence', viewers: 7, visitors: 2 }));
+    });
+    const touches: number[] = [];
+    const presence: [number, number | undefined][] = [];
+    const sink = { ...recorder(), touch: (t: { seq: number }) => void touches.push(t.seq), presence: (v: number, n?: number) => void presence.push([v, n]) };
+    const t = transport(url);
+    t.start(sink);
+    await until(() => presence.length === 1);
+    expect(touches).toEqual([2]);
+    expect(sink.strikes).toEqual([1, 4]);
+    expect(sink.refusals).toEqual([expect.stringMatching(/^chime/)]);
+    expect(presence).toEqual([[7, 2]]);
+    expect(t.health().seqMissing).toBe(1); // seq 3 was refused, so never delivered
+  });
+
   it('passes a removed station on to the page', async () => {
     const url = await scriptedRelay((socket) => {
       socket.send(hello('e1', 0));
@@ -176,6 +208,79 @@ describe('RelayTransport', () => {
       expect(wait).toBeLessThanOrEqual(expected[i]!);
       expect(wait).toBeGreaterThan(expected[i]! - 10);
     });
+  });
+
+  it('says which relay is unreachable while it has never answered, and only then', async () => {
+    const port = await closedPort();
+    const sink = recorder();
+    transport(`ws://127.0.0.1:${port}/live`, { policyEvents: null }).start(sink);
+    await until(() => sink.waits.length >= 1);
+    expect(sink.statuses.at(-1)).toMatchObject({
+      state: 'reconnecting',
+      unreachable: true,
+      reason: `The relay at ws://127.0.0.1:${port}/live is unreachable: the connection was refused or dropped. Check the address; the page keeps trying.`,
+    });
+
+    const answered = await scriptedRelay((socket, n) => {
+      socket.send(hello('e1', 0));
+      if (n === 0) setTimeout(() => socket.terminate(), 20);
+    });
+    const reached = recorder();
+    transport(answered).start(reached);
+    await until(() => reached.starts.length === 2);
+    expect(reached.statuses.find((s) => s.state === 'reconnecting')).toMatchObject({ unreachable: false, reason: 'connection closed (1006)' });
+  });
+
+  it("names the page's security policy when the browser reports it refused the relay", async () => {
+    const port = await closedPort();
+    const url = `ws://127.0.0.1:${port}/live`;
+    const policyEvents = new EventTarget();
+    const sink = recorder();
+    transport(url, { policyEvents, random: () => 1 }).start(sink);
+    await until(() => sink.waits.length >= 1);
+    // Another host's refusal is not ours; the relay's, reported after the close, updates the reason.
+    policyEvents.dispatchEvent(Object.assign(new Event('securitypolicyviolation'), { effectiveDirective: 'connect-src', blockedURI: 'wss://elsewhere.example/live' }));
+    expect(sink.statuses.at(-1)).toMatchObject({ reason: expect.not.stringContaining('CSP') });
+    policyEvents.dispatchEvent(Object.assign(new Event('securitypolicyviolation'), { effectiveDirective: 'connect-src', blockedURI: url }));
+    expect(sink.statuses.at(-1)).toMatchObject({ state: 'reconnecting', unreachable: true, reason: expect.stringContaining('security policy (CSP)') });
+  });
+
+  it('retry now skips the backoff wait and connects at once', async () => {
+    const port = await closedPort();
+    const sink = recorder();
+    const t = transport(`ws://127.0.0.1:${port}/live`, { random: () => 1, policyEvents: null });
+    t.start(sink);
+    // Each failed retry doubles the wait: fail fast until the next attempt is seconds away.
+    while ((sink.waits.at(-1) ?? 0) < 4_000) {
+      const seen = sink.waits.length;
+      await until(() => sink.waits.length > seen);
+      if (sink.waits.at(-1)! < 4_000) t.retryNow();
+    }
+    const server = new WebSocketServer({ port, host: '127.0.0.1' });
+    cleanups.push(() => server.close());
+    server.on('connection', (socket) => socket.send(hello('e1', 0)));
+    await new Promise((resolve) => server.once('listening', resolve));
+    const clickedAt = Date.now();
+    t.retryNow();
+    await until(() => sink.statuses.at(-1)?.state === 'live', 2_000);
+    expect(Date.now() - clickedAt).toBeLessThan(1_000);
+    expect(sink.statuses.at(-2)).toEqual({ state: 'connecting' });
+  });
+
+  it('retry now does nothing while a link is open', async () => {
+    let connections = 0;
+    const url = await scriptedRelay((socket) => {
+      connections++;
+      socket.send(hello('e1', 0));
+    });
+    const sink = recorder();
+    const t = transport(url);
+    t.start(sink);
+    await until(() => sink.starts.length === 1);
+    t.retryNow();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connections).toBe(1);
+    expect(sink.statuses.map((s) => s.state)).toEqual(['connecting', 'live']);
   });
 
   it("the page's retry ceiling doubles from 0.5 s and stops at 30 s", () => {

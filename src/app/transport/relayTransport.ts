@@ -13,6 +13,11 @@ export const RECONNECT_BASE_MS = 500;
 /** The reconnect wait's ceiling never grows past this. */
 export const RECONNECT_CAP_MS = 30_000;
 const RECONNECT_RANGE: BackoffRange = { baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS };
+/** A socket not open after this long counts as unreachable (a black-holed host never refuses). */
+export const RELAY_OPEN_TIMEOUT_MS = 10_000;
+
+/** Where the browser reports a Content-Security-Policy refusal (the window); absent elsewhere. */
+type PolicyEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
 export interface RelayTransportOptions {
   /** ws(s)://host/live; default: /live on this page's origin. */
@@ -20,6 +25,8 @@ export interface RelayTransportOptions {
   WebSocketImpl?: typeof WebSocket;
   silenceDeadMs?: number;
   random?: () => number;
+  /** Where `securitypolicyviolation` events arrive; default: the window, if there is one. */
+  policyEvents?: PolicyEvents | null;
 }
 
 export function relayUrlFrom(options: TransportOptions, location: { protocol: string; host: string }): string {
@@ -40,9 +47,19 @@ export class RelayTransport implements Transport {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeardAt = 0;
+  private openedAt = 0;
   private stopped = false;
+  /** The relay has greeted this page at least once. */
+  private greeted = false;
+  /** This page's CSP refused a connection to the relay's host. */
+  private refusedByPolicy = false;
+  /** The wait announced last, re-announced if the reason becomes clearer (a CSP report comes late). */
+  private waiting: { nextAttemptAt: number; cause: string } | null = null;
+  private readonly policyEvents: PolicyEvents | null;
 
-  constructor(private readonly options: RelayTransportOptions) {}
+  constructor(private readonly options: RelayTransportOptions) {
+    this.policyEvents = options.policyEvents !== undefined ? options.policyEvents : typeof window === 'undefined' ? null : window;
+  }
 
   health(): TransportHealth {
     return { reconnects: this.reconnects, seqMissing: this.position.missing };
@@ -51,6 +68,7 @@ export class RelayTransport implements Transport {
   start(sink: TransportSink): void {
     this.sink = sink;
     this.stopped = false;
+    this.policyEvents?.addEventListener('securitypolicyviolation', this.onPolicyViolation);
     this.connect();
     this.silenceTimer = setInterval(() => this.checkSilence(), SILENCE_CHECK_INTERVAL_MS);
   }
@@ -59,7 +77,17 @@ export class RelayTransport implements Transport {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.silenceTimer);
+    this.policyEvents?.removeEventListener('securitypolicyviolation', this.onPolicyViolation);
     this.dropSocket();
+  }
+
+  /** Skips the backoff wait: connects now, unless a socket is already open or opening. */
+  retryNow(): void {
+    if (this.stopped || this.socket) return;
+    clearTimeout(this.retryTimer);
+    this.waiting = null;
+    this.sink?.status({ state: 'connecting' });
+    this.connect();
   }
 
   private connect(): void {
@@ -76,14 +104,22 @@ export class RelayTransport implements Transport {
       return;
     }
     this.socket = socket;
-    this.lastHeardAt = Date.now();
+    this.lastHeardAt = this.openedAt = Date.now();
     socket.onmessage = (event: MessageEvent) => this.receive(event.data);
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.scheduleRetry(event.code === 1013 ? 'the relay asked us to slow down' : `connection closed (${event.code})`);
+      this.scheduleRetry(
+        event.code === 1013 ? 'the relay asked us to slow down' : this.greeted ? `connection closed (${event.code})` : 'the connection was refused or dropped',
+      );
     };
-    socket.onerror = () => undefined; // a close event always follows
+    // After an error a close event follows, except when Chrome blocks the URL by CSP: then the
+    // error is all there is, and a socket that never opened counts as failed at once.
+    socket.onerror = () => {
+      if (this.socket !== socket || socket.readyState === socket.OPEN) return;
+      this.dropSocket();
+      this.scheduleRetry(this.greeted ? 'the connection failed' : 'the connection was refused or dropped');
+    };
   }
 
   private receive(data: unknown): void {
@@ -109,10 +145,16 @@ export class RelayTransport implements Transport {
       case 'strike':
         if (this.position.strike(message.seq) !== 'duplicate') sink.strike(message);
         return;
+      case 'touch':
+        // A visitor's touch, numbered in the strikes' seq sequence.
+        if (this.position.strike(message.seq) !== 'duplicate') sink.touch?.(message);
+        return;
       case 'hello': {
         const verdict = this.position.hello(message);
         if (this.attempt > 0 || verdict.kind !== 'first') this.reconnects++;
         this.attempt = 0;
+        this.greeted = true;
+        this.waiting = null;
         sink.start({
           stations: message.stations,
           viewers: message.viewers,
@@ -130,7 +172,7 @@ export class RelayTransport implements Transport {
         sink.stationRemoved(message.station);
         return;
       case 'presence':
-        sink.presence(message.viewers);
+        sink.presence(message.viewers, message.visitors);
         return;
       case 'error':
         return; // meant for devices
@@ -138,10 +180,28 @@ export class RelayTransport implements Transport {
   }
 
   private checkSilence(): void {
-    if (!this.socket || Date.now() - this.lastHeardAt < (this.options.silenceDeadMs ?? VIEWER_SILENCE_DEAD_MS)) return;
+    const socket = this.socket;
+    if (!socket) return;
+    if (socket.readyState === socket.CONNECTING && Date.now() - this.openedAt >= RELAY_OPEN_TIMEOUT_MS) {
+      this.dropSocket();
+      this.scheduleRetry(`no answer within ${RELAY_OPEN_TIMEOUT_MS / 1000} s`);
+      return;
+    }
+    if (Date.now() - this.lastHeardAt < (this.options.silenceDeadMs ?? VIEWER_SILENCE_DEAD_MS)) return;
     this.dropSocket();
     this.scheduleRetry('no heartbeat from the relay');
   }
+
+  private readonly onPolicyViolation = (event: Event): void => {
+    const { effectiveDirective, blockedURI } = event as SecurityPolicyViolationEvent;
+    if (effectiveDirective !== 'connect-src' || !sameHost(blockedURI, this.options.url)) return;
+    this.refusedByPolicy = true;
+    const socket = this.socket;
+    if (socket && socket.readyState !== socket.OPEN) {
+      this.dropSocket();
+      this.scheduleRetry('refused by the page\'s security policy');
+    } else if (this.waiting && !this.greeted) this.announceWait();
+  };
 
   private dropSocket(): void {
     const socket = this.socket;
@@ -149,6 +209,7 @@ export class RelayTransport implements Transport {
     if (!socket) return;
     socket.onmessage = null;
     socket.onclose = null;
+    socket.onerror = null;
     socket.close();
   }
 
@@ -156,8 +217,36 @@ export class RelayTransport implements Transport {
     if (this.stopped) return;
     const delay = fullJitterDelayMs(this.attempt, RECONNECT_RANGE, this.options.random);
     this.attempt++;
-    this.sink?.status({ state: 'reconnecting', nextAttemptAt: Date.now() + delay, attempt: this.attempt, reason });
+    this.waiting = { nextAttemptAt: Date.now() + delay, cause: reason };
+    this.announceWait();
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.retryTimer = setTimeout(() => {
+      this.waiting = null;
+      this.connect();
+    }, delay);
+  }
+
+  private announceWait(): void {
+    if (!this.waiting) return;
+    const { nextAttemptAt, cause } = this.waiting;
+    const reason = this.greeted ? cause : unreachableReason(this.options.url, cause, this.refusedByPolicy);
+    this.sink?.status({ state: 'reconnecting', nextAttemptAt, attempt: this.attempt, reason, unreachable: !this.greeted });
+  }
+}
+
+/** What the page says while a relay has never answered it: which relay, and the likely cause. */
+export function unreachableReason(url: string, cause: string, refusedByPolicy: boolean): string {
+  if (refusedByPolicy) {
+    return `The relay at ${url} is unreachable from this page: the page's security policy (CSP) allows only the relay that served it. Open the page on that relay, or host the page yourself to use ?relay=.`;
+  }
+  return `The relay at ${url} is unreachable: ${cause}. Check the address; the page keeps trying.`;
+}
+
+/** A CSP report may name the full URL or only its origin; either way the host says which relay. */
+function sameHost(blockedUri: string, url: string): boolean {
+  try {
+    return new URL(blockedUri).host === new URL(url).host;
+  } catch {
+    return true; // an unparseable report ("ws", "inline"): cannot rule the relay out
   }
 }

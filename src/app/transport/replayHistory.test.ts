@@ -43,6 +43,20 @@ function relayFetch(history: () => Response | Promise<Response>, requested: stri
 const replay = (query: string, fetchImpl: typeof fetch) => ReplayTransport.fromOptions(new URLSearchParams(query), fetchImpl);
 
 describe('ReplayTransport on a history range', () => {
+  it("plays visitors' touches from the archive as touches, in time order with the strikes", async () => {
+    const touch = (seq: number, t: number) => JSON.stringify({ type: 'touch', seq, station: 'tokyo', chime: 4, v: 0.8, t });
+    const body = [line(1, 1_000), touch(2, 1_010), line(3, 1_020)].join('\n') + '\n';
+    const transport = replay('from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z&speed=20', relayFetch(() => new Response(body)));
+    const { sink, events, ended } = recordingSink();
+    const touches: number[] = [];
+    const order: string[] = [];
+    transport.start({ ...sink, strike: (s) => (order.push(`strike ${s.seq}`), sink.strike(s)), touch: (t) => (touches.push(t.chime), order.push(`touch ${t.seq}`)) });
+    await ended();
+    expect(touches).toEqual([4]);
+    expect(order).toEqual(['strike 1', 'touch 2', 'strike 3']);
+    expect(events.strikes.map((s) => s.seq)).toEqual([1, 3]);
+  });
+
   it('asks the relay for the range, names the stations from /api/stations and plays every strike', async () => {
     const requested: string[] = [];
     const body = [line(1, 1_000), line(2, 1_020), 'garbage', line(3, 1_040)].join('\n') + '\n';
@@ -53,7 +67,7 @@ describe('ReplayTransport on a history range', () => {
     const { sink, events, ended } = recordingSink();
     transport.start(sink);
     expect(await ended()).toBe('The replay has finished (3 strikes).');
-    expect(requested).toContain('/api/history?from=2025-11-25T14%3A00%3A00Z&to=2025-11-25T15%3A00%3A00Z&stations=tokyo');
+    expect(requested).toContain('/api/history?from=2025-11-25T14%3A00%3A00Z&to=2025-11-25T15%3A00%3A00Z&stations=tokyo&touches=1');
     expect(events.starts[0]!.stations.map((s) => [s.id, s.online])).toEqual([['tokyo', true]]);
     expect(events.strikes.map((s) => s.seq)).toEqual([1, 2, 3]);
     expect(events.refused).toEqual([expect.stringMatching(/^line 3: /)]);

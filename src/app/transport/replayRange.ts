@@ -30,13 +30,14 @@ export function rangeFromParams(params: URLSearchParams): ReplayRange | null {
   return { from: Date.parse(from ?? ''), to: Date.parse(to ?? ''), stations: stations.length > 0 ? stations : null };
 }
 
-/** `/api/history?from=..&to=..[&stations=..]`, with the times exactly as the page address gave them. */
+/** `/api/history?from=..&to=..[&stations=..]&touches=1`, with the times exactly as the page address gave them; visitors' touches included. */
 export function historyUrlFrom(params: URLSearchParams): string {
   const query = new URLSearchParams();
   for (const name of ['from', 'to', 'stations']) {
     const value = params.get(name);
     if (value !== null) query.set(name, value);
   }
+  query.set('touches', '1');
   return `${HISTORY_URL_PATH}?${query.toString()}`;
 }
 

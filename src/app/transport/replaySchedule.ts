@@ -2,7 +2,10 @@
 // speed, so the original rhythm plays `speed` times faster. Strikes may be pushed while earlier ones
 // play (a streamed history); if the stream falls behind, the replay clock waits for it instead of
 // bunching the late strikes together.
-import type { StrikeMessage } from '../../protocol';
+import type { StrikeMessage, TouchMessage } from '../../protocol';
+
+/** What a replay plays in time order: the wind's strikes and visitors' touches. */
+export type ReplayedMessage = StrikeMessage | TouchMessage;
 
 export interface ReplayClock {
   now(): number;
@@ -21,13 +24,13 @@ const QUEUE_COMPACT_STRIKES = 4_096;
 
 export interface ReplayScheduleEvents {
   /** `localT`: the strike's time on this page's clock (Date.now() ms). */
-  strike(strike: StrikeMessage, localT: number): void;
+  strike(strike: ReplayedMessage, localT: number): void;
   /** Every strike pushed before end() has been played. */
   finished(played: number): void;
 }
 
 export class ReplaySchedule {
-  private readonly queue: StrikeMessage[] = [];
+  private readonly queue: ReplayedMessage[] = [];
   private next = 0;
   private played = 0;
   /** Recorded `t` that maps to `anchorLocal` on this page's clock; set by the first strike. */
@@ -46,7 +49,7 @@ export class ReplaySchedule {
   }
 
   /** Adds strikes (in any order; a recording in time order costs nothing extra). */
-  push(strikes: readonly StrikeMessage[]): void {
+  push(strikes: readonly ReplayedMessage[]): void {
     if (this.stopped || strikes.length === 0) return;
     for (const strike of strikes) this.insert(strike);
     const first = this.queue[this.next];
@@ -85,7 +88,7 @@ export class ReplaySchedule {
   }
 
   /** Keeps the queue in time order (ties by seq); a strike older than one already played plays now. */
-  private insert(strike: StrikeMessage): void {
+  private insert(strike: ReplayedMessage): void {
     const queue = this.queue;
     let at = queue.length;
     while (at > this.next && before(strike, queue[at - 1]!)) at--;
@@ -125,4 +128,4 @@ export class ReplaySchedule {
   }
 }
 
-const before = (a: StrikeMessage, b: StrikeMessage) => a.t < b.t || (a.t === b.t && a.seq < b.seq);
+const before = (a: ReplayedMessage, b: ReplayedMessage) => a.t < b.t || (a.t === b.t && a.seq < b.seq);

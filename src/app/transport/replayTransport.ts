@@ -2,11 +2,11 @@
 // either a history range of the relay's archive (`&from=<iso>&to=<iso>[&stations=a,b]`, streamed
 // from /api/history and played while it arrives) or a recorded /live stream (`&url=<file.ndjson>`:
 // a hello, then strikes, station changes, presence; read whole, then played in time order).
-import { describeIssues, parseRelayMessage, stationSchema, type Station, type StrikeMessage } from '../../protocol';
+import { describeIssues, parseRelayMessage, stationSchema, type Station } from '../../protocol';
 import { readNdjsonLines } from './ndjsonReader';
 import type { ReplayInfo } from '../store/source';
 import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH } from './replayRange';
-import { ReplaySchedule } from './replaySchedule';
+import { ReplaySchedule, type ReplayedMessage } from './replaySchedule';
 import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
 /** Largest `?speed=` for a recording file (a history range is clamped to 1..60, see replayRange.ts). */
@@ -14,7 +14,8 @@ export const MAX_REPLAY_SPEED = 100;
 
 export interface Recording {
   stations: Station[];
-  strikes: StrikeMessage[];
+  /** Strikes and visitors' touches, in the order read (parseRecording sorts them by time). */
+  strikes: ReplayedMessage[];
   /** Lines the page refused, with their line number. */
   refused: string[];
 }
@@ -25,8 +26,8 @@ export class RecordingReader {
   readonly refused: string[] = [];
 
   /** Reads `lines` (the first is line `firstLine`); returns their strikes in the order read. */
-  read(lines: readonly string[], firstLine: number): StrikeMessage[] {
-    const strikes: StrikeMessage[] = [];
+  read(lines: readonly string[], firstLine: number): ReplayedMessage[] {
+    const strikes: ReplayedMessage[] = [];
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
       const parsed = parseRelayMessage(line);
@@ -37,7 +38,7 @@ export class RecordingReader {
       const message = parsed.message;
       if (message.type === 'hello') for (const station of message.stations) this.stationsById.set(station.id, station);
       else if (message.type === 'station' && !this.stationsById.has(message.station.id)) this.stationsById.set(message.station.id, message.station);
-      else if (message.type === 'strike') strikes.push(message);
+      else if (message.type === 'strike' || message.type === 'touch') strikes.push(message);
     });
     return strikes;
   }
@@ -142,7 +143,7 @@ export class ReplayTransport implements Transport {
   private async playRecording(sink: TransportSink, signal: AbortSignal): Promise<void> {
     const response = await this.fetchOk(signal);
     const reader = new RecordingReader();
-    const strikes: StrikeMessage[] = [];
+    const strikes: ReplayedMessage[] = [];
     await readNdjsonLines(response.body!, (lines, firstLine) => strikes.push(...reader.read(lines, firstLine)), signal);
     if (signal.aborted) return;
     const named = reader.stations;
@@ -162,7 +163,8 @@ export class ReplayTransport implements Transport {
     sink.status({ state: 'live' });
     this.finishWith = null;
     const schedule = new ReplaySchedule(this.replay.speed, {
-      strike: (strike, localT) => sink.strike({ ...strike, t: localT }),
+      // A visitor's touch replays as a touch: drawn and voiced as one, never as the wind.
+      strike: (played, localT) => (played.type === 'touch' ? sink.touch?.({ ...played, t: localT }) : sink.strike({ ...played, t: localT })),
       finished: (played) => sink.status({ state: 'offline', reason: this.finishWith ?? finished(played) }),
     });
     this.schedule = schedule;

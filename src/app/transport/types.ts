@@ -3,6 +3,7 @@
 import type { Station, StrikeMessage } from '../../protocol';
 import type { WindControls } from '../../sim';
 import type { ConnectionStatus, ReplayInfo } from '../store/source';
+import type { TouchMessage } from '../visitors/touchWire';
 
 export type { ConnectionStatus } from '../store/source';
 
@@ -20,10 +21,13 @@ export interface StreamStart {
 export interface TransportSink {
   start(start: StreamStart): void;
   strike(strike: StrikeMessage): void;
+  /** A visitor's touch (relay only), numbered in the strikes' seq sequence. */
+  touch?(touch: TouchMessage): void;
   station(station: Station): void;
   /** The relay's operator removed this station. */
   stationRemoved(id: string): void;
-  presence(viewers: number): void;
+  /** `visitors`: who played in the last minute, when the relay counts them. */
+  presence(viewers: number, visitors?: number): void;
   status(status: ConnectionStatus): void;
   /** A frame the page refused (malformed, unknown type): counted and shown, never fatal. */
   refused(detail: string): void;
@@ -55,6 +59,8 @@ export interface Transport {
   health(): TransportHealth;
   start(sink: TransportSink): void;
   stop(): void;
+  /** A source that waits between reconnects: try now instead of waiting ("retry now"). */
+  retryNow?(): void;
 }
 
 /** Page URL options a transport may read (`?relay=`, `?url=`, `?speed=`, `?seed=`). */

@@ -1,4 +1,5 @@
-// Every station: online state and live activity; choosing one shows it close up.
+// Every station: online state and live activity; choosing one shows it close up. Above them, the
+// two views of all stations: the world map and the ensemble (every station's ring side by side).
 import { useLive } from '../store/useLive';
 
 export function StationList() {
@@ -6,15 +7,24 @@ export function StationList() {
   const activity = useLive((s) => s.activity);
   const focus = useLive((s) => s.focusStation);
   const setFocus = useLive((s) => s.setFocusStation);
+  const view = useLive((s) => s.view);
+  const setView = useLive((s) => s.setView);
+  // Not live: what the list shows is the last known state, greyed rather than passed off as now.
+  const stale = useLive((s) => s.connection.state !== 'live');
   let total = 0;
   for (const station in activity) total += activity[station]!.strikes;
   return (
     <section aria-labelledby="stations-heading" className="panel-section">
       <h2 id="stations-heading">Stations</h2>
-      <ul className="stations" data-testid="station-list">
+      <ul className="stations" data-testid="station-list" data-stale={stale || undefined}>
         <li>
-          <button type="button" className="station" aria-pressed={focus === null} onClick={() => setFocus(null)}>
+          <button type="button" className="station" aria-pressed={focus === null && view === 'world'} onClick={() => setView('world')}>
             <span className="station-name">Whole world</span>
+          </button>
+        </li>
+        <li>
+          <button type="button" className="station" aria-pressed={focus === null && view === 'ensemble'} onClick={() => setView('ensemble')}>
+            <span className="station-name">All chimes side by side</span>
           </button>
         </li>
         {stations.map((station) => {

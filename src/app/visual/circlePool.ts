@@ -17,6 +17,8 @@ export class CirclePool {
   readonly color = new Uint8Array(MAX_CIRCLES);
   /** 1 once drawn at least once. */
   readonly drawn = new Uint8Array(MAX_CIRCLES);
+  /** 1 for a visitor's touch (drawn in the touch look), 0 for the wind. */
+  readonly touch = new Uint8Array(MAX_CIRCLES);
   /** Index of the oldest slot that may still be alive, and of the next slot to fill (mod MAX_CIRCLES). */
   tail = 0;
   head = 0;
@@ -27,7 +29,7 @@ export class CirclePool {
     return this.head - this.tail;
   }
 
-  spawn(x: number, y: number, radius: number, color: number, startAt: number, arrivedAt: number): void {
+  spawn(x: number, y: number, radius: number, color: number, startAt: number, arrivedAt: number, touch = false): void {
     if (this.head - this.tail >= MAX_CIRCLES) this.tail++;
     const i = this.head++ % MAX_CIRCLES;
     this.x[i] = x;
@@ -37,6 +39,7 @@ export class CirclePool {
     this.startAt[i] = startAt;
     this.arrivedAt[i] = arrivedAt;
     this.drawn[i] = 0;
+    this.touch[i] = touch ? 1 : 0;
   }
 
   /**

@@ -3,12 +3,19 @@
 // ~20 µs per arc, which at 1000 strikes/s (2000 live circles) is the whole frame budget; a blit is
 // several times cheaper. Radii are quantised (1 px steps up to 16 px, then 4% steps).
 import type { CircleStyle } from '../store/visualSettings';
+import type { TouchSettings } from '../store/touchSettings';
 
 const RING_WIDTH_PX = 1.5;
 /** Share of the ring's opacity its disc is filled with in the 'both' style. */
 const BOTH_FILL_SHARE = 0.3;
 const FINE_STEPS_UP_TO_PX = 16;
 const COARSE_STEP_RATIO = 1.04;
+/** A touch's 'double' mark: a second ring this far outside the circle, CSS px. */
+const TOUCH_RING_GAP_PX = 4;
+/** A touch's 'halo' mark: a glow this wide around the circle, CSS px. */
+const TOUCH_HALO_PX = 6;
+/** Margin a touch's mark needs around the circle in its sprite. */
+const TOUCH_MARK_PX = Math.max(TOUCH_RING_GAP_PX + RING_WIDTH_PX, TOUCH_HALO_PX);
 /** Sprites kept; past this the cache starts over (a palette being tuned live makes many). */
 const MAX_SPRITES = 4096;
 
@@ -16,16 +23,19 @@ export class RingSprites {
   private readonly sprites = new Map<number, HTMLCanvasElement>();
   private key = '';
 
-  /** Forget every sprite when what they look like changes. */
-  configure(palette: readonly string[], style: CircleStyle, pixelRatio: number): void {
-    const key = `${palette.join()}|${style}|${pixelRatio}`;
+  /** Forget every sprite when what they look like changes. `touch`: circles carry a visitor's touch mark. */
+  configure(palette: readonly string[], style: CircleStyle, pixelRatio: number, touch: Pick<TouchSettings, 'style' | 'color'> | null = null): void {
+    const key = `${palette.join()}|${style}|${pixelRatio}|${touch ? `${touch.style}${touch.color}` : ''}`;
     if (key === this.key) return;
     this.key = key;
     this.sprites.clear();
     this.palette = palette;
     this.style = style;
     this.pixelRatio = pixelRatio;
+    this.touch = touch;
   }
+
+  private touch: Pick<TouchSettings, 'style' | 'color'> | null = null;
 
   private palette: readonly string[] = [];
   private style: CircleStyle = 'stroke';
@@ -46,7 +56,8 @@ export class RingSprites {
     if (this.sprites.size >= MAX_SPRITES) this.sprites.clear();
     const radius = radiusOfStep(step);
     const ratio = this.pixelRatio;
-    const size = Math.ceil((radius + RING_WIDTH_PX + 1) * 2 * ratio);
+    const mark = this.touch;
+    const size = Math.ceil((radius + RING_WIDTH_PX + 1 + (mark ? TOUCH_MARK_PX : 0)) * 2 * ratio);
     sprite = document.createElement('canvas');
     sprite.width = size;
     sprite.height = size;
@@ -57,6 +68,16 @@ export class RingSprites {
     context.fillStyle = fill;
     context.strokeStyle = fill;
     context.lineWidth = RING_WIDTH_PX;
+    if (mark?.style === 'halo') {
+      const glow = context.createRadialGradient(centre, centre, radius * 0.5, centre, centre, radius + TOUCH_HALO_PX);
+      glow.addColorStop(0, 'rgba(0,0,0,0)');
+      glow.addColorStop(0.7, mark.color);
+      glow.addColorStop(1, 'rgba(0,0,0,0)');
+      context.fillStyle = glow;
+      context.fillRect(0, 0, size / ratio, size / ratio);
+      context.fillStyle = fill;
+    }
+    if (mark?.style === 'dashed') context.setLineDash([4, 3]);
     context.beginPath();
     context.arc(centre, centre, radius, 0, 2 * Math.PI);
     if (this.style === 'fill') context.fill();
@@ -64,6 +85,13 @@ export class RingSprites {
     if (this.style === 'both') {
       context.globalAlpha = BOTH_FILL_SHARE;
       context.fill();
+      context.globalAlpha = 1;
+    }
+    if (mark?.style === 'double' || mark?.style === 'dashed') {
+      context.strokeStyle = mark.color;
+      context.beginPath();
+      context.arc(centre, centre, radius + TOUCH_RING_GAP_PX, 0, 2 * Math.PI);
+      context.stroke();
     }
     this.sprites.set(id, sprite);
     return sprite;

@@ -7,7 +7,7 @@ import type { Station } from '../../protocol';
 import { createLiveStore } from '../store/liveStore';
 import type { VisualSettings } from '../store/visualSettings';
 import { layoutScene } from './layout';
-import { SceneRenderer } from './sceneRenderer';
+import { SceneRenderer, VIEW_CROSSFADE_MS } from './sceneRenderer';
 
 vi.mock('./worldMap', () => ({ loadLand: () => new Promise(() => undefined) }));
 
@@ -32,11 +32,16 @@ class RecordingContext {
   drawImage(...args: unknown[]) { this.record('drawImage', args); }
   fillRect(...args: number[]) { this.record('fillRect', args); }
   beginPath() { this.record('beginPath', []); }
+  moveTo(...args: number[]) { this.record('moveTo', args); }
+  lineTo(...args: number[]) { this.record('lineTo', args); }
+  closePath() { this.record('closePath', []); }
   arc(...args: number[]) { this.record('arc', args); }
   fill() { this.record('fill', []); }
   stroke() { this.record('stroke', []); }
   setLineDash(...args: unknown[]) { this.record('setLineDash', args); }
   fillText(...args: unknown[]) { this.record('fillText', args); }
+  strokeText(...args: unknown[]) { this.record('strokeText', args); }
+  lineJoin = 'miter';
   measureText(text: string) { return { width: text.length * 6 }; }
 }
 
@@ -71,6 +76,7 @@ let clock = 1_000;
 let frame: ((time: number) => void) | null = null;
 let hidden = false;
 let renderer: SceneRenderer | null = null;
+let canvasCalls: () => Call[] = () => [];
 
 beforeEach(() => {
   clock = 1_000;
@@ -112,7 +118,8 @@ function openScene(visual: Partial<VisualSettings> = {}) {
     ...visual,
   });
   const canvas = new FakeCanvas(WIDTH, HEIGHT);
-  const stats = { circlesDrawn: 0, circlesActive: 0 };
+  canvasCalls = () => canvas.context.calls;
+  const stats = { circlesDrawn: 0, circlesActive: 0, touchCirclesDrawn: 0 };
   renderer = new SceneRenderer(canvas as unknown as HTMLCanvasElement, store, stats);
   const layout = layoutScene([station], WIDTH, HEIGHT, 'a', store.getState().visual.projection);
   /** Draws one frame at `time` (performance.now ms) and returns the circles it shows. */
@@ -122,7 +129,7 @@ function openScene(visual: Partial<VisualSettings> = {}) {
     frame?.(time);
     return circlesOf(canvas.context.calls);
   };
-  return { store, stats, layout, drawAt };
+  return { store, stats, layout, drawAt, canvas };
 }
 
 describe('the scene renderer', () => {
@@ -175,6 +182,29 @@ describe('the scene renderer', () => {
     expect(drawAt(2_000)).toEqual([]);
   });
 
+  it("draws the station's name over its circles, with a halo", () => {
+    const { drawAt } = openScene({ markerStyle: 'ring' });
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+    drawAt(1_000);
+    const calls = drawAt(1_100).length ? canvasCalls() : [];
+    const lastCircle = calls.map((c) => c.name).lastIndexOf('drawImage');
+    const halo = calls.findIndex((c) => c.name === 'strokeText' && c.args[0] === 'Alpha');
+    const name = calls.findIndex((c) => c.name === 'fillText' && c.args[0] === 'Alpha');
+    expect(halo).toBeGreaterThan(lastCircle);
+    expect(name).toBeGreaterThan(halo);
+  });
+
+  it('a change of view fades the old picture out over the new one, then stops', () => {
+    const { store, drawAt } = openScene();
+    drawAt(1_000);
+    store.getState().setFocusStation(null); // close-up -> world
+    drawAt(1_000 + VIEW_CROSSFADE_MS / 2);
+    const fadeOf = () => canvasCalls().filter((c) => c.name === 'drawImage' && c.alpha < 1 && c.alpha > 0 && (c.args[0] as FakeCanvas).context.calls.length > 0 && !(c.args[0] as FakeCanvas).context.calls.some((d) => d.name === 'arc'));
+    expect(fadeOf()).toHaveLength(1);
+    drawAt(1_000 + VIEW_CROSSFADE_MS + 1);
+    expect(fadeOf()).toHaveLength(0);
+  });
+
   it('a strike for an unknown chime, or while the tab is hidden, draws nothing', () => {
     const { drawAt } = openScene();
     renderer!.strike('nowhere', 0, 1, 1_000, 1_000);
@@ -182,5 +212,23 @@ describe('the scene renderer', () => {
     hidden = true;
     renderer!.strike('a', 0, 1, 1_000, 1_000);
     expect(drawAt(1_000)).toEqual([]);
+  });
+
+  it("a visitor's touch is one blit like a strike, with the artist's touch mark and size, never merged into the wind's circle", () => {
+    const { store, stats, drawAt, canvas } = openScene({ circleStartShare: 1 });
+    store.getState().setTouch({ style: 'double', color: '#abcdef', sizeScale: 2 });
+    renderer!.strike('a', 1, 1, 1_000, 1_000);
+    renderer!.strike('a', 1, 1, 1_010, 1_010, true);
+    const seen = drawAt(1_010);
+    expect(seen).toHaveLength(2); // the wind's and the touch's, one blit each, both in the chime's colour
+    expect(seen.map((c) => c.color)).toEqual(['#00ff00', '#00ff00']);
+    const [wind, touch] = seen as [SeenCircle, SeenCircle];
+    expect(touch.radius / wind.radius).toBeCloseTo(2, 1);
+    const sprites = canvas.context.calls.filter((c) => c.name === 'drawImage').map((c) => c.args[0] as FakeCanvas);
+    const [windSprite, touchSprite] = sprites.slice(-2) as [FakeCanvas, FakeCanvas];
+    expect(windSprite.context.calls.filter((c) => c.name === 'arc')).toHaveLength(1);
+    expect(touchSprite.context.calls.filter((c) => c.name === 'arc')).toHaveLength(2); // the touch's second ring
+    expect(touchSprite.context.calls.filter((c) => c.name === 'stroke').at(-1)!.stroke).toBe('#abcdef');
+    expect(stats).toMatchObject({ circlesDrawn: 2, touchCirclesDrawn: 1 });
   });
 });

@@ -1,6 +1,7 @@
 // The canvas: one requestAnimationFrame loop, outside React, draws the map (cached per size),
-// station markers and strike circles from the store and the circle pool. HiDPI-sharp, resize-aware,
-// silent while the tab is hidden (and shows only the present when it returns).
+// station markers, strike circles and station names (on top) from the store and the circle pool.
+// HiDPI-sharp, resize-aware, crossfades between views, silent while the tab is hidden (and shows
+// only the present when it returns).
 import { geoGraticule10, geoPath } from 'd3';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
 import type { LiveStore } from '../store/liveStore';
@@ -8,6 +9,8 @@ import { CirclePool, MAX_CIRCLES } from './circlePool';
 import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from '../store/visualSettings';
+import type { TouchSettings } from '../store/touchSettings';
+import { drawLabels, drawStationMarks, placeLabels, type StationLabels } from './stationMarks';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
@@ -21,24 +24,33 @@ const NO_BUCKET = 0xffff;
  * whole frame later.
  */
 export const DRAW_EARLY_MS = 16;
-const OFFLINE_COLOR = '#6b7280';
-const MARKER_COLOR = '#e5e7eb';
+/** A change of view (world, close-up, ensemble) fades the old picture out over this long: never a blank frame. */
+export const VIEW_CROSSFADE_MS = 700;
 
 export interface SceneRendererOptions {
-  /** A circle's first frame: ms since its strike arrived, and how many frames began in between (1 = the next frame). */
-  onCircleDrawn?: (latencyMs: number, frames: number) => void;
+  /** A circle's first frame: ms since its strike arrived, how many frames began in between (1 = the next frame), and whether it is a visitor's touch. */
+  onCircleDrawn?: (latencyMs: number, frames: number, touch: boolean) => void;
   /** Each frame: its rAF time and how long drawing it took (ms), for benchmarks. */
   onFrame?: (frameTime: number, drawMs: number) => void;
+  /** Each new layout (size, stations, view): where the stations are, for what sits over the canvas. */
+  onLayout?: (layout: SceneLayout) => void;
 }
 
 export class SceneRenderer implements StrikeOutput {
   private readonly pool = new CirclePool();
   private readonly sprites = new RingSprites();
+  /** Visitors' touches: the same circles with the artist's touch mark, so nobody takes them for weather. */
+  private readonly touchSprites = new RingSprites();
   /** Frames begun so far, and the count when each circle's strike arrived (for the latency in frames). */
   private frameCount = 0;
   private readonly arrivedFrame = new Uint32Array(MAX_CIRCLES);
   private readonly context: CanvasRenderingContext2D;
   private readonly background = document.createElement('canvas');
+  /** The last picture of the previous view, fading out, and when it started to. */
+  private readonly fading = document.createElement('canvas');
+  private fadeStart = -Infinity;
+  /** Station names where the current layout draws them (null: to be measured on the next frame). */
+  private labels: StationLabels | null = null;
   private layout: SceneLayout;
   private land: Land | null = null;
   private frame = 0;
@@ -47,18 +59,18 @@ export class SceneRenderer implements StrikeOutput {
   private readonly unsubscribe: () => void;
   private readonly circleBucket = new Uint16Array(MAX_CIRCLES);
   private readonly sorted = new Uint32Array(MAX_CIRCLES);
-  private readonly bucketStart = new Uint32Array(256 * ALPHA_LEVELS + 1);
-  private readonly bucketFill = new Uint32Array(256 * ALPHA_LEVELS);
+  /** Buckets: (wind or touch) x color x alpha level. */
+  private readonly bucketStart = new Uint32Array(2 * 256 * ALPHA_LEVELS + 1);
+  private readonly bucketFill = new Uint32Array(2 * 256 * ALPHA_LEVELS);
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly store: LiveStore,
-    private readonly stats: { circlesDrawn: number; circlesActive?: number; circlesMerged?: number },
+    private readonly stats: { circlesDrawn: number; circlesActive?: number; circlesMerged?: number; touchCirclesDrawn?: number },
     private readonly options: SceneRendererOptions = {},
   ) {
     this.context = canvas.getContext('2d', { alpha: false })!;
-    const { stations, focusStation, visual } = store.getState();
-    this.layout = layoutScene(stations, 1, 1, focusStation, visual.projection);
+    this.layout = this.layoutOf(1, 1);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.watchPixelRatio();
@@ -66,7 +78,7 @@ export class SceneRenderer implements StrikeOutput {
       const [v, was] = [state.visual, previous.visual];
       // Circles sit where their chime was: a new projection would leave them stranded.
       if (v.projection !== was.projection) this.pool.clear();
-      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || v.projection !== was.projection) this.relayout();
+      if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || state.view !== previous.view || v.projection !== was.projection) this.relayout();
       else if (v.background !== was.background || v.landStyle !== was.landStyle || v.landColor !== was.landColor) this.drawBackground();
     });
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -80,13 +92,19 @@ export class SceneRenderer implements StrikeOutput {
     this.onVisibility();
   }
 
-  strike(station: string, chime: number, v: number, at: number, arrivedAt: number): void {
+  strike(station: string, chime: number, v: number, at: number, arrivedAt: number, touch = false): void {
     if (document.hidden) return;
     const placement = this.layout.stations.get(station);
     const point = placement?.chimes[chime];
     if (!point) return;
-    const { circleMaxRadiusPx } = this.store.getState().visual;
-    const radius = circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v);
+    const { visual, touch: touchLook } = this.store.getState();
+    const radius = visual.circleMaxRadiusPx * this.layout.circleScale * (0.35 + 0.65 * v) * (touch ? touchLook.sizeScale : 1);
+    if (touch) {
+      // A touch never merges with the wind's circle of its chime: each is seen for what it is.
+      this.pool.spawn(point.x, point.y, radius, chime & 255, at, arrivedAt, true);
+      this.arrivedFrame[(this.pool.head - 1) % MAX_CIRCLES] = this.frameCount;
+      return;
+    }
     if (this.pool.spawnOrMerge(point, point.x, point.y, radius, chime & 255, at, arrivedAt)) this.stats.circlesMerged = (this.stats.circlesMerged ?? 0) + 1;
     else this.arrivedFrame[(this.pool.head - 1) % MAX_CIRCLES] = this.frameCount;
   }
@@ -130,19 +148,39 @@ export class SceneRenderer implements StrikeOutput {
     this.canvas.height = Math.round(height * this.pixelRatio);
     this.background.width = this.canvas.width;
     this.background.height = this.canvas.height;
-    const { stations, focusStation, visual } = this.store.getState();
-    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
+    this.fadeStart = -Infinity;
+    this.layout = this.layoutOf(width, height);
+    this.labels = null;
     this.pool.clear();
     this.drawBackground();
+    this.options.onLayout?.(this.layout);
+  }
+
+  private layoutOf(width: number, height: number): SceneLayout {
+    const { stations, focusStation, visual, view } = this.store.getState();
+    return layoutScene(stations, width, height, focusStation, visual.projection, view);
   }
 
   private relayout(): void {
     const { width, height } = this.layout;
-    const { stations, focusStation, visual } = this.store.getState();
-    const before = this.layout.mode + this.layout.stations.size;
-    this.layout = layoutScene(stations, width, height, focusStation, visual.projection);
-    if (before !== this.layout.mode + this.layout.stations.size) this.pool.clear();
+    const before = this.layout;
+    this.layout = this.layoutOf(width, height);
+    this.labels = null;
+    if (sceneOf(before) !== sceneOf(this.layout)) {
+      // Another view: the circles' places are gone; the old picture fades out over the new one.
+      this.pool.clear();
+      this.holdForCrossfade();
+    } else if (before.stations.size !== this.layout.stations.size) this.pool.clear();
     this.drawBackground();
+    this.options.onLayout?.(this.layout);
+  }
+
+  private holdForCrossfade(): void {
+    if (this.canvas.width <= 1 || this.store.getState().visual.reducedMotion) return;
+    this.fading.width = this.canvas.width;
+    this.fading.height = this.canvas.height;
+    this.fading.getContext('2d')!.drawImage(this.canvas, 0, 0);
+    this.fadeStart = performance.now();
   }
 
   private drawBackground(): void {
@@ -184,65 +222,30 @@ export class SceneRenderer implements StrikeOutput {
     this.frameCount++;
     const now = performance.now();
     const context = this.context;
-    const { visual } = this.store.getState();
+    const { visual, touch } = this.store.getState();
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.background, 0, 0);
     context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
-    this.drawStations(context);
-    this.drawCircles(context, now, visual);
+    drawStationMarks(context, this.layout, visual);
+    this.drawCircles(context, now, visual, touch);
+    drawLabels(context, (this.labels ??= placeLabels(context, this.layout)), visual);
+    const fade = 1 - (now - this.fadeStart) / VIEW_CROSSFADE_MS;
+    if (fade > 0) {
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.globalAlpha = fade * fade;
+      context.drawImage(this.fading, 0, 0);
+      context.globalAlpha = 1;
+    }
     this.options.onFrame?.(frameTime, performance.now() - now);
   };
 
-  private drawStations(context: CanvasRenderingContext2D): void {
-    const { palette, markerStyle } = this.store.getState().visual;
-    if (markerStyle === 'hidden') return;
-    const closeUp = this.layout.mode === 'station';
-    context.font = closeUp ? '600 18px system-ui, sans-serif' : '11px system-ui, sans-serif';
-    context.textBaseline = 'middle';
-    for (const placement of this.layout.stations.values()) {
-      const { station, x, y, ringRadius } = placement;
-      const online = station.online;
-      context.globalAlpha = online ? 1 : 0.6;
-      if (markerStyle === 'ring') {
-        context.setLineDash(online ? [] : [3, 3]);
-        context.beginPath();
-        context.arc(x, y, ringRadius, 0, 2 * Math.PI);
-        context.strokeStyle = online ? 'rgba(229,231,235,0.35)' : OFFLINE_COLOR;
-        context.lineWidth = 1;
-        context.stroke();
-        context.setLineDash([]);
-      }
-      const dot = closeUp ? 6 : 2;
-      placement.chimes.forEach((point, chime) => {
-        context.beginPath();
-        context.arc(point.x, point.y, dot, 0, 2 * Math.PI);
-        context.fillStyle = online ? (palette[chime % palette.length] ?? MARKER_COLOR) : OFFLINE_COLOR;
-        context.fill();
-      });
-      if (markerStyle === 'bare') continue;
-      context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
-      const label = online ? station.name : `${station.name} (offline)`;
-      if (closeUp) {
-        context.textAlign = 'center';
-        context.fillText(label, x, y);
-      } else if (x + ringRadius + 4 + context.measureText(label).width > this.layout.width) {
-        context.textAlign = 'right'; // near the right edge: label on the left
-        context.fillText(label, x - ringRadius - 4, y);
-      } else {
-        context.textAlign = 'left';
-        context.fillText(label, x + ringRadius + 4, y);
-      }
-    }
-    context.globalAlpha = 1;
-  }
-
-  private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings): void {
+  private drawCircles(context: CanvasRenderingContext2D, now: number, visual: VisualSettings, touch: TouchSettings): void {
     const { circleLifetimeMs: lifetimeMs, reducedMotion, palette, circleStartShare: start, circleGrowthEase: ease, circleOpacity: opacity, circleStyle } = visual;
     const pool = this.pool;
     let active = 0;
     pool.expire(now, lifetimeMs);
     const colors = Math.min(256, palette.length);
-    const buckets = colors * ALPHA_LEVELS;
+    const buckets = 2 * colors * ALPHA_LEVELS;
     const bucketStart = this.bucketStart;
     bucketStart.fill(0, 0, buckets + 1);
     // Pass 1: which (color, alpha level) bucket each visible circle is in; count per bucket.
@@ -254,7 +257,7 @@ export class SceneRenderer implements StrikeOutput {
         continue;
       }
       const level = Math.min(ALPHA_LEVELS - 1, Math.floor((1 - age / lifetimeMs) * ALPHA_LEVELS));
-      const bucket = (pool.color[i]! % colors) * ALPHA_LEVELS + level;
+      const bucket = (pool.touch[i]! * colors + (pool.color[i]! % colors)) * ALPHA_LEVELS + level;
       this.circleBucket[i] = bucket;
       bucketStart[bucket + 1]!++;
       active++;
@@ -271,6 +274,7 @@ export class SceneRenderer implements StrikeOutput {
     }
     const sorted = this.sorted;
     this.sprites.configure(palette, circleStyle, this.pixelRatio);
+    this.touchSprites.configure(palette, circleStyle, this.pixelRatio, touch);
     // Pass 3: one alpha per bucket, one sprite blit per circle.
     context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
@@ -280,20 +284,29 @@ export class SceneRenderer implements StrikeOutput {
       const level = b % ALPHA_LEVELS;
       const fade = (level + 0.5) / ALPHA_LEVELS;
       context.globalAlpha = reducedMotion ? fade * opacity * 0.55 : fade * fade * opacity;
-      const colorIndex = Math.floor(b / ALPHA_LEVELS);
+      const kindColor = Math.floor(b / ALPHA_LEVELS);
+      const isTouch = kindColor >= colors;
+      const sprites = isTouch ? this.touchSprites : this.sprites;
+      const colorIndex = kindColor % colors;
       for (let k = from; k < to; k++) {
         const i = sorted[k]!;
         const progress = Math.min(1, Math.max(0, now - pool.startAt[i]!) / lifetimeMs);
         const r = reducedMotion ? pool.radius[i]! * 0.6 : pool.radius[i]! * (start + (1 - start) * (1 - (1 - progress) ** ease));
-        this.sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
+        sprites.draw(context, colorIndex, pool.x[i]!, pool.y[i]!, r);
         if (!pool.drawn[i]) {
           pool.drawn[i] = 1;
           this.stats.circlesDrawn++;
-          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!, this.frameCount - this.arrivedFrame[i]!);
+          if (isTouch) this.stats.touchCirclesDrawn = (this.stats.touchCirclesDrawn ?? 0) + 1;
+          this.options.onCircleDrawn?.(now - pool.arrivedAt[i]!, this.frameCount - this.arrivedFrame[i]!, isTouch);
         }
       }
     }
     context.globalAlpha = 1;
     context.globalCompositeOperation = 'source-over';
   }
+}
+
+/** Which view a layout shows (a change of it is crossfaded). */
+function sceneOf(layout: SceneLayout): string {
+  return layout.mode === 'station' ? `station:${[...layout.stations.keys()][0]}` : layout.mode;
 }

@@ -112,6 +112,12 @@ describe('admin API', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^lat:/);
     expect((await admin('PATCH', 'stations/nowhere', { lat: 1 })).status).toBe(404);
+    const escape = await admin('PATCH', 'stations/chicago', { name: '\u001b[31mChicago' });
+    expect(escape.status).toBe(400);
+    expect(((await escape.json()) as { error: string }).error).toMatch(/^name: must not contain control or bidirectional-override characters/);
+    const blank = await admin('POST', 'stations', { id: 'lima', name: '\u2003', lat: 0, lon: 0, chimes: 3 });
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { error: string }).error).toMatch(/^name: must have a visible character/);
   });
 });
 

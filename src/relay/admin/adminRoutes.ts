@@ -5,13 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StationConfig } from '../../protocol';
 import type { AdminStation } from '../../protocol/adminApi';
 import type { DeviceGateway } from '../devices/deviceGateway';
-import { clientAddress } from '../http/clientAddress';
+import type { ProxyTrust } from '../http/clientAddress';
 import { isJsonContentType, readBody } from '../http/readBody';
 import { sendJson, type RouteHandler } from '../http/routes';
 import type { StrikeHub } from '../hub';
 import type { Logger } from '../log';
 import type { StationRegistry, StationState } from '../stations/stationRegistry';
 import { StationsStore, persistedStations } from '../stations/stationsStore';
+import type { Participation } from '../visitors/participation';
+import { participationAdmin } from '../visitors/participationAdmin';
 import { AdminGuard } from './adminGuard';
 import { createStation, rotateToken, updateStation } from './stationEdits';
 import { StrikeRateMeter } from './strikeRate';
@@ -42,12 +44,14 @@ export interface AdminHost {
   readonly hub: Pick<StrikeHub, 'viewerCount' | 'seq'>;
   readonly log: Logger;
   /** TRUST_PROXY: how client addresses are read for the lockout. */
-  readonly trustedProxies: number;
+  readonly proxyTrust: ProxyTrust;
+  /** Visitors play: the participation kill switch (GET/PUT /api/admin/participation). */
+  readonly visitors?: { readonly participation: Participation };
 }
 
 export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
   const registry = relay.stations;
-  const guard = new AdminGuard(options.adminToken, Date.now, relay.trustedProxies);
+  const guard = new AdminGuard(options.adminToken, { trust: relay.proxyTrust, log: relay.log });
   const meter = new StrikeRateMeter(registry);
   const store = options.stationsPath ? new StationsStore(options.stationsPath) : undefined;
   // One change at a time: each reads the registry, persists, then applies.
@@ -76,6 +80,7 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     strikesDropped: state.strikesDropped,
     lastStrikeAt: state.lastStrikeAt,
     deviceStatus: state.deviceStatus,
+    participation: state.config.participation !== false,
   });
 
   /** Persists the file as it will be once `change` is applied, then applies it. */
@@ -106,6 +111,13 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
         ...options.health?.(),
       });
       return;
+    }
+    if (resource === 'participation' && path.length === 1 && relay.visitors) {
+      const participation = relay.visitors.participation;
+      const answer = await participationAdmin(participation, method, () => jsonBody(request, response));
+      if (response.headersSent) return; // the body was refused (415/413/400) while reading it
+      if (method === 'PUT' && answer.status === 200) relay.log.info({ event: 'admin_participation', enabled: participation.enabled }, 'participation switched');
+      return sendJson(response, answer.status, answer.body, answer.headers);
     }
     if (resource !== 'stations') return sendJson(response, 404, { error: 'no such admin resource' });
 
@@ -177,8 +189,7 @@ export function adminApi(relay: AdminHost, options: AdminOptions): AdminApi {
     if (url.pathname !== ADMIN_API_PREFIX.slice(0, -1) && !url.pathname.startsWith(ADMIN_API_PREFIX)) return false;
     const verdict = guard.check(request);
     if (!verdict.ok) {
-      request.resume();
-      if (verdict.status !== 404) relay.log.info({ event: 'admin_refused', status: verdict.status, ip: clientAddress(request, relay.trustedProxies) }, 'admin request refused');
+      request.resume(); // refusals are logged by the guard, at most once per AUTH_REFUSAL_LOG_INTERVAL_MS
       sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
       return true;
     }

@@ -27,6 +27,27 @@ describe('station edits', () => {
     expect(updateStation(oslo, { id: 'other' }, [oslo])).toMatchObject({ ok: false, error: expect.stringMatching(/^id:/) });
   });
 
+  it.each([
+    ['a bell (control character)', 'Lima\u0007'],
+    ['an escape sequence', '\u001b[31mLima\u001b[0m'],
+    ['a right-to-left override', 'Lima \u202Eharbour'],
+    ['a line break', 'Lima\nharbour'],
+    ['whitespace only', ' \t\u00a0 '],
+  ])('refuses a name with %s, on create and on update, saying why', (_what, name) => {
+    const why = /^name: (must not contain control or bidirectional-override characters|must have a visible character)/;
+    expect(createStation({ id: 'lima', name, lat: 0, lon: 0, chimes: 1 }, [])).toMatchObject({ ok: false, error: expect.stringMatching(why) });
+    expect(updateStation(oslo, { name }, [oslo])).toMatchObject({ ok: false, error: expect.stringMatching(why) });
+  });
+
+  it('accepts names in any script, with accents and emoji', () => {
+    for (const name of ['São Paulo', 'القاهرة', '東京', 'Oslo 🌬️', 'Łódź']) expect(updateStation(oslo, { name }, [oslo]).ok, name).toBe(true);
+  });
+
+  it('refuses a device id with control characters or spaces', () => {
+    expect(updateStation(oslo, { particleId: 'e00f\u001b[2J' }, [oslo])).toMatchObject({ ok: false, error: expect.stringMatching(/^particleId:/) });
+    expect(updateStation(oslo, { particleId: 'e00f abc' }, [oslo])).toMatchObject({ ok: false, error: expect.stringMatching(/^particleId:/) });
+  });
+
   it('update changes only the given fields; null clears the device id', () => {
     const result = updateStation(oslo, { name: 'Oslo harbour', muted: true, particleId: null }, [oslo]);
     expect(result).toEqual({ ok: true, value: { ...oslo, name: 'Oslo harbour', muted: true, particleId: undefined } });

@@ -11,9 +11,10 @@ export interface StationEdit {
   chimes?: unknown;
   muted?: unknown;
   particleId?: unknown;
+  participation?: unknown;
 }
 
-const EDITABLE = ['name', 'lat', 'lon', 'chimes', 'muted', 'particleId'] as const;
+const EDITABLE = ['name', 'lat', 'lon', 'chimes', 'muted', 'particleId', 'participation'] as const;
 
 export type EditResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -40,6 +41,7 @@ export function updateStation(config: StationConfig, body: unknown, existing: re
   const candidate: Record<string, unknown> = { ...config, ...body };
   if (candidate.particleId === null) delete candidate.particleId;
   if (candidate.muted === false) delete candidate.muted;
+  if (candidate.participation === true) delete candidate.participation; // the default
   return check(candidate, existing, config.id);
 }
 

@@ -1,9 +1,9 @@
 // The strike archive: every strike the hub delivers is appended, as the very line the live stream
 // sent, to an hour file (see archiveFiles.ts). The hot path only queues the frame; a flush every
 // ARCHIVE_FLUSH_INTERVAL_MS writes and fdatasyncs, so a crash loses at most the last second.
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StrikeMessage } from '../../protocol';
+import type { StrikeMessage, TouchMessage } from '../../protocol';
 import type { StrikeRecorder } from '../hub';
 import type { Logger } from '../log';
 import { DAY_MS, HOUR_MS, hourFileOf, hourFilesBetween, pruneDaysBefore } from './archiveFiles';
@@ -23,7 +23,16 @@ const QUERY_LINES_PER_TURN = 5_000;
 
 const NEWLINE = Buffer.from('\n');
 const STATE_FILE = 'state.json';
+/** Written, synced and deleted at start-up to prove the folder takes writes. */
+const WRITE_PROBE_FILE = '.write-probe';
+
+/** An archive folder the relay cannot use: start-up stops with this message. */
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
 /** Our own lines end `...,"station":"x",...,"t":123}`: read without a full JSON.parse; torn lines fail. */
+/** A visitor's touch is archived as its live `touch` message. */
+const TOUCH_LINE_START = '{"type":"touch"';
 const LINE_FIELDS = /"station":"([a-z0-9-]+)".*"t":(\d+)\}$/;
 
 export interface ArchiveOptions {
@@ -37,6 +46,8 @@ export interface HistoryRange {
   /** Exclusive. */
   to: number;
   stations: ReadonlySet<string> | null;
+  /** Include visitors' touches (their `touch` lines); left out unless asked for. */
+  touches?: boolean;
 }
 
 /** The strike lines of a range ordered by `t`, or too many of them. */
@@ -60,6 +71,8 @@ export class StrikeArchive implements StrikeRecorder {
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
   readonly stats = { strikesRecorded: 0, strikesLost: 0, flushes: 0, lastFlushAt: 0 };
+  /** The error of the last flush if it failed (writes are failing now), else undefined. */
+  lastWriteError: string | undefined;
 
   private constructor(
     readonly dir: string,
@@ -73,7 +86,7 @@ export class StrikeArchive implements StrikeRecorder {
   }
 
   static async open(dir: string, options: ArchiveOptions): Promise<StrikeArchive> {
-    await mkdir(dir, { recursive: true });
+    await probeWritable(dir);
     const stored = await readFile(join(dir, STATE_FILE), 'utf8')
       .then((text) => JSON.parse(text) as ArchiveState)
       .catch(() => undefined);
@@ -98,7 +111,7 @@ export class StrikeArchive implements StrikeRecorder {
     return this.pendingBytes;
   }
 
-  record(message: StrikeMessage, frame: Buffer): void {
+  record(message: StrikeMessage | TouchMessage, frame: Buffer): void {
     if (this.closed || message.seq <= this.skipUpToSeq) return;
     const file = hourFileOf(this.dir, message.t);
     let chunks = this.pending.get(file);
@@ -132,6 +145,7 @@ export class StrikeArchive implements StrikeRecorder {
         }
         const fields = LINE_FIELDS.exec(line);
         if (!fields) continue; // empty, or torn by a crash mid-write
+        if (!range.touches && line.startsWith(TOUCH_LINE_START)) continue;
         const t = Number(fields[2]);
         if (t < range.from || t >= range.to || (range.stations && !range.stations.has(fields[1]!))) continue;
         if (seen.has(line)) continue;
@@ -182,9 +196,12 @@ export class StrikeArchive implements StrikeRecorder {
       await this.saveState(state);
       this.stats.flushes++;
       this.stats.lastFlushAt = Date.now();
+      if (this.lastWriteError !== undefined) this.options.log.info({ event: 'archive_write_recovered' }, 'archive writes succeed again');
+      this.lastWriteError = undefined;
     } catch (error) {
       const lost = [...batch.values()].reduce((sum, chunks) => sum + chunks.length / 2, 0);
       this.stats.strikesLost += lost;
+      this.lastWriteError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       this.options.log.error({ event: 'archive_write_failed', lost, err: (error as Error).message }, 'archive write failed');
     }
   }
@@ -224,5 +241,24 @@ export class StrikeArchive implements StrikeRecorder {
       await handle.close();
     }
     await rename(`${path}.tmp`, path);
+  }
+}
+
+/** Creates the folder if needed and proves it takes a synced write, or throws an ArchiveError naming it. */
+async function probeWritable(dir: string): Promise<void> {
+  const probe = join(dir, WRITE_PROBE_FILE);
+  try {
+    await mkdir(dir, { recursive: true });
+    const handle = await open(probe, 'w');
+    try {
+      await handle.writeFile('aeolian\n');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ArchiveError(`ARCHIVE_PATH ${JSON.stringify(dir)}: cannot write there (${code}); give the relay a folder it can write, or leave ARCHIVE_PATH empty for no archive`);
   }
 }

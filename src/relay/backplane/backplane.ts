@@ -55,6 +55,7 @@ interface PendingStrike {
   chime: number;
   v: number;
   t: number;
+  touchRef?: string;
 }
 
 interface Batch {
@@ -162,9 +163,14 @@ export class Backplane implements SharedNumbering {
         this.stats.strikesRefused++;
         continue;
       }
-      this.queue.push({ station: stationId, chime: strike.chime, v: strike.v, t: strike.t });
+      this.queue.push({ station: stationId, chime: strike.chime, v: strike.v, t: strike.t, ...(strike.touchRef === undefined ? {} : { touchRef: strike.touchRef }) });
     }
     this.pump();
+  }
+
+  /** Numbering works now: Redis reachable, seeded, same epoch. */
+  available(): boolean {
+    return this.redis.status === 'ready' && this.seeded && !this.epochMismatch;
   }
 
   viewerCount(localViewers: number): number {
@@ -203,7 +209,7 @@ export class Backplane implements SharedNumbering {
     }
     const batch = this.inFlight;
     const args: (string | number)[] = [this.epoch, BACKPLANE_STREAM_MAX_LEN, BACKPLANE_BATCH_MARKER_TTL_S];
-    for (const strike of batch.strikes) args.push(strike.station, strike.chime, strike.v, strike.t);
+    for (const strike of batch.strikes) args.push(strike.station, strike.chime, strike.v, strike.t, strike.touchRef ?? '');
     this.sending = true;
     runScript(this.redis, PUBLISH_SCRIPT, [this.keys.epoch, this.keys.seq, this.keys.stream, this.keys.batch + batch.id], args).then(
       () => {
@@ -272,8 +278,9 @@ export class Backplane implements SharedNumbering {
       const seq = Number(id.slice(0, id.indexOf('-')));
       if (seq <= this.lastReadSeq) continue;
       this.lastReadSeq = seq;
-      // Fields are written by PUBLISH_SCRIPT in this order: station, chime, v, t.
-      this.hub!.deliver(seq, fields[1]!, { chime: Number(fields[3]), v: Number(fields[5]), t: Number(fields[7]) });
+      // Fields are written by PUBLISH_SCRIPT in this order: station, chime, v, t, and touch for a touch.
+      const touchRef = fields[8] === 'touch' ? { touchRef: fields[9]! } : {};
+      this.hub!.deliver(seq, fields[1]!, { chime: Number(fields[3]), v: Number(fields[5]), t: Number(fields[7]), ...touchRef });
     }
   }
 

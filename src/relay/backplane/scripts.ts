@@ -14,17 +14,23 @@ function lua(source: string): LuaScript {
 
 /**
  * KEYS: epoch, seq counter, stream, this batch's marker. ARGV: epoch, stream max length, marker TTL
- * in seconds, then station, chime, v, t for each strike. Returns the number of strikes added (0 for
+ * in seconds, then station, chime, v, t, touch ref ('' for a strike) for each strike or visitor's
+ * touch; a touch's entry has a fifth field, `touch`. Returns the number of strikes added (0 for
  * a batch already added), or an EPOCH error if Redis holds another numbering.
  */
 export const PUBLISH_SCRIPT = lua(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('EPOCH numbering changed') end
 if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[3]) then return 0 end
 local added = 0
-for i = 4, #ARGV, 4 do
+for i = 4, #ARGV, 5 do
   local seq = redis.call('INCR', KEYS[2])
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0',
-    'station', ARGV[i], 'chime', ARGV[i + 1], 'v', ARGV[i + 2], 't', ARGV[i + 3])
+  if ARGV[i + 4] == '' then
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0',
+      'station', ARGV[i], 'chime', ARGV[i + 1], 'v', ARGV[i + 2], 't', ARGV[i + 3])
+  else
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0',
+      'station', ARGV[i], 'chime', ARGV[i + 1], 'v', ARGV[i + 2], 't', ARGV[i + 3], 'touch', ARGV[i + 4])
+  end
   added = added + 1
 end
 return added

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { parseStationsFile } from '../stations/stationsFile';
 import { sha256Hex } from '../stations/tokens';
-import { runStationsCli } from './stations';
+import { joinNegativeValues, runStationsCli } from './stations';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -48,4 +48,39 @@ it('refuses bad input with a message naming the field, leaving the file alone', 
   expect(() => run('set', 'ghost', '--name', 'Y')).toThrow(/no station "ghost"/);
   expect(() => run('frobnicate')).toThrow(/unknown command/);
   expect(stations()).toEqual([]);
+});
+
+it('takes negative numbers as option values, with or without "="', () => {
+  const { run, stations } = setUp();
+  expect(run('add', 'sf', '--name', 'San Francisco', '--lat', '37.77', '--lon', '-122.4', '--chimes', '5')).toBe(0);
+  expect(stations()[0]).toMatchObject({ lat: 37.77, lon: -122.4 });
+  expect(run('set', 'sf', '--lat', '-.5', '--lon=-1')).toBe(0);
+  expect(stations()[0]).toMatchObject({ lat: -0.5, lon: -1 });
+});
+
+it('joins only a value that looks like a negative number, and only after an option taking one', () => {
+  expect(joinNegativeValues(['add', 'x', '--lon', '-122.4', '--muted', '--lat', '-3'])).toEqual(['add', 'x', '--lon=-122.4', '--muted', '--lat=-3']);
+  expect(joinNegativeValues(['set', 'x', '--muted', '-h'])).toEqual(['set', 'x', '--muted', '-h']);
+  expect(joinNegativeValues(['add', 'x', '--name', '-h'])).toEqual(['add', 'x', '--name', '-h']);
+});
+
+it('list says when there are no stations, and that the page then shows simulated ones', () => {
+  const { run, lines } = setUp();
+  expect(run('list')).toBe(0);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^no stations in .*stations\.json yet/);
+  expect(lines[0]).toMatch(/shows simulated stations/);
+});
+
+it('refuses a name that would write escape sequences to the terminal, and never prints one', () => {
+  const { run, lines, stations } = setUp();
+  expect(() => run('add', 'lima', '--name', '\u001b[2J\u001b[31mLima', '--lat', '0', '--lon', '0', '--chimes', '3')).toThrow(
+    /^name: must not contain control or bidirectional-override characters/,
+  );
+  expect(run('add', 'lima', '--name', 'Lima', '--lat', '0', '--lon', '0', '--chimes', '3')).toBe(0);
+  expect(() => run('set', 'lima', '--name', 'Lima\u202E')).toThrow(/^name: /);
+  expect(() => run('set', 'lima', '--name', '  ')).toThrow(/^name: must have a visible character/);
+  run('list');
+  expect(stations()[0]!.name).toBe('Lima');
+  for (const unsafe of ['\u001b', '\u0007', '\u202e']) expect(lines.join('\n')).not.toContain(unsafe);
 });

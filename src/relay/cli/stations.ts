@@ -14,7 +14,42 @@ export const USAGE = `usage: npm run stations -- <command> [options]   (file: --
   set <id> [--name N] [--lat LAT] [--lon LON] [--chimes K] [--particle-id P|none] [--muted|--unmuted]
   rm <id>
   rotate <id>                                 prints the new device token once
-  (negative numbers need "=": --lat=-12.05)`;
+  (negative numbers work either way: --lon -77.04 or --lon=-77.04)`;
+
+const OPTIONS = {
+  file: { type: 'string' },
+  name: { type: 'string' },
+  lat: { type: 'string' },
+  lon: { type: 'string' },
+  chimes: { type: 'string' },
+  'particle-id': { type: 'string' },
+  muted: { type: 'boolean' },
+  unmuted: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * `--lon -77.04` as `--lon=-77.04`: node's parseArgs takes a value starting with "-" for an option
+ * (and refuses it as ambiguous), but coordinates west and south of zero are negative.
+ */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const stringOptions = new Set(Object.entries(OPTIONS).filter(([, option]) => option.type === 'string').map(([name]) => `--${name}`));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (stringOptions.has(arg) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/** What `list` says of an empty file: the page is not empty then, it shows the simulated stations. */
+export function emptyListMessage(path: string): string {
+  return `no stations in ${path} yet. Until you add one (npm run stations -- add ...), the page shows simulated stations (npm start runs them, SIM=1).`;
+}
 
 export interface CliIo {
   out(line: string): void;
@@ -23,21 +58,7 @@ export interface CliIo {
 
 /** Runs one command; returns the exit code. Errors are one line a person can act on. */
 export function runStationsCli(argv: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      file: { type: 'string' },
-      name: { type: 'string' },
-      lat: { type: 'string' },
-      lon: { type: 'string' },
-      chimes: { type: 'string' },
-      'particle-id': { type: 'string' },
-      muted: { type: 'boolean' },
-      unmuted: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: OPTIONS });
   const [command, id, ...rest] = positionals;
   if (values.help || !command) {
     io.out(USAGE);
@@ -63,6 +84,7 @@ export function runStationsCli(argv: string[], io: CliIo): number {
 
   switch (command) {
     case 'list':
+      if (stations.length === 0) io.out(emptyListMessage(path));
       for (const s of stations) {
         const extra = [s.particleId ? `particle ${s.particleId}` : '', s.muted ? 'MUTED' : ''].filter(Boolean).join(', ');
         io.out(`${s.id}\t${s.name}\t${s.lat},${s.lon}\t${s.chimes} chimes${extra ? `\t${extra}` : ''}`);

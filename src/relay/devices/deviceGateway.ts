@@ -14,11 +14,14 @@ import {
   MAX_DEVICE_FRAME_BYTES,
   MAX_INVALID_FRAMES_PER_WINDOW,
   RATE_LIMIT_NOTICE_INTERVAL_MS,
+  parseDeviceCapabilities,
   parseDeviceMessage,
   type ErrorMessage,
+  type RingCommand,
+  type StrikerLimits,
 } from '../../protocol';
 import { bearerToken } from '../http/bearerToken';
-import { clientAddress } from '../http/clientAddress';
+import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
 import { rejectUpgrade } from '../http/upgrade';
 import type { Logger } from '../log';
 import { SlidingWindowCounter } from '../stations/rateLimit';
@@ -32,6 +35,8 @@ interface DeviceLink {
   invalidFrames: SlidingWindowCounter;
   lastRateNoticeAt: number;
   lastFrameAt: number;
+  /** The striker this device declared in its capabilities message (visitors/strikerForwarder.ts). */
+  striker?: StrikerLimits;
 }
 
 export class DeviceGateway {
@@ -48,7 +53,7 @@ export class DeviceGateway {
     private readonly strikes: StrikePublisher,
     private readonly log: Logger,
     pingIntervalMs = DEVICE_PING_INTERVAL_MS,
-    private readonly trustedProxies = 0,
+    private readonly trust: ProxyTrust = NO_PROXY,
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
@@ -67,12 +72,24 @@ export class DeviceGateway {
     return this.links.get(stationId)?.lastFrameAt ?? null;
   }
 
+  strikerOf(stationId: string): StrikerLimits | undefined {
+    return this.links.get(stationId)?.striker;
+  }
+
+  /** Sends a ring command to the station's device; false if it is not connected here. */
+  sendRing(stationId: string, ring: RingCommand): boolean {
+    const link = this.links.get(stationId);
+    if (!link || link.socket.readyState !== link.socket.OPEN) return false;
+    link.socket.send(JSON.stringify(ring));
+    return true;
+  }
+
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const token = bearerToken(request) ?? url.searchParams.get('token') ?? '';
     const station = token ? this.registry.findByToken(token) : undefined;
     if (!station) {
       this.stats.authFailures++;
-      this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trustedProxies) }, 'device refused: unknown token');
+      this.log.debug({ event: 'device_auth_failed', ip: clientAddress(request, this.trust) }, 'device refused: unknown token');
       rejectUpgrade(socket, 401, 'unknown or missing device token');
       return;
     }
@@ -123,7 +140,7 @@ export class DeviceGateway {
     };
     this.links.set(id, link);
     if (previous) previous.socket.close(CloseCode.replacedByNewConnection, 'replaced by a newer connection');
-    this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trustedProxies), replaced: !!previous }, 'device connected');
+    this.log.info({ event: 'device_connected', station: id, ip: clientAddress(request, this.trust), replaced: !!previous }, 'device connected');
     this.registry.setOnline(station, true, Date.now());
 
     socket.on('pong', () => (link.missedPongs = 0));
@@ -142,9 +159,16 @@ export class DeviceGateway {
     const now = Date.now();
     link.missedPongs = 0;
     link.lastFrameAt = now;
+    const text = isBinary ? '' : rawText(data);
+    const capabilities = isBinary ? undefined : parseDeviceCapabilities(text);
+    if (capabilities?.ok) {
+      link.striker = capabilities.capabilities.striker;
+      this.log.info({ event: 'device_capabilities', station: link.station.config.id, striker: !!link.striker }, 'device capabilities');
+      return;
+    }
     const parsed = isBinary
       ? ({ ok: false, detail: 'binary frames are not accepted: send strikes as text' } as const)
-      : parseDeviceMessage(rawText(data), link.station.config.chimes);
+      : (capabilities ?? parseDeviceMessage(text, link.station.config.chimes));
     if (!parsed.ok) {
       this.stats.framesRefused++;
       this.send(link, { type: 'error', code: 'bad_message', detail: parsed.detail });

@@ -1,7 +1,7 @@
 // Device status over real sockets: a device's health report reaches the admin API (with the time of
 // its last strike) and nothing public; a too-frequent one is dropped unanswered, a malformed one is
 // refused like a bad strike frame, and removing the station forgets it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { DEVICE_STATUS_MIN_INTERVAL_MS, MAX_INVALID_FRAMES_PER_WINDOW } from '../../protocol';
 import type { AdminStation } from '../../protocol/adminApi';
@@ -79,6 +79,14 @@ describe('device status', () => {
     expect(shown.strikesDropped).toBe(0);
     expect(chicago.messages).toEqual([]); // no error: not a refused frame, not rate-limited
     expect(relay.devices.stats).toMatchObject({ statusesKept: 1, framesRefused: 0, strikesRateLimited: 0 });
+  });
+
+  it('from a board with a striker carries the rings it refused to the admin API', async () => {
+    const { relay, station } = await relayWithAdmin();
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    chicago.socket.send(JSON.stringify({ ...STATUS, ringsRefused: 52 }));
+    await vi.waitFor(async () => expect((await station('chicago'))!.deviceStatus).toMatchObject({ ringsRefused: 52 }));
+    expect(chicago.messages).toEqual([]);
   });
 
   it('never reaches public output: /live hello and station frames, /api/stations, /healthz, /metrics', async () => {

@@ -1,6 +1,7 @@
 // Headers for the page: a Content-Security-Policy that allows scripts, styles and connections
 // from the page's own origin only (plus its own websocket), no inline script, no framing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { embedParentOrigin } from '../../protocol/embedParent';
 
 /** The websocket origin of the request's own host; anything odd in Host yields no websocket source. */
 function ownWebsocketSources(request: IncomingMessage): string {
@@ -11,14 +12,16 @@ function ownWebsocketSources(request: IncomingMessage): string {
 
 /**
  * Framing is refused, except for `?embed` (made for iframes): then only the `?parent=` origin may
- * frame it when given (a valid origin), else any site. Admin and the full page are never framed.
+ * frame it, read exactly as the page reads it (embedParentOrigin). Without a valid `?parent=` any
+ * site may frame it: the page then says why in the frame and obeys no one's commands, which a
+ * blocked frame could not say. Admin and the full page are never framed.
  */
 function frameAncestors(request: IncomingMessage): string {
   const url = new URL(request.url ?? '/', 'http://relay.invalid');
   if (!url.searchParams.has('embed') || url.pathname.startsWith('/admin')) return "'none'";
   const parent = url.searchParams.get('parent');
-  if (parent === null) return '*';
-  return /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(parent) ? `'self' ${parent}` : "'none'";
+  const origin = parent === null ? undefined : embedParentOrigin(parent);
+  return origin ? `'self' ${origin}` : '*';
 }
 
 export function pageContentSecurityPolicy(request: IncomingMessage): string {

@@ -5,11 +5,15 @@ import sirv from 'sirv';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
+/** On every API answer: a browser must never sniff JSON or NDJSON into something it would run. */
+export const NO_SNIFF = { 'X-Content-Type-Options': 'nosniff' } as const;
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
+    ...NO_SNIFF,
     'Content-Length': Buffer.byteLength(text),
     ...headers,
   });

@@ -120,10 +120,17 @@ export class CloudIngest {
       this.stats.duplicates++;
       return { status: 'duplicate' };
     }
+    // The same time checks as strikes: too old is stale, and the cloud's clock may run ahead of
+    // ours, so a time in the future counts as now (a status dated 9999 must not outrank every later one).
+    if (event.publishedAt < now - PARTICLE_EVENT_MAX_AGE_MS) {
+      this.stats.staleEvents++;
+      return { status: 'stale' };
+    }
+    const publishedAt = Math.min(event.publishedAt, now);
     // A status older than one already applied arrived out of order: it no longer says anything.
     const id = station.config.id;
-    if (event.publishedAt < (this.lastStatusAt.get(id) ?? -Infinity)) return { status: 'stale' };
-    this.lastStatusAt.set(id, event.publishedAt);
+    if (publishedAt < (this.lastStatusAt.get(id) ?? -Infinity)) return { status: 'stale' };
+    this.lastStatusAt.set(id, publishedAt);
     this.registry.setOnline(station, online === 'online', online === 'online' ? now : undefined);
     this.log.info({ event: 'particle_status', station: id, online }, 'cloud device status');
     return { status: 'accepted' };

@@ -10,6 +10,7 @@ import {
   PARTICLE_MAX_EVENT_CHARS,
   PARTICLE_RECONNECT_BASE_MS,
   PARTICLE_RECONNECT_MAX_MS,
+  PARTICLE_RETRY_AFTER_MAX_MS,
   PARTICLE_STREAM_HEALTHY_MS,
   PARTICLE_STREAM_STALL_MS,
 } from './limits';
@@ -50,7 +51,8 @@ export class EventStream {
   private schedule(delayMs: number): void {
     if (this.closed) return;
     const budgetWait = this.options.budget.waitMs(Date.now());
-    const wait = Math.max(delayMs, budgetWait);
+    // Clamped so the timer can never overflow (Node fires an overflowing timer after 1 ms).
+    const wait = Math.min(Math.max(delayMs, budgetWait), PARTICLE_RETRY_AFTER_MAX_MS);
     if (budgetWait > delayMs) this.options.log.warn({ event: 'particle_open_budget', waitMs: budgetWait }, 'cloud stream open limit reached: waiting');
     this.retryTimer = setTimeout(() => void this.run(), wait);
     this.retryTimer.unref();
@@ -60,6 +62,8 @@ export class EventStream {
     if (this.closed) return;
     const { log, url } = this.options;
     const startedAt = Date.now();
+    // The budget is checked again at the moment of opening, whatever scheduled this run.
+    if (this.options.budget.waitMs(startedAt) > 0) return this.schedule(0);
     this.options.budget.record(startedAt);
     this.stats.opens++;
     const controller = new AbortController();
@@ -156,10 +160,11 @@ export class EventStream {
   }
 }
 
-function retryAfterHeaderMs(header: string | null): number {
+/** The cloud's Retry-After (seconds or an HTTP date) in ms, within 0..PARTICLE_RETRY_AFTER_MAX_MS. */
+export function retryAfterHeaderMs(header: string | null, now = Date.now()): number {
   if (!header) return 0;
   const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Number.isFinite(at) ? at - now : 0;
+  return Math.min(Math.max(0, ms), PARTICLE_RETRY_AFTER_MAX_MS);
 }

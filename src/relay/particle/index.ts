@@ -2,6 +2,7 @@
 // a token) the event streams. main.ts and the tests start it the same way.
 import { ConfigError } from '../config';
 import type { StrikePublisher } from '../devices/ingest';
+import type { ProxyTrust } from '../http/clientAddress';
 import type { RouteHandler } from '../http/routes';
 import type { Logger } from '../log';
 import type { StationRegistry } from '../stations/stationRegistry';
@@ -75,13 +76,15 @@ export interface ParticleHost {
   /** Where accepted strikes go (the hub). */
   readonly hub: StrikePublisher;
   readonly log: Logger;
+  /** TRUST_PROXY: how the webhook's lockout tells clients apart. */
+  readonly proxyTrust: ProxyTrust;
   addRoute(handler: RouteHandler): void;
 }
 
 /** Adds the webhook route and, with a token, opens the cloud streams. */
 export function startParticle(relay: ParticleHost, config: ParticleConfig): ParticleSide {
   const ingest = new CloudIngest(relay.stations, relay.hub, relay.log, { eventName: config.eventName, reorderHoldMs: config.reorderHoldMs });
-  relay.addRoute(particleWebhookRoute(ingest, config.webhookSecret));
+  relay.addRoute(particleWebhookRoute(ingest, config.webhookSecret, { trust: relay.proxyTrust, log: relay.log }));
   const link = config.token
     ? new ParticleLink(ingest, relay.log, {
         token: config.token,

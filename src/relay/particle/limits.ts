@@ -8,6 +8,11 @@ export const PARTICLE_STREAM_STALL_MS = 90_000;
 /** Reconnect delay: full jitter in [0, min(MAX, BASE * 2^attempt)]. */
 export const PARTICLE_RECONNECT_BASE_MS = 1_000;
 export const PARTICLE_RECONNECT_MAX_MS = 60_000;
+/**
+ * Longest wait the relay honours from the cloud's Retry-After; larger values (or dates far ahead)
+ * are clamped to it. Node's timers overflow past 2^31-1 ms and fire at once, so never trust the header.
+ */
+export const PARTICLE_RETRY_AFTER_MAX_MS = 15 * 60_000;
 /** A stream that stayed open this long counts as healthy: the next reconnect starts from BASE again. */
 export const PARTICLE_STREAM_HEALTHY_MS = 30_000;
 /** One SSE event (all its data lines) larger than this is a broken stream: reconnect. */

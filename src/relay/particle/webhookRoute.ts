@@ -1,16 +1,26 @@
 // POST /ingest/particle: the cloud's webhook, for deployments that prefer push to the stream (or
 // run both). Same CloudIngest as the stream, so a strike arriving both ways is delivered once.
 import { sendJson, type RouteHandler } from '../http/routes';
+import { AuthLockout } from '../http/authLockout';
 import { presentsBearerSecret } from '../http/bearerToken';
+import { clientAddress, type ProxyTrust } from '../http/clientAddress';
 import { isJsonContentType, readBody } from '../http/readBody';
+import type { Logger } from '../log';
 import { parseCloudEventJson } from './cloudEvent';
 import type { CloudIngest } from './cloudIngest';
 import { WEBHOOK_MAX_BODY_BYTES } from './limits';
 
 export const WEBHOOK_PATH = '/ingest/particle';
 
+export interface WebhookRouteOptions {
+  /** TRUST_PROXY: how the lockout tells clients apart. */
+  trust?: ProxyTrust;
+  log?: Logger;
+}
+
 /** `secret` undefined: webhooks are off and the route says how to turn them on. */
-export function particleWebhookRoute(ingest: CloudIngest | undefined, secret: string | undefined): RouteHandler {
+export function particleWebhookRoute(ingest: CloudIngest | undefined, secret: string | undefined, options: WebhookRouteOptions = {}): RouteHandler {
+  const lockout = new AuthLockout('WEBHOOK_SECRET', { log: options.log });
   return async (request, response, url) => {
     if (url.pathname !== WEBHOOK_PATH) return false;
     if (request.method !== 'POST') {
@@ -22,9 +32,10 @@ export function particleWebhookRoute(ingest: CloudIngest | undefined, secret: st
       sendJson(response, 404, { error: 'webhooks are off: set WEBHOOK_SECRET on the relay' });
       return true;
     }
-    if (!presentsBearerSecret(request, secret)) {
+    const verdict = lockout.check(clientAddress(request, options.trust), () => presentsBearerSecret(request, secret));
+    if (!verdict.ok) {
       request.resume();
-      sendJson(response, 401, { error: 'Authorization: Bearer <WEBHOOK_SECRET> required' }, { 'WWW-Authenticate': 'Bearer' });
+      sendJson(response, verdict.status, { error: verdict.error }, verdict.headers);
       return true;
     }
     if (!isJsonContentType(request)) {

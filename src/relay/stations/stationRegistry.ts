@@ -111,8 +111,16 @@ export class StationRegistry {
     if (this.states.get(station.config.id) !== station) return false;
     const last = station.deviceStatus?.receivedAt;
     if (last !== undefined && receivedAt - last < DEVICE_STATUS_MIN_INTERVAL_MS) return false;
-    const { firmware, uptimeS, rssiDbm, reconnects, strikesDropped } = status;
-    station.deviceStatus = { firmware, uptimeS, ...(rssiDbm === undefined ? {} : { rssiDbm }), reconnects, strikesDropped, receivedAt };
+    const { firmware, uptimeS, rssiDbm, reconnects, strikesDropped, ringsRefused } = status;
+    station.deviceStatus = {
+      firmware,
+      uptimeS,
+      ...(rssiDbm === undefined ? {} : { rssiDbm }),
+      reconnects,
+      strikesDropped,
+      ...(ringsRefused === undefined ? {} : { ringsRefused }),
+      receivedAt,
+    };
     return true;
   }
 

@@ -2,7 +2,7 @@
 // stops start-up with a StationsFileError naming the file — never another exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CHIMES_PER_STATION } from '../../protocol';
+import { MAX_CHIMES_PER_STATION, stationNameSchema } from '../../protocol';
 import { StationsFileError, parseStationsFile } from './stationsFile';
 
 const PATH = 'config/stations.json';
@@ -10,7 +10,7 @@ const PATH = 'config/stations.json';
 const validEntry = fc.record(
   {
     id: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,39}$/),
-    name: fc.string({ minLength: 1, maxLength: 80 }),
+    name: fc.string({ minLength: 1, maxLength: 80 }).filter((name) => stationNameSchema.safeParse(name).success),
     lat: fc.double({ min: -90, max: 90, noNaN: true }),
     lon: fc.double({ min: -180, max: 180, noNaN: true }),
     chimes: fc.integer({ min: 1, max: MAX_CHIMES_PER_STATION }),

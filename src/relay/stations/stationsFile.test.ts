@@ -21,6 +21,14 @@ describe('parseStationsFile', () => {
     expect(() => parseStationsFile('[', 'f')).toThrow(/not valid JSON/);
   });
 
+  it('refuses a name with control or bidi-override characters, naming the entry and the field', () => {
+    expect(() => parseStationsFile(JSON.stringify([{ ...good, name: '\u001b]0;owned\u0007Chicago' }]), 's.json')).toThrow(
+      /s\.json: entry 0 \("chicago"\): name: must not contain control or bidirectional-override characters/,
+    );
+    expect(() => parseStationsFile(JSON.stringify([{ ...good, name: '\u202Eogacihc' }]), 's.json')).toThrow(/entry 0 \("chicago"\): name: /);
+    expect(() => parseStationsFile(JSON.stringify([{ ...good, name: '   ' }]), 's.json')).toThrow(/name: must have a visible character/);
+  });
+
   it('refuses a plaintext token in place of its hash', () => {
     expect(() => parseStationsFile(JSON.stringify([{ ...good, tokenSha256: 'secret' }]), 'f')).toThrow(/tokenSha256: must be 64/);
   });

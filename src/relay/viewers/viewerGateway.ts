@@ -3,12 +3,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
-import { CloseCode, DEVICE_MISSED_PONGS_ALLOWED, DEVICE_PING_INTERVAL_MS, MAX_VIEWER_FRAME_BYTES, VIEWER_BACKLOG_BYTES } from '../../protocol';
+import {
+  CloseCode,
+  DEVICE_MISSED_PONGS_ALLOWED,
+  DEVICE_PING_INTERVAL_MS,
+  MAX_VIEWER_FRAME_BYTES,
+  MAX_VIEWERS_PER_ADDRESS,
+  VIEWER_BACKLOG_BYTES,
+} from '../../protocol';
 import type { StrikeHub, ViewerFanOut } from '../hub';
-import { clientAddress } from '../http/clientAddress';
+import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress';
+import { rejectUpgrade } from '../http/upgrade';
 import type { Logger } from '../log';
+import { PacedReplay } from './pacedReplay';
 import { viewerBacklogBytes, writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
+import { ViewerConnectionLog } from './viewerConnectionLog';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
@@ -20,31 +30,53 @@ interface ViewerLink {
   socket: WebSocket;
   /** Station ids this viewer wants, or null for all. */
   readonly stations: ReadonlySet<string> | null;
+  /** Who it is (TRUST_PROXY-aware), for the per-address limit. */
+  readonly address: string;
   missedPongs: number;
   closed: boolean;
+  /** A long resume still being sent, chunk by chunk; broadcasts wait behind it. Undefined: none. */
+  replay: PacedReplay | undefined;
+}
+
+export interface ViewerGatewayOptions {
+  /** Tests shorten VIEWER_BACKLOG_BYTES. */
+  backlogLimitBytes?: number;
+  pingIntervalMs?: number;
+  /** TRUST_PROXY: how client addresses are read. */
+  trust?: ProxyTrust;
+  /** MAX_VIEWERS_PER_ADDRESS, or VIEWERS_PER_ADDRESS from the environment. */
+  maxViewersPerAddress?: number;
 }
 
 export class ViewerGateway implements ViewerFanOut {
   private readonly wss = new WebSocketServer(VIEWER_SERVER_OPTIONS);
   private readonly links = new Set<ViewerLink>();
+  /** Open viewers per client address. */
+  private readonly perAddress = new Map<string, number>();
   private readonly pingTimer: NodeJS.Timeout;
-  readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0 };
+  private readonly backlogLimitBytes: number;
+  private readonly trust: ProxyTrust;
+  private readonly maxViewersPerAddress: number;
+  readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0, perAddressRefusals: 0 };
   /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
   private readonly fanOut = new RollingFanOut<ViewerLink>(
     (link, wire) => this.writeWire(link, wire),
     (durationMs) => this.onBroadcastWritten?.(durationMs),
   );
+  private readonly connectionLog: ViewerConnectionLog;
 
   constructor(
     private readonly hub: Pick<StrikeHub, 'attachViewers' | 'greet' | 'presenceChanged'>,
-    private readonly log: Logger,
-    private readonly backlogLimitBytes = VIEWER_BACKLOG_BYTES,
-    pingIntervalMs = DEVICE_PING_INTERVAL_MS,
-    private readonly trustedProxies = 0,
+    log: Logger,
+    options: ViewerGatewayOptions = {},
   ) {
-    this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
+    this.backlogLimitBytes = options.backlogLimitBytes ?? VIEWER_BACKLOG_BYTES;
+    this.trust = options.trust ?? NO_PROXY;
+    this.maxViewersPerAddress = options.maxViewersPerAddress ?? MAX_VIEWERS_PER_ADDRESS;
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? DEVICE_PING_INTERVAL_MS);
     this.pingTimer.unref();
+    this.connectionLog = new ViewerConnectionLog(log, () => this.count);
     hub.attachViewers(this);
   }
 
@@ -57,7 +89,14 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, url, request));
+    const address = clientAddress(request, this.trust);
+    // ws completes the upgrade synchronously, so the count cannot be overtaken between check and attach.
+    if ((this.perAddress.get(address) ?? 0) >= this.maxViewersPerAddress) {
+      this.stats.perAddressRefusals++;
+      rejectUpgrade(socket, 429, `too many viewers from one address (at most ${this.maxViewersPerAddress})`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, url, address));
   }
 
   closeAll(code: number, reason: string): void {
@@ -71,10 +110,11 @@ export class ViewerGateway implements ViewerFanOut {
 
   dispose(): void {
     clearInterval(this.pingTimer);
+    this.connectionLog.dispose();
     this.wss.close();
   }
 
-  private attach(socket: WebSocket, url: URL, request: IncomingMessage): void {
+  private attach(socket: WebSocket, url: URL, address: string): void {
     const stationsParam = url.searchParams.get('stations');
     const stations = stationsParam ? new Set(stationsParam.split(',').map((s) => s.trim()).filter(Boolean)) : null;
     const sinceParam = url.searchParams.get('since');
@@ -83,22 +123,34 @@ export class ViewerGateway implements ViewerFanOut {
     if (sinceParam !== null) this.stats.resumeRequests++;
     this.stats.connections++;
 
-    const link: ViewerLink = { socket, stations, missedPongs: 0, closed: false };
+    const link: ViewerLink = { socket, stations, address, missedPongs: 0, closed: false, replay: undefined };
     const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
     this.links.add(link);
-    this.fanOut.add(link, [hello, ...replay]);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    const paced = PacedReplay.needed(replay) ? new PacedReplay(socket, [hello, ...replay], this.backlogLimitBytes) : undefined;
+    if (paced) {
+      // A long replay: the fan-out's frames for this viewer wait behind it (writeWire).
+      link.replay = paced;
+      this.fanOut.add(link, []);
+      if (paced.start() === 'done') link.replay = undefined;
+    } else {
+      this.fanOut.add(link, [hello, ...replay]);
+    }
     this.hub.presenceChanged();
     const connectedAt = Date.now();
-    this.log.info({ event: 'viewer_connected', ip: clientAddress(request, this.trustedProxies), resumed: replay.length }, 'viewer connected');
+    this.connectionLog.connected({ ip: address, resumed: replay.length });
 
-    socket.on('pong', () => (link.missedPongs = 0));
+    socket.on('pong', (data) => {
+      link.missedPongs = 0;
+      if (link.replay?.acknowledged(data) === 'done') link.replay = undefined;
+    });
     socket.on('message', () => {
       this.stats.viewerDataCloses++;
       socket.close(CloseCode.policyViolation, 'viewers send nothing');
     });
     socket.on('error', () => undefined); // protocol errors close the socket with their own code
     socket.on('close', (code) => {
-      this.log.info({ event: 'viewer_disconnected', code, connectedMs: Date.now() - connectedAt }, 'viewer disconnected');
+      this.connectionLog.disconnected({ code, connectedMs: Date.now() - connectedAt });
       this.detach(link);
     });
   }
@@ -110,23 +162,33 @@ export class ViewerGateway implements ViewerFanOut {
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
     if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
-    const backlog = viewerBacklogBytes(link.socket);
-    if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) {
-      this.stats.slowViewerCloses++;
-      this.log.info({ event: 'viewer_slow_closed', backlog }, 'viewer backlog over limit');
-      link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
-      this.detach(link);
-      setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
+    if (link.replay) {
+      // Behind a paced replay (resumes only): held, within the same backlog limit.
+      if (!link.replay.hold(wire)) this.closeSlow(link, link.replay.heldBytes);
       return;
     }
+    const backlog = viewerBacklogBytes(link.socket);
+    if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) return this.closeSlow(link, backlog);
     writeRawFrames(link.socket, wire);
+  }
+
+  private closeSlow(link: ViewerLink, backlog: number): void {
+    this.stats.slowViewerCloses++;
+    this.connectionLog.slowClosed({ backlog });
+    link.socket.close(CloseCode.tryAgainLater, 'backlog over limit: resume with since');
+    this.detach(link);
+    setTimeout(() => link.socket.terminate(), SLOW_VIEWER_DESTROY_AFTER_MS).unref();
   }
 
   private detach(link: ViewerLink): void {
     if (link.closed) return;
     link.closed = true;
+    link.replay = undefined;
     this.fanOut.remove(link);
     this.links.delete(link);
+    const left = (this.perAddress.get(link.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(link.address, left);
+    else this.perAddress.delete(link.address);
     this.hub.presenceChanged();
   }
 

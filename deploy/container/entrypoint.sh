@@ -1,0 +1,12 @@
+#!/bin/sh
+# The container's relay: a fresh state volume gets an empty stations file (the relay refuses to
+# start without one); `aeolian-relay stations ...` runs the stations command on the same file.
+set -eu
+if [ ! -e "$STATIONS" ]; then
+  echo '[]' > "$STATIONS"
+fi
+if [ "${1:-}" = stations ]; then
+  shift
+  exec node /app/relay/stations.mjs "$@"
+fi
+exec node /app/relay/main.mjs "$@"

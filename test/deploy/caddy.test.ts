@@ -39,7 +39,8 @@ describe.skipIf(caddyMissing)('deploy/Caddyfile in front of the relay', () => {
       JSON.stringify([{ id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 6, tokenSha256: sha256Hex(DEVICE_TOKEN) }]),
     );
     // METRICS_TOKEN unset: the relay itself serves /metrics to anyone, so only Caddy keeps it private.
-    relay = await startRelayProcess({ TRUST_PROXY: '1', STATIONS: stationsPath, DIST_DIR: dist, LOG_LEVEL: 'info', METRICS_TOKEN: '' });
+    // debug: each viewer's connection (with its address) is logged one by one only at debug; info summarises.
+    relay = await startRelayProcess({ TRUST_PROXY: '1', STATIONS: stationsPath, DIST_DIR: dist, LOG_LEVEL: 'debug', METRICS_TOKEN: '' });
     caddy = await startCaddy(relay.address, dir);
   }, 60_000);
 

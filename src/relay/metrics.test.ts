@@ -70,9 +70,9 @@ describe('logs', () => {
     await viewer.waitFor(() => viewer.strikes().length === 50);
     chicago.close();
     viewer.close();
-    await vi.waitFor(() => expect(lines.map((line) => line.event)).toContain('device_disconnected'));
+    await vi.waitFor(() => expect(lines.map((line) => line.event)).toContain('device_disconnected'), { timeout: 5_000 });
     // The relay has seen the viewer leave (it logs that only at debug, see below).
-    await vi.waitFor(async () => expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'aeolian_viewers')).toBe(0));
+    await vi.waitFor(async () => expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'aeolian_viewers')).toBe(0), { timeout: 5_000 });
     const events = lines.map((line) => line.event);
     // Viewers come and go by the thousand: at info they are counted in a periodic summary
     // (viewerConnectionLog.test.ts), each one only at debug.

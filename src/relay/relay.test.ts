@@ -167,7 +167,7 @@ describe('relay: device authentication and abuse', () => {
       expect(chicagoState.strikesAccepted + chicagoState.strikesDropped).toBe(300);
       expect(viewer.strikes().filter((s) => s.station === 'chicago')).toHaveLength(chicagoState.strikesAccepted);
       expect(viewer.strikes().some((s) => s.station === 'tokyo')).toBe(true);
-    });
+    }, { timeout: 5_000 });
     const fromChicago = viewer.strikes().filter((s) => s.station === 'chicago').length;
     expect(fromChicago).toBeGreaterThanOrEqual(100);
     expect(fromChicago).toBeLessThan(120);

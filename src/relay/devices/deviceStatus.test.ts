@@ -85,7 +85,7 @@ describe('device status', () => {
     const { relay, station } = await relayWithAdmin();
     const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
     chicago.socket.send(JSON.stringify({ ...STATUS, ringsRefused: 52 }));
-    await vi.waitFor(async () => expect((await station('chicago'))!.deviceStatus).toMatchObject({ ringsRefused: 52 }));
+    await vi.waitFor(async () => expect((await station('chicago'))!.deviceStatus).toMatchObject({ ringsRefused: 52 }), { timeout: 5_000 });
     expect(chicago.messages).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 // A loopback port for a server a test starts as its own process (redis-server, a relay, Caddy),
-// which must be told its port up front rather than asked for it after listening on 0.
+// which must be told its port up front rather than asked for it after listening on 0; or, left
+// unused, a port where a connection is refused.
 import { createServer, type AddressInfo } from 'node:net';
 
 /** A loopback port nobody listens on right now (so a relay can also be restarted on the same address). */

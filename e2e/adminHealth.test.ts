@@ -2,15 +2,12 @@
 // strikes; /admin shows its health and last strike, flags the report stale once two reports are
 // missed (the page's clock moved on), and says "no status" for a board that never sent one. The
 // live page shows none of it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { AdminStation } from '../src/protocol/adminApi';
 import { DEVICE_STATUS_STALE_MS } from '../src/protocol/limits';
 import { sha256Hex } from '../src/relay/stations/tokens';
 import { waitUntil } from '../test/faults/support';
-import { spawnRelay } from '../test/support/relayProcess';
+import { spawnRelayWithStations } from '../test/support/relayProcess';
 import { device, type RecordingClient } from '../test/support/wsClient';
 import { launchBrowser, type Browser } from './support/browser';
 
@@ -20,25 +17,20 @@ const STATUS = { type: 'status', firmware: '0.3.1-health', uptimeS: 3_725, rssiD
 
 let browser: Browser | undefined;
 let lima: RecordingClient | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   lima?.close();
   await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  browser = lima = dir = undefined;
+  browser = lima = undefined;
 });
 
 it('shows each station’s health and last strike, flags a stale report, and keeps it off the live page', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aeolian-admin-health-'));
-  const stations = join(dir, 'stations.json');
-  writeFileSync(
-    stations,
-    JSON.stringify([
+  const relay = await spawnRelayWithStations(
+    [
       { id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 5, tokenSha256: sha256Hex(LIMA_TOKEN) },
       { id: 'oslo', name: 'Oslo', lat: 59.91, lon: 10.75, chimes: 6, tokenSha256: sha256Hex('device-token-oslo-health-1') },
-    ]),
+    ],
+    { ADMIN_TOKEN, SIM: '0' },
   );
-  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
   lima = await device(relay.ws('/device'), LIMA_TOKEN);
   lima.socket.send(JSON.stringify(STATUS));
   lima.socket.send('2');

@@ -2,33 +2,25 @@
 // sessionStorage only), see and edit stations; hostile station names stay text; the live page never
 // downloads admin code; the CSP holds without violations. And a station removed while people watch
 // leaves the open page at once, without a reload (a kiosk runs for weeks).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { sha256Hex } from '../src/relay/stations/tokens';
-import { spawnRelay } from '../test/support/relayProcess';
+import { spawnRelayWithStations } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 
 const ADMIN_TOKEN = 'fake-admin-token-page-5e6f7a8b';
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">';
 
 let browser: Browser | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  browser = dir = undefined;
+  browser = undefined;
 });
 
 it('signs in, shows hostile names as text, edits a station; viewers never load admin code', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aeolian-admin-page-'));
-  const stations = join(dir, 'stations.json');
-  writeFileSync(
-    stations,
-    JSON.stringify([{ id: 'hostile', name: HOSTILE_NAME, lat: 10, lon: 20, chimes: 4, tokenSha256: sha256Hex('device-token-hostile-1') }]),
+  const relay = await spawnRelayWithStations(
+    [{ id: 'hostile', name: HOSTILE_NAME, lat: 10, lon: 20, chimes: 4, tokenSha256: sha256Hex('device-token-hostile-1') }],
+    { ADMIN_TOKEN, SIM: '0' },
   );
-  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   const requests: string[] = [];
@@ -72,16 +64,13 @@ it('signs in, shows hostile names as text, edits a station; viewers never load a
 });
 
 it('the live page drops a station the operator removes, and keeps the others', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aeolian-admin-removal-'));
-  const stations = join(dir, 'stations.json');
-  writeFileSync(
-    stations,
-    JSON.stringify([
+  const relay = await spawnRelayWithStations(
+    [
       { id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 5, tokenSha256: sha256Hex('device-token-lima-1') },
       { id: 'oslo', name: 'Oslo', lat: 59.91, lon: 10.75, chimes: 6, tokenSha256: sha256Hex('device-token-oslo-1') },
-    ]),
+    ],
+    { ADMIN_TOKEN, SIM: '0' },
   );
-  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   await page.goto(relay.url);

@@ -1,28 +1,23 @@
 // /admin says plainly what happened and what each control is: a wrong token is "wrong token",
 // every field has a visible label, mute is a toggle whose state shows, in the live page's style.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { sha256Hex } from '../src/relay/stations/tokens';
-import { spawnRelay } from '../test/support/relayProcess';
+import { spawnRelayWithStations } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
 
 const ADMIN_TOKEN = 'fake-admin-token-honest-9c8d7e6f';
 
 let browser: Browser | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  browser = dir = undefined;
+  browser = undefined;
 });
 
 it('a wrong token says "wrong token"; every field has a visible label; mute is a toggle that shows its state', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aeolian-honest-admin-'));
-  const stations = join(dir, 'stations.json');
-  writeFileSync(stations, JSON.stringify([{ id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 5, tokenSha256: sha256Hex('device-token-lima-1') }]));
-  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN, SIM: '0' });
+  const relay = await spawnRelayWithStations([{ id: 'lima', name: 'Lima', lat: -12.05, lon: -77.04, chimes: 5, tokenSha256: sha256Hex('device-token-lima-1') }], {
+    ADMIN_TOKEN,
+    SIM: '0',
+  });
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   await page.goto(`${relay.url}/admin`);

@@ -1,9 +1,9 @@
 // The page says what it knows and no more: a relay it cannot reach is named as unreachable, a lost
 // link greys the stations and hides the listener count, "Retry now" skips the backoff wait, address
 // options it cannot honour get a notice, and no page asks for a file that is not there.
-import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
+import { freePort } from '../test/support/freePort';
 import { LinkProxy } from '../test/support/linkProxy';
 import { spawnRelay } from '../test/support/relayProcess';
 import { startFakeRelay, type FakeRelay } from './fakeRelay';
@@ -22,15 +22,6 @@ afterEach(async () => {
 async function newPage(): Promise<Page> {
   browser = await launchBrowser();
   return browser.context.newPage();
-}
-
-/** A loopback port with nobody listening on it. */
-async function closedPort(): Promise<number> {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  const port = (blocker.address() as AddressInfo).port;
-  await new Promise((resolve) => blocker.close(resolve));
-  return port;
 }
 
 /** ms until the page's next reconnect attempt, or null when it is not waiting for one. */
@@ -91,7 +82,7 @@ it('a lost relay greys the stations and hides the count; Retry now reconnects at
 
 it("a ?relay= the relay's own security policy refuses is named unreachable within seconds", async () => {
   const relay = await spawnRelay({ SIM: '0' });
-  const port = await closedPort();
+  const port = await freePort();
   const page = await newPage();
   await page.goto(`${relay.url}/?relay=ws://127.0.0.1:${port}/live`);
   await page.getByTestId('status').filter({ hasText: /unreachable/ }).waitFor({ timeout: 5_000 });
@@ -102,7 +93,7 @@ it("a ?relay= the relay's own security policy refuses is named unreachable withi
 
 it('a ?relay= on a closed port, from a statically hosted page, is named unreachable within seconds', async () => {
   fake = await startFakeRelay(() => undefined); // serves the built page with no CSP, like static hosting
-  const port = await closedPort();
+  const port = await freePort();
   const page = await newPage();
   await page.goto(`${fake.url}/?relay=ws://127.0.0.1:${port}/live`);
   const notice = page.getByTestId('notice');

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from '../relay/benchDevices';
 import { BENCH_DEVICES } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
+import { nextMessage } from '../relay/generators';
 import { LatencyHistogram } from '../relay/latencyHistogram';
 import { cpuShare, sampleProcess } from '../relay/procStats';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from '../relay/viewerSwarm';
@@ -40,18 +41,6 @@ function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-}
-
-function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string }) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message as T);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) waiting for ${type}`)));
   });
 }
 

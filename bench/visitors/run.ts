@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { TOUCH_GLOBAL_PER_S } from '../../src/protocol';
 import type { CrowdResult } from '../../test/visitors/touchCrowd';
 import { writeDocSection } from '../relay/docSection';
+import { nextMessage } from '../relay/generators';
 import { LatencyHistogram } from '../relay/latencyHistogram';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000);
@@ -29,18 +30,6 @@ interface Row {
   relayCpu: number;
   acks?: number;
   refused?: number;
-}
-
-function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string }) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message as T);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`relay exited (${code}) waiting for ${type}`)));
-  });
 }
 
 async function relayCpuMs(relay: ChildProcess): Promise<number> {

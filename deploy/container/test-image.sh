@@ -11,29 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# vfs storage and chroot builds work where overlay mounts and nested namespaces do not.
-PODMAN=(podman --storage-driver vfs)
-BUILDAH=(buildah --storage-driver vfs)
+# shellcheck source=deploy/test-checks.sh
+source deploy/test-checks.sh
 IMAGE=localhost/aeolian-relay:test
 NODE_IMAGE=${NODE_IMAGE:-docker.io/library/node:20-bookworm-slim}
-# runc with limits no higher than the caller's: crun refuses this machine's hybrid cgroups, and
-# podman's default limits (above the hard ones here) fail with "setrlimit: Operation not permitted".
-RUN_FLAGS=(--runtime "${CONTAINER_RUNTIME:-runc}" --ulimit nofile=4096:4096 --ulimit nproc=1024:1024 --network host)
+RUN_FLAGS+=(--network host)
 HEALTH_TIMEOUT_S=60
-
-passed=0
-failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    echo "ok: $what"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $what"
-    failed=$((failed + 1))
-  fi
-}
 
 container=aeolian-image-test-$$
 volume=$container-state
@@ -125,5 +108,4 @@ check "the running relay applies it at once" lists_lima
 check "a new container on the same volume starts" start_relay
 check "and still has the station" lists_lima
 
-echo "test-image: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_passed test-image

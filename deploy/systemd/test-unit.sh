@@ -11,13 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PODMAN=(podman --storage-driver vfs)
-BUILDAH=(buildah --storage-driver vfs)
+# shellcheck source=deploy/test-checks.sh
+source deploy/test-checks.sh
 IMAGE=localhost/aeolian-unit-test:latest
 ADMIN_TOKEN=unit-test-admin-token-0123456789
 RELAY=http://127.0.0.1:8080
-# As in test-image.sh: runc, and limits no higher than the caller's.
-RUN_FLAGS=(--runtime "${CONTAINER_RUNTIME:-runc}" --ulimit nofile=4096:4096 --ulimit nproc=1024:1024)
 MAX_EXPOSURE=1.5
 START_TIMEOUT_S=60
 
@@ -58,19 +56,6 @@ in_build sh -c "set -e
 "${BUILDAH[@]}" config --cmd /sbin/init "$work"
 "${BUILDAH[@]}" commit --quiet "$work" "$IMAGE" >/dev/null
 
-passed=0
-failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    echo "ok: $what"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $what"
-    failed=$((failed + 1))
-  fi
-}
 on_server() { "${PODMAN[@]}" exec "$container" "$@"; }
 relay_pid() { on_server systemctl show -p MainPID --value aeolian-relay; }
 healthy() {
@@ -140,5 +125,4 @@ timers() { on_server systemctl list-timers --all; }
 check "the backup timer is scheduled" grep -q aeolian-backup.timer <<<"$(timers)"
 check "the backup service writes a tarball holding the stations file" backup_holds_stations
 
-echo "test-unit: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_passed test-unit

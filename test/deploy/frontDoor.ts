@@ -2,9 +2,10 @@
 // config) behind real Caddy running deploy/Caddyfile with test ports and its own internal CA.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { freePort } from '../support/freePort';
 
 export const CADDY_PATH = '/usr/bin/caddy';
 /** The site name Caddy serves in tests; *.localhost never leaves the machine. */
@@ -170,14 +171,3 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, w
 }
 
 export { waitFor };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { spawnRelay, type RelayProcess } from '../support/relayProcess';
 import { ReconnectingDevice, ReconnectingViewer } from '../support/reconnectingClient';
-import { faultToken, freePort, percentile, waitUntil, writeStationsFile } from './support';
+import { freePort } from '../support/freePort';
+import { faultToken, percentile, waitUntil, writeStationsFile } from './support';
 
 const VIEWERS = 200;
 const DEVICES = 10;

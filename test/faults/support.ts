@@ -1,6 +1,5 @@
 // Shared by the fault tests: a stations file of N known devices, a free port, waiting on a condition.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,18 +23,6 @@ export function writeStationsFile(count: number): string {
   const path = join(mkdtempSync(join(tmpdir(), 'aeolian-faults-')), 'stations.json');
   writeFileSync(path, JSON.stringify(faultStations(count)));
   return path;
-}
-
-/** A loopback port nobody listens on right now, so a relay can be restarted on the same address. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

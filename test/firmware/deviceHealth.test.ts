@@ -1,13 +1,10 @@
 // Device health end to end: the firmware's direct link, built for the host, reports its status to a
 // real relay process (ADMIN_TOKEN set, stations from a file), and the artist reads it, with the time
 // of the last strike, over real HTTP from the admin API. The public station list never shows it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { AdminStation } from '../../src/protocol/adminApi';
 import { waitUntil } from '../faults/support';
-import { spawnRelay } from '../support/relayProcess';
+import { spawnRelayWithStations } from '../support/relayProcess';
 import { TEST_TOKENS, testStations } from '../support/relayFixture';
 import { buildFirmware } from './firmwareBuild';
 import { HostDevice } from './hostDevice';
@@ -20,18 +17,13 @@ beforeAll(async () => {
 }, 180_000);
 
 let device: HostDevice | undefined;
-let dir: string | undefined;
 afterEach(() => {
   device?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  device = dir = undefined;
+  device = undefined;
 });
 
 it('the host firmware reports its health, which the admin API shows beside its last strike, and /api/stations does not', { timeout: 60_000 }, async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aeolian-device-health-'));
-  const stations = join(dir, 'stations.json');
-  writeFileSync(stations, JSON.stringify(testStations()));
-  const relay = await spawnRelay({ STATIONS: stations, ADMIN_TOKEN });
+  const relay = await spawnRelayWithStations(testStations(), { ADMIN_TOKEN });
   const chicago = async () => {
     const response = await fetch(`${relay.url}/api/admin/stations`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(response.status).toBe(200);

@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/relay/log';
 import { startRelay, type Relay } from '../../src/relay/server';
-import { freePort, waitUntil } from '../faults/support';
+import { waitUntil } from '../faults/support';
+import { freePort } from '../support/freePort';
 import { LinkProxy } from '../support/linkProxy';
 import { ReconnectingViewer } from '../support/reconnectingClient';
 import { TEST_TOKENS, testStations } from '../support/relayFixture';

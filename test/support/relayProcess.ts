@@ -1,7 +1,11 @@
 // A relay as its own process (main.ts), for tests of signals, restarts and crashes. Always killed
 // in afterEach, so a failing test never leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { StationConfig } from '../../src/protocol';
 
 export interface RelayProcess {
   child: ChildProcess;
@@ -12,9 +16,11 @@ export interface RelayProcess {
 }
 
 const children = new Set<ChildProcess>();
+const stationsDirs: string[] = [];
 afterEach(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
+  for (const dir of stationsDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 export function spawnRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
@@ -45,4 +51,13 @@ export function spawnRelay(env: Record<string, string> = {}): Promise<RelayProce
       reject(new Error(`relay exited with ${code}: ${output}`));
     });
   });
+}
+
+/** A relay process reading `stations` from a stations file of its own (STATIONS), removed after the test. */
+export function spawnRelayWithStations(stations: readonly StationConfig[], env: Record<string, string> = {}): Promise<RelayProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'aeolian-relay-stations-'));
+  stationsDirs.push(dir);
+  const path = join(dir, 'stations.json');
+  writeFileSync(path, JSON.stringify(stations));
+  return spawnRelay({ ...env, STATIONS: path });
 }

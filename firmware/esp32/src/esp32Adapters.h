@@ -5,30 +5,10 @@
 #include <WiFi.h>
 #include <WiFiClientSecure.h>
 #include "network.h"
-#include "striker.h"
+#include "pinStrikerOutput.h"
 
-/** Each solenoid's MOSFET gate on its own pin, high while the pulse lasts. */
-class Esp32StrikerOutput : public aeolian::StrikerOutput {
- public:
-  Esp32StrikerOutput(const uint8_t* pins, uint8_t count) : pins_(pins), count_(count) {}
-  /** Low before output, so no coil fires while the pins change mode. */
-  void begin() {
-    for (uint8_t chime = 0; chime < count_; chime++) {
-      digitalWrite(pins_[chime], LOW);
-      pinMode(pins_[chime], OUTPUT);
-    }
-  }
-  void on(uint8_t chime) override {
-    if (chime < count_) digitalWrite(pins_[chime], HIGH);
-  }
-  void off(uint8_t chime) override {
-    if (chime < count_) digitalWrite(pins_[chime], LOW);
-  }
-
- private:
-  const uint8_t* pins_;
-  uint8_t count_;
-};
+/** Each solenoid's MOSFET gate on its own pin (the SDK's uint8_t), high while the pulse lasts. */
+using Esp32StrikerOutput = aeolian::PinStrikerOutput<uint8_t>;
 
 class Esp32NetworkClient : public aeolian::NetworkClient {
  public:

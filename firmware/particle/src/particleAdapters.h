@@ -5,7 +5,7 @@
 #include "Particle.h"
 #include "cloudPublisher.h"
 #include "network.h"
-#include "striker.h"
+#include "pinStrikerOutput.h"
 
 class ParticleCloud : public aeolian::CloudConnection {
  public:
@@ -35,28 +35,8 @@ class ParticleTcpClient : public aeolian::NetworkClient {
   TCPClient client_;
 };
 
-/** Each solenoid's MOSFET gate on its own pin, high while the pulse lasts. */
-class ParticleStrikerOutput : public aeolian::StrikerOutput {
- public:
-  ParticleStrikerOutput(const pin_t* pins, uint8_t count) : pins_(pins), count_(count) {}
-  /** Low before output, so no coil fires while the pins change mode. */
-  void begin() {
-    for (uint8_t chime = 0; chime < count_; chime++) {
-      digitalWrite(pins_[chime], LOW);
-      pinMode(pins_[chime], OUTPUT);
-    }
-  }
-  void on(uint8_t chime) override {
-    if (chime < count_) digitalWrite(pins_[chime], HIGH);
-  }
-  void off(uint8_t chime) override {
-    if (chime < count_) digitalWrite(pins_[chime], LOW);
-  }
-
- private:
-  const pin_t* pins_;
-  uint8_t count_;
-};
+/** Each solenoid's MOSFET gate on its own pin (the SDK's pin_t), high while the pulse lasts. */
+using ParticleStrikerOutput = aeolian::PinStrikerOutput<pin_t>;
 
 class ParticlePlatform : public aeolian::DevicePlatform {
  public:

@@ -1,28 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AudioEngine } from './audioEngine';
 import { createLiveStore } from '../store/liveStore';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
+import { fakeAudioEngine } from './fakeAudioEngine';
 import { createListenHandler } from './listen';
-
-function fakeEngine() {
-  const played: unknown[] = [];
-  const engine: AudioEngine = {
-    play: (note) => void played.push(note),
-    setStations: vi.fn(),
-    setSound: vi.fn(),
-    setTouch: vi.fn(),
-    setMuted: vi.fn(),
-    setVolume: vi.fn(),
-    stats: { notesPlayed: 0, notesDropped: 0, notesMerged: 0, voicesActive: 0, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0.03 },
-    dispose: vi.fn(),
-  };
-  return { engine, played };
-}
 
 describe('the Listen handler', () => {
   it('calls unlockAudio synchronously, inside the click, before anything async', () => {
     const store = createLiveStore();
-    const { engine } = fakeEngine();
+    const { engine } = fakeAudioEngine();
     const unlockAudio = vi.fn(() => Promise.resolve(engine));
     const handler = createListenHandler({ store, router: { outputs: new Set() }, unlockAudio });
     handler();
@@ -33,7 +18,7 @@ describe('the Listen handler', () => {
 
   it('once the engine is up, plays strikes and follows mute and volume', async () => {
     const store = createLiveStore();
-    const { engine, played } = fakeEngine();
+    const { engine, played } = fakeAudioEngine();
     const outputs = new Set<StrikeOutput>();
     createListenHandler({ store, router: { outputs }, unlockAudio: () => Promise.resolve(engine) })();
     await vi.waitFor(() => expect(store.getState().audio).toBe('on'));

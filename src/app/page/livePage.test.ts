@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StrikeMessage } from '../../protocol';
-import type { AudioEngine, NoteRequest } from '../audio/audioEngine';
+import { fakeAudioEngine } from '../audio/fakeAudioEngine';
 import type { ReplayInfo } from '../store/source';
 import type { Transport, TransportHealth, TransportSink } from '../transport/types';
 import { createLivePage, UI_REFRESH_INTERVAL_MS, type LivePage, type LivePageOptions } from './livePage';
@@ -41,21 +41,6 @@ class FakeSource implements Transport {
   }
 }
 
-function fakeEngine() {
-  const played: NoteRequest[] = [];
-  const engine: AudioEngine = {
-    play: (note) => void played.push(note),
-    setStations: vi.fn(),
-    setSound: vi.fn(),
-    setTouch: vi.fn(),
-    setMuted: vi.fn(),
-    setVolume: vi.fn(),
-    stats: { notesPlayed: 7, notesDropped: 1, notesMerged: 0, voicesActive: 2, touchNotesPlayed: 0, touchNotesDropped: 0, lookAheadS: 0.03 },
-    dispose: vi.fn(),
-  };
-  return { engine, played };
-}
-
 const pages: LivePage[] = [];
 afterEach(() => {
   for (const page of pages.splice(0)) page.dispose();
@@ -65,7 +50,7 @@ function openPage(startAddress: string, options: Partial<LivePageOptions> = {}) 
   let href = startAddress;
   const sources: FakeSource[] = [];
   const timers = { runs: [] as (() => void)[], cleared: 0 };
-  const { engine, played } = fakeEngine();
+  const { engine, played } = fakeAudioEngine({ notesPlayed: 7, notesDropped: 1, voicesActive: 2 });
   const page = createLivePage({
     address: { current: () => new URL(href), replace: (address) => void (href = address.href) },
     storage: null,

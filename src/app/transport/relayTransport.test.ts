@@ -1,8 +1,9 @@
 // The relay transport against scripted ws servers on loopback (the `ws` client stands in for the
 // browser's WebSocket): resume, new epoch, silence, incompatible protocol, backoff.
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { freePort } from '../../../test/support/freePort';
 import { backoffCeilingMs, type StrikeMessage } from '../../protocol';
 import { RECONNECT_BASE_MS, RECONNECT_CAP_MS, RelayTransport } from './relayTransport';
 import type { ConnectionStatus, StreamStart, TransportSink } from './types';
@@ -61,15 +62,6 @@ function transport(url: string, options: Partial<ConstructorParameters<typeof Re
   const t = new RelayTransport({ url, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket, random: () => 0, ...options });
   cleanups.unshift(() => t.stop());
   return t;
-}
-
-/** A loopback port with nobody listening on it. */
-async function closedPort(): Promise<number> {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  const port = (blocker.address() as AddressInfo).port;
-  await new Promise((resolve) => blocker.close(resolve));
-  return port;
 }
 
 const until = async (check: () => boolean, timeoutMs = 5_000) => {
@@ -195,10 +187,7 @@ describe('RelayTransport', () => {
   });
 
   it('backs off with the jittered schedule while nothing answers', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as AddressInfo).port;
-    await new Promise((resolve) => blocker.close(resolve)); // a port with nobody listening
+    const port = await freePort(); // nobody listens there
     const sink = recorder();
     transport(`ws://127.0.0.1:${port}/live`, { random: () => 0.1 }).start(sink);
     await until(() => sink.waits.length >= 4);
@@ -211,7 +200,7 @@ describe('RelayTransport', () => {
   });
 
   it('says which relay is unreachable while it has never answered, and only then', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const sink = recorder();
     transport(`ws://127.0.0.1:${port}/live`, { policyEvents: null }).start(sink);
     await until(() => sink.waits.length >= 1);
@@ -232,7 +221,7 @@ describe('RelayTransport', () => {
   });
 
   it("names the page's security policy when the browser reports it refused the relay", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const url = `ws://127.0.0.1:${port}/live`;
     const policyEvents = new EventTarget();
     const sink = recorder();
@@ -246,7 +235,7 @@ describe('RelayTransport', () => {
   });
 
   it('retry now skips the backoff wait and connects at once', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const sink = recorder();
     const t = transport(`ws://127.0.0.1:${port}/live`, { random: () => 1, policyEvents: null });
     t.start(sink);

@@ -101,7 +101,8 @@ it('?view=ensemble shows every station, each its own ring of chimes with its nam
   expect(layout.mode).toBe('ensemble');
   for (const { station, chimes, label } of layout.stations.values()) {
     // The first chime's dot, in the first chime's color, and the name in the ring's middle.
-    expect(isColor(DEFAULT_PALETTE[0]!)(await pixelAt(page, chimes[0]!.x, chimes[0]!.y)), station.id).toBe(true);
+    // Polled: "settled" can be two equal reads before the view's first frame (and its fade) is drawn.
+    await expect.poll(async () => isColor(DEFAULT_PALETTE[0]!)(await pixelAt(page, chimes[0]!.x, chimes[0]!.y)), { message: station.id, timeout: 5_000 }).toBe(true);
     const box = { x: label.x - 3 * layout.labelPx, y: label.y - layout.labelPx, width: 6 * layout.labelPx, height: 2 * layout.labelPx };
     expect(await inkHeight(page, box), station.id).toBeGreaterThan(layout.labelPx * 0.5);
   }

@@ -57,6 +57,7 @@ function startCrowd(relayUrl: string, durationMs: number): { ready: Promise<void
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg();
   const relay = fork(new URL('./relayProcess.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_WIND_TOKEN },
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
   const verdict = increases.every((ms) => ms <= P99_BUDGET_MS)
     ? `The crowd added at most ${Math.max(...increases)} ms to the wind's p99 (budget ${P99_BUDGET_MS} ms).`
     : `The crowd added up to ${Math.max(...increases)} ms to the wind's p99: over the ${P99_BUDGET_MS} ms budget.`;
-  const body = `Command: \`npm run bench:visitors\` (bench/visitors). Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${os.cpus().length} cores, load average at the end ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}.
+  const body = `Command: \`npm run bench:visitors\` (bench/visitors). Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${os.cpus().length} cores, load average (1 / 5 / 15 min) at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}.
 
 The wind (one device, ${WIND_STRIKES_PER_S} strikes/s) timed from the relay's stamp to a viewer's parse, ${MEASURE_S} s per row, alternately without and with a crowd of ${CLIENTS.toLocaleString('en')} visitors' pages (each its own address behind a trusted proxy, a niced process of their own) touching ${TOUCHES_PER_CLIENT_PER_S}/s each, held to the global cap of ${TOUCH_GLOBAL_PER_S} touches/s. Relay, crowd and this process share the machine; relay CPU is 100 % for one core.
 

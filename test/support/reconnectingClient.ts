@@ -2,7 +2,7 @@
 // treats silence as a dead link, and a device that keeps striking; both reconnect by themselves
 // with full-jitter exponential backoff, so a restarted relay sees a spread, not a wave.
 import WebSocket from 'ws';
-import { VIEWER_SILENCE_DEAD_MS, parseRelayMessage, type StrikeMessage } from '../../src/protocol';
+import { VIEWER_SILENCE_DEAD_MS, fullJitterDelayMs, parseRelayMessage, type StrikeMessage } from '../../src/protocol';
 
 export interface BackoffOptions {
   baseMs?: number;
@@ -10,10 +10,8 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
-/** Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)). */
-export function fullJitterDelayMs(attempt: number, { baseMs = 100, capMs = 5_000, random = Math.random }: BackoffOptions = {}): number {
-  return random() * Math.min(capMs, baseMs * 2 ** attempt);
-}
+/** The clients' backoff range unless a test sets one (short: tests restart relays in seconds). */
+const TEST_BACKOFF = { baseMs: 100, capMs: 5_000 };
 
 interface LinkOptions extends BackoffOptions {
   /** No frame (any message; devices also count pings) for this long -> the link is dead. */
@@ -86,7 +84,8 @@ abstract class ReconnectingLink {
       if (opened) this.endings.push(why);
       socket.terminate();
       if (this.stopped) return;
-      const delayMs = this.retryAtOnce ? 0 : fullJitterDelayMs(this.attempt++, this.options);
+      const range = { baseMs: this.options.baseMs ?? TEST_BACKOFF.baseMs, capMs: this.options.capMs ?? TEST_BACKOFF.capMs };
+      const delayMs = this.retryAtOnce ? 0 : fullJitterDelayMs(this.attempt++, range, this.options.random);
       this.retryAtOnce = false;
       this.retryTimer = setTimeout(() => this.connect(), delayMs);
     };

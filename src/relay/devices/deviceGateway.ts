@@ -8,7 +8,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   CloseCode,
-  DEVICE_MISSED_PONGS_ALLOWED,
   DEVICE_PING_INTERVAL_MS,
   INVALID_FRAME_WINDOW_MS,
   MAX_DEVICE_FRAME_BYTES,
@@ -27,6 +26,7 @@ import type { Logger } from '../log';
 import { SlidingWindowCounter } from '../stations/rateLimit';
 import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
 import { ingestStrikes, type StrikePublisher } from './ingest';
+import { pingOrDrop } from '../http/heartbeat';
 
 interface DeviceLink {
   socket: WebSocket;
@@ -200,15 +200,7 @@ export class DeviceGateway {
   }
 
   private pingAll(): void {
-    for (const link of this.links.values()) {
-      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
-        this.log.info({ event: 'device_timeout', station: link.station.config.id }, 'device missed pongs');
-        link.socket.terminate();
-        continue;
-      }
-      link.missedPongs++;
-      link.socket.ping();
-    }
+    pingOrDrop(this.links.values(), (link) => this.log.info({ event: 'device_timeout', station: link.station.config.id }, 'device missed pongs'));
   }
 }
 

@@ -5,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import {
   CloseCode,
-  DEVICE_MISSED_PONGS_ALLOWED,
   DEVICE_PING_INTERVAL_MS,
   MAX_VIEWER_FRAME_BYTES,
   MAX_VIEWERS_PER_ADDRESS,
@@ -19,6 +18,7 @@ import { PacedReplay } from './pacedReplay';
 import { viewerBacklogBytes, writeRawFrames } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
 import { ViewerConnectionLog } from './viewerConnectionLog';
+import { pingOrDrop } from '../http/heartbeat';
 
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
@@ -193,14 +193,6 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   private pingAll(): void {
-    for (const link of this.links) {
-      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
-        link.socket.terminate();
-        this.detach(link);
-        continue;
-      }
-      link.missedPongs++;
-      link.socket.ping();
-    }
+    pingOrDrop(this.links, (link) => this.detach(link));
   }
 }

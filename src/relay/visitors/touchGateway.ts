@@ -8,7 +8,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   CloseCode,
-  DEVICE_MISSED_PONGS_ALLOWED,
   DEVICE_PING_INTERVAL_MS,
   INVALID_FRAME_WINDOW_MS,
   MAX_INVALID_FRAMES_PER_WINDOW,
@@ -32,6 +31,7 @@ import type { Participation } from './participation';
 import { isAllowedTouchOrigin } from './touchOrigin';
 import { DEFAULT_TOUCH_LIMITS, TOUCH_LIMITS, TouchLimits, type TouchBucket, type TouchLimit, type TouchLimitValues } from './touchLimits';
 import { VisitorPresence } from './visitorPresence';
+import { pingOrDrop } from '../http/heartbeat';
 
 /** Buckets are swept and the visitor count compared this often. */
 const HOUSEKEEPING_INTERVAL_MS = 1_000;
@@ -251,14 +251,6 @@ export class TouchGateway {
   }
 
   private pingAll(): void {
-    for (const link of this.links) {
-      if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
-        link.socket.terminate();
-        this.detach(link);
-        continue;
-      }
-      link.missedPongs++;
-      link.socket.ping();
-    }
+    pingOrDrop(this.links, (link) => this.detach(link));
   }
 }

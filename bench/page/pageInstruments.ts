@@ -1,6 +1,7 @@
 // What bench:page installs in a page before its own scripts run: a Long Animation Frames observer
 // that keeps each long frame's script attribution, and a register of every canvas the page creates
-// (in the DOM or not: sprite caches, offscreen backgrounds) so their backing stores can be summed.
+// (in the DOM or not: sprite caches, offscreen backgrounds) and every sprite bitmap, so their
+// backing stores can be summed.
 import type { Page } from 'playwright-core';
 
 export interface LongFrameScript {
@@ -74,16 +75,30 @@ export async function installPageInstruments(page: Page): Promise<void> {
       if (element instanceof HTMLCanvasElement) canvases.push(new WeakRef(element));
       return element;
     } as typeof Document.prototype.createElement;
+    // Sprites kept as bitmaps (ringSprites.ts) hold pixels too: registered the same way; a closed
+    // bitmap reads 0 x 0.
+    const bitmaps: WeakRef<ImageBitmap>[] = [];
+    if (typeof OffscreenCanvas === 'function') {
+      const transfer = OffscreenCanvas.prototype.transferToImageBitmap;
+      OffscreenCanvas.prototype.transferToImageBitmap = function (this: OffscreenCanvas) {
+        const bitmap = transfer.call(this);
+        bitmaps.push(new WeakRef(bitmap));
+        return bitmap;
+      };
+    }
     window.benchCanvasMemory = () => {
       // Forget the canvases the page has let go of (the register would otherwise grow with them).
       const held = canvases.filter((ref) => ref.deref() !== undefined);
       canvases.splice(0, canvases.length, ...held);
       const live = [...held.map((ref) => ref.deref()), ...document.querySelectorAll('canvas')].filter((c): c is HTMLCanvasElement => c !== undefined);
       const unique = [...new Set(live)];
+      const heldBitmaps = bitmaps.filter((ref) => (ref.deref()?.width ?? 0) > 0);
+      bitmaps.splice(0, bitmaps.length, ...heldBitmaps);
+      const bitmapBytes = heldBitmaps.reduce((sum, ref) => sum + (ref.deref()?.width ?? 0) * (ref.deref()?.height ?? 0) * 4, 0);
       return {
-        canvases: unique.length,
+        canvases: unique.length + heldBitmaps.length,
         inDocument: unique.filter((c) => c.isConnected).length,
-        bytes: unique.reduce((sum, c) => sum + c.width * c.height * 4, 0),
+        bytes: unique.reduce((sum, c) => sum + c.width * c.height * 4, 0) + bitmapBytes,
       };
     };
   });

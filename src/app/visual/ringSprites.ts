@@ -1,7 +1,9 @@
 // Pre-rendered circle sprites: a strike circle is one drawImage of a cached bitmap instead of an
 // anti-aliased arc. Software rasterizers (most phones' canvas fallbacks, headless Chromium) spend
 // ~20 µs per arc, which at 1000 strikes/s (2000 live circles) is the whole frame budget; a blit is
-// several times cheaper. Radii are quantised (1 px steps up to 16 px, then 4% steps).
+// several times cheaper. Radii are quantised (1 px steps up to 16 px, then 4% steps). A sprite is
+// kept as an ImageBitmap where the browser has OffscreenCanvas: drawing a canvas takes a snapshot
+// of it on every call (measured: a third of drawImage's cost at 2,000 circles), a bitmap is one.
 import type { CircleStyle } from '../store/visualSettings';
 import type { TouchSettings } from '../store/touchSettings';
 
@@ -19,8 +21,11 @@ const TOUCH_MARK_PX = Math.max(TOUCH_RING_GAP_PX + RING_WIDTH_PX, TOUCH_HALO_PX)
 /** Sprites kept; past this the cache starts over (a palette being tuned live makes many). */
 const MAX_SPRITES = 4096;
 
+/** What a sprite is drawn from: a bitmap, or a canvas where OffscreenCanvas is missing. */
+type Sprite = ImageBitmap | HTMLCanvasElement;
+
 export class RingSprites {
-  private readonly sprites = new Map<number, HTMLCanvasElement>();
+  private readonly sprites = new Map<number, Sprite>();
   private key = '';
 
   /** Forget every sprite when what they look like changes. `touch`: circles carry a visitor's touch mark. */
@@ -28,7 +33,7 @@ export class RingSprites {
     const key = `${palette.join()}|${style}|${pixelRatio}|${touch ? `${touch.style}${touch.color}` : ''}`;
     if (key === this.key) return;
     this.key = key;
-    this.sprites.clear();
+    this.forget();
     this.palette = palette;
     this.style = style;
     this.pixelRatio = pixelRatio;
@@ -41,27 +46,37 @@ export class RingSprites {
   private style: CircleStyle = 'stroke';
   private pixelRatio = 1;
 
-  /** Draws circle `color` of radius `radius` (CSS px) centred at x, y with the context's alpha. */
+  /**
+   * Draws circle `color` of radius `radius` centred at x, y (CSS px) with the context's alpha, on a
+   * context with no transform: the sprite lands on whole device pixels at its own size, so a
+   * software rasterizer copies it row by row instead of resampling every pixel through a filter
+   * (measured: 4x less raster time for 2,000 circles).
+   */
   draw(context: CanvasRenderingContext2D, color: number, x: number, y: number, radius: number): void {
-    const step = quantiseRadius(radius);
-    const sprite = this.sprite(color, step);
-    const half = sprite.width / this.pixelRatio / 2;
-    context.drawImage(sprite, x - half, y - half, half * 2, half * 2);
+    const sprite = this.sprite(color, quantiseRadius(radius));
+    const ratio = this.pixelRatio;
+    const { width, height } = sprite;
+    context.drawImage(sprite, Math.round(x * ratio - width / 2), Math.round(y * ratio - height / 2), width, height);
   }
 
-  private sprite(color: number, step: number): HTMLCanvasElement {
+  /** Lets go of every sprite (a bitmap's memory is freed at once, not when collected). */
+  forget(): void {
+    for (const sprite of this.sprites.values()) if ('close' in sprite) sprite.close();
+    this.sprites.clear();
+  }
+
+  private sprite(color: number, step: number): Sprite {
     const id = step * 256 + color;
-    let sprite = this.sprites.get(id);
-    if (sprite) return sprite;
-    if (this.sprites.size >= MAX_SPRITES) this.sprites.clear();
+    const cached = this.sprites.get(id);
+    if (cached) return cached;
+    if (this.sprites.size >= MAX_SPRITES) this.forget();
     const radius = radiusOfStep(step);
     const ratio = this.pixelRatio;
     const mark = this.touch;
     const size = Math.ceil((radius + RING_WIDTH_PX + 1 + (mark ? TOUCH_MARK_PX : 0)) * 2 * ratio);
-    sprite = document.createElement('canvas');
-    sprite.width = size;
-    sprite.height = size;
-    const context = sprite.getContext('2d')!;
+    const offscreen = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(size, size) : null;
+    const canvas = offscreen ?? Object.assign(document.createElement('canvas'), { width: size, height: size });
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
     context.scale(ratio, ratio);
     const centre = size / ratio / 2;
     const fill = this.palette[color % this.palette.length] ?? '#ffffff';
@@ -93,6 +108,7 @@ export class RingSprites {
       context.arc(centre, centre, radius + TOUCH_RING_GAP_PX, 0, 2 * Math.PI);
       context.stroke();
     }
+    const sprite = offscreen ? offscreen.transferToImageBitmap() : (canvas as HTMLCanvasElement);
     this.sprites.set(id, sprite);
     return sprite;
   }

@@ -275,7 +275,8 @@ export class SceneRenderer implements StrikeOutput {
     const sorted = this.sorted;
     this.sprites.configure(palette, circleStyle, this.pixelRatio);
     this.touchSprites.configure(palette, circleStyle, this.pixelRatio, touch);
-    // Pass 3: one alpha per bucket, one sprite blit per circle.
+    // Pass 3: one alpha per bucket, one sprite blit per circle (in device pixels: see RingSprites.draw).
+    context.setTransform(1, 0, 0, 1, 0, 0);
     context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
       const from = bucketStart[b]!;
@@ -303,6 +304,7 @@ export class SceneRenderer implements StrikeOutput {
     }
     context.globalAlpha = 1;
     context.globalCompositeOperation = 'source-over';
+    context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
   }
 }
 

@@ -1,5 +1,6 @@
 // BENCH_PAGE_PROFILE=1: ours only, under a V8 CPU profile (written to tmp/page.cpuprofile) and a
-// Chromium trace through CDP, summarized as renderer time by event name and thread.
+// Chromium trace through CDP (tmp/page.trace.json, opens in chrome://tracing or Perfetto), summarized
+// as renderer time by event name and thread.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 
@@ -11,6 +12,8 @@ interface TraceEvent {
   dur?: number;
   tid: number;
   ph: string;
+  ts?: number;
+  args?: unknown;
 }
 
 export async function startPageProfile(cdp: CDPSession): Promise<() => Promise<string>> {
@@ -26,6 +29,7 @@ export async function startPageProfile(cdp: CDPSession): Promise<() => Promise<s
     const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
     await done;
+    writeFileSync('tmp/page.trace.json', JSON.stringify({ traceEvents }));
     // Where the renderer's time goes: complete events by thread and name.
     const byName = new Map<string, number>();
     for (const event of traceEvents) {

@@ -54,7 +54,8 @@ const CIRCLE_MEMORY_RATES = list('BENCH_PAGE_CIRCLE_MEMORY_RATES', [500, 2_000])
 const MEMORY_RATE = num('BENCH_PAGE_MEMORY_RATE', 500);
 const MEMORY_MINUTES = num('BENCH_MEMORY_MINUTES', 10);
 const MEMORY_SAMPLE_MS = num('BENCH_PAGE_MEMORY_SAMPLE_S', 60) * 1000;
-const PROFILE = process.env.BENCH_PAGE_PROFILE === '1';
+/** BENCH_PAGE_PROFILE=1 profiles the desktop rows, =phone the phone's (throttled, 390x844). */
+const PROFILE = process.env.BENCH_PAGE_PROFILE;
 const OURS: OursOptions = {
   listen: process.env.BENCH_PAGE_NO_AUDIO !== '1',
   visualPatch: JSON.parse(process.env.BENCH_PAGE_VISUAL ?? '{}') as Record<string, unknown>,
@@ -103,11 +104,13 @@ async function withPage<T>(opening: Promise<PageUnderTest>, work: (target: PageU
   }
 }
 
-async function profileOnly(relayUrl: string, devices: WebSocket[]): Promise<void> {
-  await withBrowser({ viewport: DESKTOP_VIEWPORT }, (browser) =>
-    withPage(openOurs(browser.context, relayUrl, OURS), async (ours) => {
+async function profileOnly(relayUrl: string, devices: WebSocket[], phone: boolean): Promise<void> {
+  const launch = phone ? { viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true } : { viewport: DESKTOP_VIEWPORT };
+  const options = phone ? { ...OURS, cpuThrottleRate: PHONE_CPU_THROTTLE } : OURS;
+  await withBrowser(launch, (browser) =>
+    withPage(openOurs(browser.context, relayUrl, options), async (ours) => {
       const stop = await startPageProfile(ours.cdp);
-      await rows(ours, devices, RATES, 1);
+      await rows(ours, devices, phone ? PHONE_RATES : RATES, 1);
       console.log(await stop());
     }),
   );
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
   const baseline = await serveNaiveBaseline(`${relay.url.replace(/^http/, 'ws')}/live`);
   const startedAt = new Date();
   try {
-    if (PROFILE) return await profileOnly(relay.url, devices);
+    if (PROFILE) return await profileOnly(relay.url, devices, PROFILE === 'phone');
     const results: PageResults = { initial, startedAt, chromium: execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim() };
     await withBrowser({ viewport: DESKTOP_VIEWPORT }, async (browser) => {
       results.ours = await section('rows: ours', () =>

@@ -15,6 +15,13 @@ import { defaultTouchSettings, TOUCH_LIMITS, type TouchSettings } from '../store
 
 /** Scheduling look-ahead, seconds (Tone's default is 0.1). Measured: see docs/benchmarks.md, "Audio". */
 export const LOOK_AHEAD_S = 0.01;
+/**
+ * How often Tone's clock worker wakes the main thread, seconds. Tone derives it from the look-ahead
+ * (0.005 s for ours: 200 wake-ups a second, each a main-thread task that delays strikes and frames
+ * behind it), but only Tone's own scheduler (Transport, Clock, Draw) listens to it, and the engine
+ * uses none: notes go straight onto the audio clock and voices end by `onended`.
+ */
+export const TONE_TICK_INTERVAL_S = 0.25;
 /** Notes asked for further ahead than this are dropped: the page's jitter buffer never needs it. */
 export const MAX_NOTE_DELAY_MS = 5_000;
 /** Velocity 1 to velocity 0+ spans this loudness range, dB. */
@@ -232,7 +239,7 @@ export class ChimeEngine implements AudioEngine {
 
 /** The live engine on a context created (and resumed) inside the user's gesture. */
 export async function createLiveEngine(raw: AudioContext, settings: SoundSettings, onDispose: () => void): Promise<ChimeEngine> {
-  const context = new Tone.Context({ context: raw, latencyHint: 'interactive', lookAhead: LOOK_AHEAD_S });
+  const context = new Tone.Context({ context: raw, latencyHint: 'interactive', lookAhead: LOOK_AHEAD_S, updateInterval: TONE_TICK_INTERVAL_S });
   Tone.setContext(context);
   await Tone.start();
   return new ChimeEngine(context, settings, { ownsContext: true, onDispose });

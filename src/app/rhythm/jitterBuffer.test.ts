@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitterBuffer, LAG_CATCH_UP_RATE, STALE_STRIKE_MS, type Placement } from './jitterBuffer';
+import { JitterBuffer, LAG_CATCH_UP_RATE, SPACING_TOLERANCE_MS, STALE_STRIKE_MS, type Placement } from './jitterBuffer';
 
 const at = (p: Placement) => ('at' in p ? p.at : NaN);
 
@@ -10,22 +10,35 @@ describe('JitterBuffer', () => {
     expect(buffer.place('a', 0, 1100)).toEqual({ at: 1100 });
   });
 
-  it('spreads a batch that arrives at once back to its original spacing, first one now', () => {
+  it('spreads a batch that arrives at once back to its original spacing (within the tolerance), first one now', () => {
     const buffer = new JitterBuffer();
     // Struck at 0, 120, 300 ms; sent together at 400 (ages 400, 280, 100), arriving at local 5000.
     const times = [400, 280, 100].map((age) => at(buffer.place('a', age, 5000)));
-    expect(times).toEqual([5000, 5120, 5300]);
+    const T = SPACING_TOLERANCE_MS;
+    expect(times).toEqual([5000, 5120 - T, 5300 - T]);
+    expect(times[2]! - times[1]!).toBe(180); // every gap after the first exactly as struck
+  });
+
+  it('does not hold a strike for spacing differences within the tolerance (delivery noise)', () => {
+    const buffer = new JitterBuffer();
+    // One message waited 12 ms behind the page's work; the next came straight through.
+    expect(buffer.place('a', 12, 1000)).toEqual({ at: 1000 });
+    expect(buffer.place('a', 0, 1004)).toEqual({ at: 1004 });
+    // A batch spread wider than the tolerance is still spaced, by what exceeds it.
+    expect(buffer.place('a', 40, 1010)).toEqual({ at: 1010 });
+    expect(at(buffer.place('a', 0, 1010))).toBe(1010 + 40 - SPACING_TOLERANCE_MS);
   });
 
   it('keeps order and spacing across a second batch arriving while the first still plays', () => {
     const buffer = new JitterBuffer();
     // Struck at -500 and 0 (local clock), both arriving at 0: played at 0 and 500.
-    expect([500, 0].map((age) => at(buffer.place('a', age, 0)))).toEqual([0, 500]);
+    const T = SPACING_TOLERANCE_MS;
+    expect([500, 0].map((age) => at(buffer.place('a', age, 0)))).toEqual([0, 500 - T]);
     // Struck at 100 and 150, arriving at 200 while the second still waits: they follow it, 50 ms apart.
     // Meanwhile the lag drifted back toward the present by LAG_CATCH_UP_RATE per ms (200 ms passed).
     const lag = 500 - LAG_CATCH_UP_RATE * 200;
-    expect([100, 50].map((age) => at(buffer.place('a', age, 200)))).toEqual([200 + lag - 100, 200 + lag - 50]);
-    expect(200 + lag - 100).toBeGreaterThan(500); // still after the first batch's last strike
+    expect([100, 50].map((age) => at(buffer.place('a', age, 200)))).toEqual([200 + lag - 100 - T, 200 + lag - 50 - T]);
+    expect(200 + lag - 100 - T).toBeGreaterThan(500 - T); // still after the first batch's last strike
   });
 
   it('never places a strike before an earlier one of the same station', () => {

@@ -12,6 +12,15 @@ export const LANE_IDLE_MS = 50;
  * late arrival delays the strikes behind it only briefly (0.1 held strikes a p99 frame late at 1000/s). */
 export const LAG_CATCH_UP_RATE = 0.3;
 
+/**
+ * A strike may play up to this much earlier than its exact spacing to the strikes before it: the
+ * hold that would restore its spacing is shortened by this much. Differences this small are
+ * mostly the page's own delivery noise (a message waiting behind one frame's work), not the
+ * station's rhythm; restoring them exactly would make every later strike of the station that much
+ * later too. One frame at 60 Hz: a circle held less than this would show in the same frame anyway.
+ */
+export const SPACING_TOLERANCE_MS = 16;
+
 export type Placement = { at: number } | { stale: true };
 
 interface StationLane {
@@ -46,7 +55,7 @@ export class JitterBuffer {
     if (lane.lastAt + LANE_IDLE_MS <= nowMs) lane.lagMs = Math.min(lane.lagMs, age);
     // Older than the current lag allows: it sounds now, and later strikes keep their spacing to it.
     if (age > lane.lagMs) lane.lagMs = age;
-    const at = Math.max(nowMs + lane.lagMs - age, lane.lastAt);
+    const at = Math.max(nowMs + Math.max(0, lane.lagMs - age - SPACING_TOLERANCE_MS), lane.lastAt);
     lane.lastAt = at;
     return { at };
   }

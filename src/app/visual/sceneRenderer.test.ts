@@ -152,9 +152,12 @@ describe('the scene renderer', () => {
     const [middle] = drawAt(1_500);
     expect(middle!.radius).toBeGreaterThan(first!.radius * 2);
     expect(middle!.alpha).toBeLessThan(first!.alpha / 2);
-    const [late] = drawAt(1_950);
-    expect(late!.radius / fullRadius).toBeGreaterThan(0.9);
+    const [late] = drawAt(1_870);
+    expect(late!.radius / fullRadius).toBeGreaterThan(0.85);
     expect(late!.alpha).toBeLessThan(0.05);
+    // Its last moments are too faint to change a pixel: still alive, no longer blitted.
+    expect(drawAt(1_950)).toEqual([]);
+    expect(stats.circlesActive).toBe(1);
 
     expect(drawAt(2_000)).toEqual([]);
     expect(stats).toMatchObject({ circlesDrawn: 1, circlesActive: 0 });

@@ -22,6 +22,8 @@ export const LOOK_AHEAD_S = 0.01;
  * uses none: notes go straight onto the audio clock and voices end by `onended`.
  */
 export const TONE_TICK_INTERVAL_S = 0.25;
+/** How often a note refreshes the reported output latency, seconds. */
+const LATENCY_REFRESH_S = 1;
 /** Notes asked for further ahead than this are dropped: the page's jitter buffer never needs it. */
 export const MAX_NOTE_DELAY_MS = 5_000;
 /** Velocity 1 to velocity 0+ spans this loudness range, dB. */
@@ -68,6 +70,8 @@ export class ChimeEngine implements AudioEngine {
   private readonly limiter: Tone.Limiter;
   private readonly clipper: Tone.WaveShaper;
   private muted = false;
+  /** Audio time the output latency was last read (see playAt). */
+  private latencyReadAtS = -Infinity;
   private volume = 1;
   private disposed = false;
 
@@ -112,7 +116,11 @@ export class ChimeEngine implements AudioEngine {
     const touch = note.touch === true;
     const pitch = pitchOf(this.settings, bus.index, note.chime) + (touch ? this.touch.pitchOffsetSemitones : 0);
     this.stats.lastNote = { midi: pitch, station: note.station, chime: note.chime, ...(touch ? { touch } : {}) };
-    this.stats.latencyS = this.latencyS();
+    // The output latency is a read from the audio device: refreshed once a second, not per note.
+    if (atS - this.latencyReadAtS >= LATENCY_REFRESH_S || atS < this.latencyReadAtS) {
+      this.latencyReadAtS = atS;
+      this.stats.latencyS = this.latencyS();
+    }
     const decision = this.pool.strike({
       // A touch keeps its own key: it never swells a wind voice into sounding like the wind.
       key: `${touch ? 'touch\u0000' : ''}${note.station}\u0000${note.chime}`,

@@ -12,6 +12,11 @@ export const BELL_PARTIALS = [
 ] as const;
 /** Strike attack, seconds: fast enough to sound struck, slow enough not to click. */
 export const ATTACK_S = 0.002;
+/**
+ * A swelled voice's oscillators run this long past its decay (60 dB down: silent), so the swells
+ * that follow within it need not reschedule the stop.
+ */
+export const STOP_SLACK_S = 0.25;
 /** Fade of a stolen voice, seconds: short, but a ramp so stealing never clicks. */
 export const STEAL_FADE_S = 0.012;
 /** Rise of a swell when strikes merge into a ringing voice, seconds. */
@@ -120,7 +125,11 @@ export function strikeChime(
       out.gain.setValueAtTime(gainOfLevel(fromLevel), t);
       out.gain.linearRampToValueAtTime(gainOfLevel(toLevel), t + SWELL_RISE_S);
       out.gain.setTargetAtTime(0, t + SWELL_RISE_S, newDecayS * T60_TO_TAU);
-      stopAll(Math.max(stopS, t + SWELL_RISE_S + newDecayS));
+      // Stopping is rescheduled only when the voice must ring past its stop, and then with slack:
+      // under a dense passage a chime swells every few ms, and each reschedule is one call per
+      // oscillator into the audio graph.
+      const needed = t + SWELL_RISE_S + newDecayS;
+      if (needed > stopS) stopAll(needed + STOP_SLACK_S);
     },
     fadeOut(fromLevel, whenS) {
       const t = Math.max(whenS, atS);

@@ -5,7 +5,7 @@ import { Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { testRelay } from '../../../test/support/relayFixture';
-import { viewerBacklogBytes, writeRawFrames, writesThroughHandle } from './rawFrameWrite';
+import { nativeWriteCounts, viewerBacklogBytes, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
 import { wireFrames } from './rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from './viewerGateway';
 
@@ -85,18 +85,41 @@ describe('writeRawFrames (ws internals it relies on)', () => {
     expect(received).toEqual(['{"a":1}', medium, large, 'sent by ws', 'after']);
   });
 
-  it('writes through the socket handle on this Node (the cheap path is live, not silently off)', async () => {
+  it('writes a frame straight to the descriptor in one write when the native viewer write is built', async () => {
     expect(writesThroughHandle()).toBe(true);
+    expect(writesNatively(), 'native/build/viewerWrite.node is missing: npm run build:native').toBe(true);
     const { viewer, received } = await connectedPair();
     const socket = (viewer as unknown as { _socket: Socket })._socket;
     const socketWrites = vi.spyOn(socket, 'write');
-    const before = socket.bytesWritten;
+    const whole = nativeWriteCounts().whole;
     writeRawFrames(viewer, wireFrames([Buffer.from('direct')]));
+    expect(nativeWriteCounts().whole).toBe(whole + 1); // taken whole by the kernel, at once
     await until(() => received.length === 1, 'the frame');
     expect(socketWrites).not.toHaveBeenCalled();
-    expect(writesThroughHandle()).toBe(true); // net.Socket keeps its handle under the key read
     expect(received).toEqual(['direct']);
-    expect(socket.bytesWritten).toBe(before + 8); // Node still counts them (from the handle)
+  });
+
+  it('with AEOLIAN_NATIVE_WRITE=0 it writes through the socket handle (the cheap path is live, not silently off)', async () => {
+    vi.resetModules();
+    vi.stubEnv('AEOLIAN_NATIVE_WRITE', '0');
+    try {
+      const fresh = await import('./rawFrameWrite');
+      expect(fresh.writesNatively()).toBe(false);
+      expect(fresh.writesThroughHandle()).toBe(true);
+      const { viewer, received } = await connectedPair();
+      const socket = (viewer as unknown as { _socket: Socket })._socket;
+      const socketWrites = vi.spyOn(socket, 'write');
+      const before = socket.bytesWritten;
+      fresh.writeRawFrames(viewer, wireFrames([Buffer.from('direct')]));
+      await until(() => received.length === 1, 'the frame');
+      expect(socketWrites).not.toHaveBeenCalled();
+      expect(fresh.writesThroughHandle()).toBe(true); // net.Socket keeps its handle under the key read
+      expect(received).toEqual(['direct']);
+      expect(socket.bytesWritten).toBe(before + 8); // Node still counts them (from the handle)
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 
   it('the backlog counts written bytes the peer has not read, and empties once it reads them', async () => {
@@ -128,10 +151,13 @@ describe('writeRawFrames (ws internals it relies on)', () => {
       expected.push(text);
       return wireFrames([Buffer.from(text)]);
     };
+    const passedOn = nativeWriteCounts().passedOn;
     await until(() => {
       writeRawFrames(viewer, big());
       return viewerBacklogBytes(viewer) > 0;
     }, 'a write to be held back');
+    // The kernel took part of a bare write; the handle queued the rest.
+    expect(nativeWriteCounts().passedOn).toBeGreaterThan(passedOn);
     writeRawFrames(viewer, big()); // behind the held-back bytes, still through the handle
     viewer.send('sent by ws'); // to libuv through the socket's own queue, behind both
     viewer.ping();

@@ -11,7 +11,14 @@
 //   (`streamBaseState[kLastWriteWasAsync]`), and calls `req.oncomplete(status)` when it is written.
 // The handle is written only while the socket's own Writable holds nothing, so bytes never overtake
 // ws's; otherwise, or when any of this is missing, frames take socket.write as before.
+//
+// Cheaper still, when the native viewer write is built (native/viewerWrite.c, by
+// scripts/buildNative.ts): while libuv holds nothing for the socket either, the frames go to its
+// descriptor in one bare write(2); whatever the kernel does not take then goes to the handle, which
+// queues it in order. AEOLIAN_NATIVE_WRITE=0 turns this off.
+import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
+import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import type { WebSocket } from 'ws';
 
@@ -25,6 +32,13 @@ interface WriteRequest {
 
 interface StreamHandle {
   writeBuffer(request: WriteRequest, data: Buffer): number;
+  /** The descriptor (libuv stream handles on Unix; -1 once closed). */
+  readonly fd?: number;
+}
+
+/** native/viewerWrite.c: bytes the kernel took (>= 0) or -errno. */
+interface NativeViewerWrite {
+  writeFd(fd: number, data: Uint8Array): number;
 }
 
 interface StreamWrapBinding {
@@ -46,6 +60,10 @@ const queuedBytes = Symbol('aeolian.rawFrameWrite.queuedBytes');
 type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [queuedBytes]?: number; [key: symbol]: unknown };
 
 let streamWrap = loadStreamWrap();
+const nativeWrite = process.env.AEOLIAN_NATIVE_WRITE === '0' ? undefined : loadNativeWrite();
+/** Writes the native path finished whole, and those it passed on (part or none taken) to the handle. */
+const nativeCounts = { whole: 0, passedOn: 0 };
+const WOULD_BLOCK = new Set([-constants.errno.EAGAIN, -constants.errno.EWOULDBLOCK]);
 /** A request no write holds: a write the kernel takes at once never binds it, so it is reused. */
 let spareRequest: WriteRequest | undefined;
 /** Handle writes libuv holds, over all sockets: while 0, no socket has held bytes to look up. */
@@ -53,6 +71,10 @@ let heldWrites = 0;
 
 /** Whether writes go through the handle here (false: this Node lacks what it needs, socket.write). */
 export const writesThroughHandle = (): boolean => streamWrap !== undefined;
+/** Whether writes that can go straight to the descriptor do (the native viewer write is loaded). */
+export const writesNatively = (): boolean => nativeWrite !== undefined && streamWrap !== undefined;
+/** How many writes the native path finished whole, and how many it passed on to the handle (tests, metrics). */
+export const nativeWriteCounts = (): Readonly<typeof nativeCounts> => nativeCounts;
 /** Whether `kHandle` was seen to hold what `_handle` returns, on the first socket written. */
 let handleKeyChecked = false;
 
@@ -95,6 +117,20 @@ function handleKeyHolds(socket: ViewerSocket, handle: StreamHandle): boolean {
 }
 
 function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): void {
+  if (nativeWrite !== undefined && !socket[queuedBytes] && handle.fd !== undefined && handle.fd >= 0) {
+    // libuv holds nothing for this socket (nor does its Writable): a bare write cannot overtake.
+    const written = nativeWrite.writeFd(handle.fd, wire);
+    if (written === wire.length) {
+      nativeCounts.whole++;
+      return;
+    }
+    if (written < 0 && !WOULD_BLOCK.has(written)) {
+      socket.destroy(writeError(written));
+      return;
+    }
+    nativeCounts.passedOn++;
+    if (written > 0) wire = wire.subarray(written);
+  }
   const request = spareRequest ?? new binding.WriteWrap();
   spareRequest = undefined;
   const status = handle.writeBuffer(request, wire);
@@ -140,6 +176,16 @@ function loadStreamWrap(): StreamWrapBinding | undefined {
     const kHandle = Object.getOwnPropertySymbols(new Socket()).find((key) => key.description === 'kHandle');
     if (kHandle === undefined) return undefined;
     return { kHandle, TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The native viewer write, if scripts/buildNative.ts built it for this Node. */
+function loadNativeWrite(): NativeViewerWrite | undefined {
+  try {
+    const loaded = createRequire(import.meta.url)('../../../native/build/viewerWrite.node') as Partial<NativeViewerWrite>;
+    return typeof loaded.writeFd === 'function' ? (loaded as NativeViewerWrite) : undefined;
   } catch {
     return undefined;
   }

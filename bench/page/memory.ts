@@ -17,6 +17,11 @@ export interface MemorySample {
 }
 
 export async function sampleMemory(target: PageUnderTest, minute: number): Promise<MemorySample> {
+  // The page's `?bench=1` latency samples grow with every strike until a phase reads them; they are
+  // the bench's, not the page's, so they are emptied before the heap is read.
+  await target.page.evaluate(() => {
+    for (const samples of Object.values(window.aeolian?.bench ?? {})) (samples as number[]).length = 0;
+  });
   await target.cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await target.cdp.send('Runtime.getHeapUsage');
   const dom = await target.cdp.send('Memory.getDOMCounters');

@@ -9,8 +9,11 @@ export interface HeartbeatLink {
   missedPongs: number;
 }
 
-/** One heartbeat round: dead links are terminated and handed to `onDead`, the others pinged. */
-export function pingOrDrop<L extends HeartbeatLink>(links: Iterable<L>, onDead: (link: L) => void): void {
+/**
+ * One heartbeat round: dead links are terminated and handed to `onDead`, the others pinged (by
+ * `ping`: the viewer gateway's rides in its fan-out sweep; the socket's own ping otherwise).
+ */
+export function pingOrDrop<L extends HeartbeatLink>(links: Iterable<L>, onDead: (link: L) => void, ping: (link: L) => void = (link) => link.socket.ping()): void {
   for (const link of links) {
     if (link.missedPongs >= DEVICE_MISSED_PONGS_ALLOWED) {
       link.socket.terminate();
@@ -18,6 +21,6 @@ export function pingOrDrop<L extends HeartbeatLink>(links: Iterable<L>, onDead: 
       continue;
     }
     link.missedPongs++;
-    link.socket.ping();
+    ping(link);
   }
 }

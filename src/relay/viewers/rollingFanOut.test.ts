@@ -55,6 +55,30 @@ describe('RollingFanOut', () => {
     expect(writes[1]![1]).toBe(writes[0]![1]); // the same bytes, built once
   });
 
+  it('a heartbeat ping rides at the end of the next write: no write of its own, once per round', async () => {
+    const { fanOut, writes, drain } = recorder();
+    const [a, b, idle] = [target('a'), target('b'), target('idle', ['elsewhere'])];
+    for (const t of [a, b, idle]) fanOut.add(t, []);
+    fanOut.broadcast(frame('{"seq":1}'), 'here');
+    fanOut.ping(a);
+    fanOut.ping(a); // a second ping before the write adds nothing
+    fanOut.ping(idle);
+    await drain();
+    const framesOf = (name: string) => writes.filter(([n]) => n === name).flatMap(([, wire]) => readFrames(wire));
+    expect(writes.filter(([n]) => n === 'a')).toHaveLength(1);
+    expect(framesOf('a')).toEqual([[1, '{"seq":1}'], [9, '']]);
+    expect(framesOf('b')).toEqual([[1, '{"seq":1}']]);
+    expect(framesOf('idle')).toEqual([[9, '']]); // nothing else pending for it: the ping alone
+    // Pinged targets at one position share one buffer with the ping appended, built once.
+    fanOut.broadcast(frame('{"seq":2}'));
+    fanOut.ping(a);
+    fanOut.ping(b);
+    await drain();
+    const [second, third] = writes.slice(-3).filter(([n]) => n === 'a' || n === 'b').map(([, wire]) => wire);
+    expect(readFrames(second!)).toEqual([[1, '{"seq":2}'], [9, '']]);
+    expect(third).toBe(second);
+  });
+
   it('a target with a station filter gets its stations and the messages for everyone', async () => {
     const { fanOut, received, drain } = recorder();
     fanOut.add(target('all'), []);

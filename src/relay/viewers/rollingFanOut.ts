@@ -26,6 +26,8 @@ interface Slot<T> {
   sentUpTo: number;
   /** Frames for this target alone (hello, replay), due before log frames after `sentUpTo`. */
   own: Buffer[] | undefined;
+  /** A heartbeat ping rides at the end of this target's next write. */
+  pingDue: boolean;
   index: number;
 }
 
@@ -54,6 +56,8 @@ export class RollingFanOut<T extends FanOutTarget> {
   /** Concatenated wire bytes per starting position, valid for one log end (`sharedHead`). */
   private readonly shared = new Map<number, Buffer>();
   private sharedHead = -1;
+  /** Shared wires with a heartbeat ping appended (withPing), kept as long as the wire is. */
+  private readonly pingedWires = new WeakMap<Buffer, Buffer>();
   /** The last `shared` entry used: consecutive viewers are nearly always at the same position. */
   private lastSharedFrom = -1;
   private lastSharedWire: Buffer | undefined;
@@ -81,7 +85,7 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   /** Adds a target; `own` frames (its hello, a replay) go out first, then every later broadcast. */
   add(target: T, own: Buffer[]): void {
-    const slot: Slot<T> = { target, sentUpTo: this.head, own: own.length > 0 ? [...own] : undefined, index: this.order.length };
+    const slot: Slot<T> = { target, sentUpTo: this.head, own: own.length > 0 ? [...own] : undefined, pingDue: false, index: this.order.length };
     this.slots.set(target, slot);
     this.order.push(slot);
     if (slot.own) this.ownQueued();
@@ -121,6 +125,18 @@ export class RollingFanOut<T extends FanOutTarget> {
       slot.sentUpTo = this.head;
     }
     (slot.own ??= []).push(frame);
+    this.ownQueued();
+  }
+
+  /**
+   * Sends the target a websocket ping (empty payload) at the end of its next write, in this sweep
+   * or the next: a heartbeat round costs no write of its own, where 10,000 separate pings (ws's
+   * `ping()`, through `net.Socket.write`) held the sweep up for over 100 ms.
+   */
+  ping(target: T): void {
+    const slot = this.slots.get(target);
+    if (!slot || slot.pingDue) return;
+    slot.pingDue = true;
     this.ownQueued();
   }
 
@@ -205,11 +221,26 @@ export class RollingFanOut<T extends FanOutTarget> {
   }
 
   private visit(slot: Slot<T>): void {
-    if (!slot.own && slot.sentUpTo === this.head) return;
-    const wire = !slot.own && slot.target.stations === null ? this.sharedWire(slot.sentUpTo) : wireFrames(this.pendingFrames(slot));
+    if (!slot.own && !slot.pingDue && slot.sentUpTo === this.head) return;
+    let wire = !slot.own && slot.target.stations === null ? this.sharedWire(slot.sentUpTo) : wireFrames(this.pendingFrames(slot));
+    if (slot.pingDue) {
+      slot.pingDue = false;
+      wire = this.withPing(wire);
+    }
     slot.own = undefined;
     slot.sentUpTo = this.head;
     if (wire.length > 0) this.write(slot.target, wire);
+  }
+
+  /** `wire` and a ping after it, built once per shared wire (every target at one position shares it). */
+  private withPing(wire: Buffer): Buffer {
+    if (wire.length === 0) return PING_WIRE;
+    let pinged = this.pingedWires.get(wire);
+    if (!pinged) {
+      pinged = Buffer.concat([wire, PING_WIRE]);
+      this.pingedWires.set(wire, pinged);
+    }
+    return pinged;
   }
 
   /** The target's own frames, then the log frames after `sentUpTo` that its filter admits. */
@@ -240,6 +271,9 @@ export class RollingFanOut<T extends FanOutTarget> {
     return wire;
   }
 }
+
+/** A server's websocket ping with no payload: FIN + opcode 0x9, unmasked, length 0 (RFC 6455 5.5.2). */
+export const PING_WIRE = Buffer.from([0x89, 0x00]);
 
 /** Unmasked, unfragmented websocket text frames (RFC 6455 section 5.2), back to back. */
 export function wireFrames(payloads: readonly Buffer[]): Buffer {

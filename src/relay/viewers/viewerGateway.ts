@@ -193,6 +193,12 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   private pingAll(): void {
-    pingOrDrop(this.links, (link) => this.detach(link));
+    // In the sweep's write (no write of its own); a viewer behind a paced replay, whose writes
+    // are held, is pinged at once as before.
+    pingOrDrop(
+      this.links,
+      (link) => this.detach(link),
+      (link) => (link.replay ? link.socket.ping() : this.fanOut.ping(link)),
+    );
   }
 }

@@ -64,15 +64,22 @@ struct LoggingStrikerOutput : StrikerOutput {
   Closure due[8] = {};
   size_t dueCount = 0;
 
+  /**
+   * The firmware's clock as the striker last saw it (the loop sets it before each call that may
+   * switch a solenoid): pulses are logged at the times the striker acted on, not a clock read a
+   * millisecond later, so a logged pulse is never shorter than the striker made it.
+   */
+  uint32_t clockMs = 0;
+
   void on(uint8_t chime) override {
-    const uint32_t now = millisNow();
+    const uint32_t now = clockMs;
     std::printf("{\"event\":\"pulse_on\",\"chime\":%u,\"atMs\":%u}\n", chime, now);
     std::fflush(stdout);
     // The striker allows one pulse per 250 ms at most: 8 closures in flight is plenty.
     if (dueCount < sizeof(due) / sizeof(due[0])) due[dueCount++] = Closure{now + contactDelayMs, chime};
   }
   void off(uint8_t chime) override {
-    std::printf("{\"event\":\"pulse_off\",\"chime\":%u,\"atMs\":%u}\n", chime, millisNow());
+    std::printf("{\"event\":\"pulse_off\",\"chime\":%u,\"atMs\":%u}\n", chime, clockMs);
     std::fflush(stdout);
   }
   /** The contact "interrupt" for closures that are due. */
@@ -203,8 +210,11 @@ int main(int argc, char** argv) {
     collected += collectStrikes(queue, debouncer, outbox, printStrike);
     strikerOutput.closeContacts(now);
     collected += collectStrikes(strikerOutput.contacts, debouncer, outbox, printStrike);
+    strikerOutput.clockMs = now;
     link.poll(now);
-    striker.poll(millisNow());
+    const uint32_t strikerNow = millisNow();
+    strikerOutput.clockMs = strikerNow;
+    striker.poll(strikerNow);
     const bool scriptDone = millisNow() > (script.empty() ? 0 : script.back().first) + debouncer.lockoutMs();
     const bool nowIdle = scriptDone && outbox.pending() == 0 && link.open();
     if (nowIdle != idle || outbox.pending() != lastPending) {

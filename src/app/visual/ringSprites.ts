@@ -60,7 +60,7 @@ export class RingSprites {
   }
 
   /** Lets go of every sprite (a bitmap's memory is freed at once, not when collected). */
-  forget(): void {
+  private forget(): void {
     for (const sprite of this.sprites.values()) if ('close' in sprite) sprite.close();
     this.sprites.clear();
   }

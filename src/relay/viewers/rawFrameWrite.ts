@@ -79,7 +79,7 @@ let heldWrites = 0;
 export const writesThroughHandle = (): boolean => streamWrap !== undefined;
 /** Whether writes that can go straight to the descriptor do (the native viewer write is loaded). */
 export const writesNatively = (): boolean => nativeWrite !== undefined && streamWrap !== undefined;
-/** How many writes the native path finished whole, and how many it passed on to the handle (tests, metrics). */
+/** How many writes the native path finished whole, and how many it passed on to the handle (for tests). */
 export const nativeWriteCounts = (): Readonly<typeof nativeCounts> => nativeCounts;
 /** Whether `kHandle` was seen to hold what `_handle` returns, on the first socket written. */
 let handleKeyChecked = false;
@@ -123,20 +123,10 @@ function handleKeyHolds(socket: ViewerSocket, handle: StreamHandle): boolean {
 }
 
 function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): void {
-  const fd = nativeWrite === undefined ? -1 : (socket[descriptor] ??= handle.fd ?? -1);
-  if (fd >= 0 && !socket[queuedBytes]) {
-    // libuv holds nothing for this socket (nor does its Writable): a bare write cannot overtake.
-    const written = nativeWrite!.writeFd(fd, wire);
-    if (written === wire.length) {
-      nativeCounts.whole++;
-      return;
-    }
-    if (written < 0 && !WOULD_BLOCK.has(written)) {
-      socket.destroy(writeError(written));
-      return;
-    }
-    nativeCounts.passedOn++;
-    if (written > 0) wire = wire.subarray(written);
+  if (nativeWrite !== undefined) {
+    const rest = writeToDescriptor(nativeWrite, socket, handle, wire);
+    if (rest === null) return;
+    wire = rest;
   }
   const request = spareRequest ?? new binding.WriteWrap();
   spareRequest = undefined;
@@ -156,6 +146,27 @@ function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, ha
   request.oncomplete = onQueuedWriteDone;
   socket[queuedBytes] = (socket[queuedBytes] ?? 0) + wire.length;
   heldWrites++;
+}
+
+/**
+ * One bare write to the socket's descriptor, while libuv holds nothing for it (nor does its
+ * Writable: checked by the caller), so it cannot overtake. Returns what the kernel did not take,
+ * for the handle to queue, or null when nothing is left to write (all taken, or the socket failed).
+ */
+function writeToDescriptor(native: NativeViewerWrite, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): Buffer | null {
+  const fd = (socket[descriptor] ??= handle.fd ?? -1);
+  if (fd < 0 || socket[queuedBytes]) return wire;
+  const written = native.writeFd(fd, wire);
+  if (written === wire.length) {
+    nativeCounts.whole++;
+    return null;
+  }
+  if (written < 0 && !WOULD_BLOCK.has(written)) {
+    socket.destroy(writeError(written));
+    return null;
+  }
+  nativeCounts.passedOn++;
+  return written > 0 ? wire.subarray(written) : wire;
 }
 
 function onQueuedWriteDone(this: WriteRequest, status: number): void {

@@ -54,6 +54,7 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
     const devices = await openBenchDevices(relay.port);
     const target: LoadTarget = {
       pid: relay.child.pid!,
+      name: 'relay',
       drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
       latestSeq: async () => (await healthz(relay.port)).seq,
     };
@@ -67,6 +68,7 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
   try {
     const target: LoadTarget = {
       pid: floor.pid,
+      name: 'floor',
       drive: (rate, seconds) => floor.drive(BENCH_DEVICES, rate, seconds),
       latestSeq: () => Promise.resolve(floor.latestSeq),
     };

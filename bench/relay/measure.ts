@@ -4,12 +4,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Generators } from './generators';
 import { LatencyHistogram } from './latencyHistogram';
+import { recordPerf } from './perfRecord';
 import { cpuShare, sampleProcess, writeCost, type ProcSample } from './procStats';
 import type { SwarmReport } from './viewerSwarm';
 
 /** A fan-out server under load: its process, how strikes reach it, and the last seq it numbered. */
 export interface LoadTarget {
   pid: number;
+  /** Names the server in BENCH_PERF recordings (relay, floor). */
+  name: string;
   drive(rate: number, seconds: number): Promise<unknown>;
   latestSeq(): Promise<number>;
 }
@@ -46,9 +49,11 @@ export async function measureLoad(target: LoadTarget, generators: Generators, vi
   const generatorsBefore = generators.pids.map(sampleProcess);
   const samples: ProcSample[] = [sampleProcess(target.pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
+  const stopPerf = recordPerf(target.pid, `${target.name}-${viewers}-viewers-${rate}-per-s-pid${target.pid}`);
   await target.drive(rate, seconds);
   clearInterval(sampler);
   const end = sampleProcess(target.pid);
+  await stopPerf();
   samples.push(end);
   const generatorCpu = generators.pids.reduce((sum, pid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(pid)), 0);
   const seqAfter = await target.latestSeq();

@@ -18,8 +18,10 @@ export interface RelayProcess {
 /** What each relay process started so far was for, by pid (names the CPU profiles). */
 export const relayPhases = new Map<number, string>();
 
+/** BENCH_RELAY_NODE_FLAGS: more node flags for the relay alone (e.g. --perf-basic-prof, for perf). */
 export async function startRelayProcess(phase: string, profileDir?: string): Promise<RelayProcess> {
-  const child = forkTs('./relayUnderTest.ts', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const extraFlags = (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = forkTs('./relayUnderTest.ts', [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags]);
   relayPhases.set(child.pid!, phase);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return profileDir ? { child, port, profileDir } : { child, port };

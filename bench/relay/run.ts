@@ -60,6 +60,7 @@ async function measureRate(
   const row = await measureLoad(
     {
       pid,
+      name: 'relay',
       drive: (r, seconds) => Promise.all([driveBenchDevices(devices, r, seconds), flooder && flood(flooder, FLOOD_STRIKES_PER_S, seconds)]),
       latestSeq: async () => (await healthz(port)).seq,
     },

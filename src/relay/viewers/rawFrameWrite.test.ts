@@ -1,12 +1,16 @@
 // Guards what writeRawFrames relies on inside `ws` and Node, on a real server and client pair: if an
 // upgrade of either moves or changes any of it, these fail before a viewer ever gets a broken stream.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { testRelay } from '../../../test/support/relayFixture';
-import { nativeWriteCounts, viewerBacklogBytes, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
-import { wireFrames } from './rollingFanOut';
+import { TEST_TOKENS, testRelay } from '../../../test/support/relayFixture';
+import { device, record } from '../../../test/support/wsClient';
+import { bareViewerWriter, nativeWriteCounts, viewerBacklogBytes, viewerWriter, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
+import { NOT_WRITTEN, wireFrames } from './rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from './viewerGateway';
 
 interface Pair {
@@ -182,5 +186,67 @@ describe('writeRawFrames (ws internals it relies on)', () => {
       return viewer.readyState === viewer.CLOSED;
     }, 'the viewer to close');
     await viewerClosed;
+  });
+
+  it('a destroyed socket is never written again, even once its descriptor number belongs to a file', async () => {
+    const { viewer } = await connectedPair();
+    const writer = viewerWriter(viewer);
+    writer.write(wireFrames([Buffer.from('armed')])); // arms: later writes go bare to the descriptor
+    expect(writer.descriptor).toBeGreaterThanOrEqual(0);
+    const fd = writer.descriptor;
+    (viewer as unknown as { _socket: Socket })._socket.destroy(); // closes the descriptor at once
+    const dir = mkdtempSync(join(tmpdir(), 'aeolian-fd-'));
+    cleanups.push(() => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'reused');
+    const reused = openSync(file, 'w'); // the lowest free number: the socket's
+    cleanups.push(() => closeSync(reused));
+    expect(reused).toBe(fd);
+    expect(writer.descriptor).toBe(-1);
+    expect(writer.open).toBe(false);
+    expect(() => writer.write(wireFrames([Buffer.from('must not land in the file')]))).not.toThrow();
+    expect(readFileSync(file).length).toBe(0);
+  });
+});
+
+describe('the native sweep (sweepWrite in native/viewerWrite.c)', () => {
+  it('writes each armed viewer at the position in one write, passes those up to date, and stops at the first it cannot finish', () => {
+    expect(bareViewerWriter, 'native/build/viewerWrite.node is missing: npm run build:native').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'aeolian-sweep-'));
+    cleanups.push(() => rmSync(dir, { recursive: true }));
+    const files = ['a', 'b', 'c', 'd', 'e'].map((name) => join(dir, name));
+    const fds = files.map((file) => openSync(file, 'w'));
+    cleanups.push(() => fds.forEach((fd) => closeSync(fd)));
+    const wire = wireFrames([Buffer.from('m6'), Buffer.from('m7')]);
+    const out = new Int32Array(2);
+    // Viewers 0-4: at 5 (from), up to date (7), at 5, at another position (4), at 5.
+    const bare = Int32Array.from(fds);
+    const sent = Float64Array.from([5, 7, 5, 4, 5]);
+    expect(bareViewerWriter!.sweep(bare, sent, 0, 5, 5, 7, wire, out)).toBe(3);
+    expect([...out]).toEqual([NOT_WRITTEN, 2]);
+    expect([...sent]).toEqual([7, 7, 7, 4, 5]);
+    expect(files.map((file) => readFileSync(file).length)).toEqual([wire.length, 0, wire.length, 0, 0]);
+
+    // An unarmed viewer (-1) stops it too; one that fails reports -errno and stays unwritten.
+    bare[4] = -1;
+    expect(bareViewerWriter!.sweep(bare, sent, 4, 5, 5, 7, wire, out)).toBe(4);
+    expect(out[0]).toBe(NOT_WRITTEN);
+    bare[4] = 1_000_000; // no such descriptor
+    expect(bareViewerWriter!.sweep(bare, sent, 4, 5, 5, 7, wire, out)).toBe(4);
+    expect([...out]).toEqual([-9, 0]); // EBADF
+    expect(sent[4]).toBe(5);
+  });
+
+  it('the relay writes its viewers bare from the sweep, and every viewer gets every strike in order', async () => {
+    const relay = await testRelay();
+    const viewers = await Promise.all(Array.from({ length: 5 }, () => record(relay.ws('/live'))));
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    for (let i = 0; i < 20; i++) {
+      chicago.socket.send(String(i % 6));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const viewer of viewers) await viewer.waitFor(() => viewer.strikes().length === 20);
+    for (const viewer of viewers) expect(viewer.strikes().map((s) => s.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The first write to each viewer (its hello) arms it; strikes after that go bare.
+    expect(relay.viewers.bareWriteCount).toBeGreaterThan(0);
   });
 });

@@ -15,19 +15,22 @@
 // Cheaper still, when the native viewer write is built (native/viewerWrite.c, by
 // scripts/buildNative.ts): while libuv holds nothing for the socket either, the frames go to its
 // descriptor in one bare write(2); whatever the kernel does not take then goes to the handle, which
-// queues it in order. AEOLIAN_NATIVE_WRITE=0 turns this off.
+// queues it in order. AEOLIAN_NATIVE_WRITE=0 turns this off. Each viewer's ViewerWriter checks all
+// of the above once and then writes bare until ws, the socket's end or its destruction intervenes
+// (it listens to the socket for those), so a sweep touches one small object per viewer.
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import type { WebSocket } from 'ws';
+import type { BareWriter } from './rollingFanOut';
 
 /** A request object libuv can hold a partial write on (Node's WriteWrap), plus what we keep on it. */
 interface WriteRequest {
   oncomplete: ((this: WriteRequest, status: number) => void) | undefined;
   /** Kept while libuv holds the write, so the bytes stay alive. */
   buffer: Buffer | null;
-  socket: Socket | null;
+  writer: ViewerWriter | null;
 }
 
 interface StreamHandle {
@@ -36,9 +39,12 @@ interface StreamHandle {
   readonly fd?: number;
 }
 
-/** native/viewerWrite.c: bytes the kernel took (>= 0) or -errno. */
+/** native/viewerWrite.c. */
 interface NativeViewerWrite {
+  /** Bytes the kernel took (>= 0) or -errno. */
   writeFd(fd: number, data: Uint8Array): number;
+  /** BareWriter.sweep (rollingFanOut.ts). */
+  sweepWrite: BareWriter['sweep'];
 }
 
 interface StreamWrapBinding {
@@ -55,15 +61,9 @@ interface StreamWrapBinding {
   kLastWriteWasAsync: number;
 }
 
-/** Bytes of handle writes libuv still holds for a socket (whole writes, as ws counts its own). */
-const queuedBytes = Symbol('aeolian.rawFrameWrite.queuedBytes');
-/**
- * The socket's descriptor, read from its handle once: the handle's `fd` getter goes through libuv
- * (2 % of a 10,000-viewer sweep's CPU when read per write). A socket keeps its descriptor while it is
- * writable, and only writable sockets are written.
- */
-const descriptor = Symbol('aeolian.rawFrameWrite.descriptor');
-type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [queuedBytes]?: number; [descriptor]?: number; [key: symbol]: unknown };
+type ViewerSocket = Socket & { _handle: StreamHandle | null; timeout?: number; [key: symbol]: unknown };
+/** Where writeRawFrames keeps each viewer's writer (on the ws object, made on first use). */
+const writerKey = Symbol('aeolian.rawFrameWrite.writer');
 
 let streamWrap = loadStreamWrap();
 const nativeWrite = process.env.AEOLIAN_NATIVE_WRITE === '0' ? undefined : loadNativeWrite();
@@ -72,8 +72,6 @@ const nativeCounts = { whole: 0, passedOn: 0 };
 const WOULD_BLOCK = new Set([-constants.errno.EAGAIN, -constants.errno.EWOULDBLOCK]);
 /** A request no write holds: a write the kernel takes at once never binds it, so it is reused. */
 let spareRequest: WriteRequest | undefined;
-/** Handle writes libuv holds, over all sockets: while 0, no socket has held bytes to look up. */
-let heldWrites = 0;
 
 /** Whether writes go through the handle here (false: this Node lacks what it needs, socket.write). */
 export const writesThroughHandle = (): boolean => streamWrap !== undefined;
@@ -84,34 +82,202 @@ export const nativeWriteCounts = (): Readonly<typeof nativeCounts> => nativeCoun
 /** Whether `kHandle` was seen to hold what `_handle` returns, on the first socket written. */
 let handleKeyChecked = false;
 
-/** Writes complete, unmasked server frames (`wireFrames` in rollingFanOut.ts) to the viewer's socket. */
-export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
-  const socket = (viewer as unknown as { _socket: ViewerSocket })._socket;
-  const binding = streamWrap;
-  const handle = binding === undefined ? null : (socket[binding.kHandle] as StreamHandle | null);
-  if (
-    binding === undefined ||
-    !(handle instanceof binding.TCP) ||
-    (!handleKeyChecked && !handleKeyHolds(socket, handle)) ||
-    socket.writableLength !== 0 ||
-    socket.writableCorked !== 0 ||
-    socket.connecting ||
-    !socket.writable ||
-    socket.timeout // net.Socket.write restarts an idle timer; viewer sockets have none
-  ) {
-    socket.write(wire);
-    return;
+/**
+ * Writes complete, unmasked server frames to one viewer's socket, in order with everything ws
+ * writes to it. The gateway keeps one per viewer; pacedReplay.ts reaches the same one through
+ * writeRawFrames.
+ *
+ * Why it is armed: a sweep of 10,000 viewers that reads each socket's state before its write
+ * (ws's readyState and bufferedAmount, the Writable's length, corked, writable, the handle) touches
+ * half a dozen scattered objects per viewer, and those cache misses were most of the relay's user
+ * time per write (docs/benchmarks.md, "Relay fan-out"). So the full check runs once, and when
+ * it finds the socket idle and open the writer arms: from then on a write is one bare write(2) to
+ * the descriptor it keeps, touching nothing but this object, until something could make that
+ * wrong. Every such thing goes through the socket, where the writer listens: ws writing its own
+ * frame (a ping, a pong, a close: `write`), the socket ending (`end`) or being destroyed (its
+ * descriptor closes, and the number may be reused at once: `_destroy`). Each disarms it before it
+ * happens, and the next write takes the full check again.
+ */
+export class ViewerWriter {
+  /** The descriptor while armed (a bare write cannot overtake anything and the socket is open), else -1. */
+  private armedFd = -1;
+  /** Bytes of handle writes libuv still holds (whole writes, as ws counts its own). */
+  private held = 0;
+  /**
+   * The descriptor, read from the handle once: its `fd` getter goes through libuv (2 % of a
+   * 10,000-viewer sweep's CPU when read per write). A socket keeps it until it is destroyed.
+   */
+  private fd = -1;
+  private readonly socket: ViewerSocket;
+  private destroyed = false;
+  /**
+   * Told the descriptor when the writer arms and -1 when it disarms (before anything else reaches
+   * the socket): the fan-out writes armed viewers bare from its sweep (RollingFanOut.armed).
+   */
+  onArmedChange: ((fd: number) => void) | undefined;
+
+  constructor(private readonly viewer: WebSocket) {
+    this.socket = (viewer as unknown as { _socket: ViewerSocket })._socket;
+    if (nativeWrite !== undefined) this.listenToSocket();
   }
-  writeThroughHandle(binding, socket, handle, wire);
+
+  /** The armed descriptor, or -1. */
+  get descriptor(): number {
+    return this.armedFd;
+  }
+
+  /** Whether the viewer can still be written: its socket is not destroyed and ws's readyState is OPEN. */
+  get open(): boolean {
+    return this.armedFd >= 0 || (!this.destroyed && this.viewer.readyState === this.viewer.OPEN);
+  }
+
+  /**
+   * Bytes written to the viewer that its socket still holds: ws's bufferedAmount (the socket's
+   * own queue) plus handle writes libuv has not finished. The backlog limit reads this.
+   */
+  get backlogBytes(): number {
+    if (this.armedFd >= 0) return 0;
+    return this.viewer.bufferedAmount + this.held;
+  }
+
+  write(wire: Buffer): void {
+    const fd = this.armedFd;
+    if (fd < 0) return this.writeChecked(wire);
+    const written = nativeWrite!.writeFd(fd, wire);
+    if (written === wire.length) {
+      nativeCounts.whole++;
+      return;
+    }
+    this.afterShortWrite(wire, written);
+  }
+
+  /** The full check: to the descriptor (arming), through the handle, or by socket.write. */
+  private writeChecked(wire: Buffer): void {
+    if (this.destroyed) return; // nothing can reach a destroyed socket's peer
+    const socket = this.socket;
+    const binding = streamWrap;
+    const handle = binding === undefined ? null : (socket[binding.kHandle] as StreamHandle | null);
+    if (
+      binding === undefined ||
+      !(handle instanceof binding.TCP) ||
+      (!handleKeyChecked && !handleKeyHolds(socket, handle)) ||
+      socket.writableLength !== 0 ||
+      socket.writableCorked !== 0 ||
+      socket.connecting ||
+      !socket.writable ||
+      socket.timeout // net.Socket.write restarts an idle timer; viewer sockets have none
+    ) {
+      socket.write(wire);
+      return;
+    }
+    if (nativeWrite !== undefined && this.held === 0 && !this.destroyed && this.viewer.readyState === this.viewer.OPEN) {
+      if (this.fd < 0) this.fd = handle.fd ?? -1;
+      if (this.fd >= 0) {
+        this.armedFd = this.fd;
+        this.onArmedChange?.(this.fd);
+        return this.write(wire);
+      }
+    }
+    this.writeThroughHandle(binding, handle, wire);
+  }
+
+  /**
+   * A bare write took `written` bytes of `wire` (fewer than all; -errno if it failed): the handle
+   * queues the rest, in order, and the writer disarms until libuv has written it.
+   */
+  writeRest(wire: Buffer, written: number): void {
+    this.disarm();
+    this.afterShortWrite(wire, written);
+  }
+
+  private disarm(): void {
+    if (this.armedFd < 0) return;
+    this.armedFd = -1;
+    this.onArmedChange?.(-1);
+  }
+
+  /** The kernel took part or none of a bare write (or the socket failed): the handle queues the rest. */
+  private afterShortWrite(wire: Buffer, written: number): void {
+    this.disarm();
+    if (written < 0 && !WOULD_BLOCK.has(written)) {
+      this.socket.destroy(writeError(written));
+      return;
+    }
+    nativeCounts.passedOn++;
+    const binding = streamWrap!;
+    this.writeThroughHandle(binding, this.socket[binding.kHandle] as StreamHandle, written > 0 ? wire.subarray(written) : wire);
+  }
+
+  private writeThroughHandle(binding: StreamWrapBinding, handle: StreamHandle, wire: Buffer): void {
+    const request = spareRequest ?? new binding.WriteWrap();
+    spareRequest = undefined;
+    const status = handle.writeBuffer(request, wire);
+    if (status !== 0) {
+      // What net.Socket does on a failed write; nothing of this write was taken, nor is reused.
+      this.socket.destroy(writeError(status));
+      return;
+    }
+    if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
+      spareRequest = request;
+      return;
+    }
+    // The kernel took part or none: libuv holds the rest, in order, and the request until it is done.
+    request.buffer = wire;
+    request.writer = this;
+    request.oncomplete = onQueuedWriteDone;
+    this.held += wire.length;
+  }
+
+  /** libuv finished a write it held (onQueuedWriteDone). */
+  queuedWriteDone(bytes: number, status: number): void {
+    this.held -= bytes;
+    if (status < 0 && !this.socket.destroyed) this.socket.destroy(writeError(status));
+  }
+
+  /** Disarms before anything else reaches the socket: ws's own frames, its end, its destruction. */
+  private listenToSocket(): void {
+    const socket = this.socket as unknown as {
+      write: (...args: unknown[]) => boolean;
+      end: (...args: unknown[]) => unknown;
+      _destroy(error: Error | null, callback: (error?: Error | null) => void): void;
+    };
+    const { write, end, _destroy: destroy } = socket;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the socket calls these with itself as `this`
+    const writer = this;
+    socket.write = function (this: Socket, ...args: unknown[]) {
+      writer.disarm();
+      return write.apply(this, args);
+    };
+    socket.end = function (this: Socket, ...args: unknown[]) {
+      writer.disarm();
+      return end.apply(this, args);
+    };
+    socket._destroy = function (this: Socket, error, callback) {
+      writer.disarm();
+      writer.destroyed = true;
+      destroy.call(this, error, callback);
+    };
+  }
 }
 
-/**
- * Bytes written to the viewer that its socket still holds: ws's bufferedAmount (the socket's own
- * queue) plus handle writes libuv has not finished. The backlog limit reads this.
- */
+/** The fan-out's bare writes to armed viewers (RollingFanOut), when the native viewer write is loaded. */
+export const bareViewerWriter: BareWriter | undefined =
+  nativeWrite === undefined ? undefined : { one: (fd, wire) => nativeWrite.writeFd(fd, wire), sweep: nativeWrite.sweepWrite };
+
+/** The viewer's writer, made on first use (the gateway's and the paced replay's are the same one). */
+export function viewerWriter(viewer: WebSocket): ViewerWriter {
+  const holder = viewer as unknown as { [writerKey]?: ViewerWriter };
+  return (holder[writerKey] ??= new ViewerWriter(viewer));
+}
+
+/** Writes complete, unmasked server frames (`wireFrames` in rollingFanOut.ts) to the viewer's socket. */
+export function writeRawFrames(viewer: WebSocket, wire: Buffer): void {
+  viewerWriter(viewer).write(wire);
+}
+
+/** The viewer's backlog (ViewerWriter.backlogBytes). */
 export function viewerBacklogBytes(viewer: WebSocket): number {
-  if (heldWrites === 0) return viewer.bufferedAmount;
-  return viewer.bufferedAmount + ((viewer as unknown as { _socket: ViewerSocket | undefined })._socket?.[queuedBytes] ?? 0);
+  return viewerWriter(viewer).backlogBytes;
 }
 
 /** Once, on the first live socket: does `kHandle` hold the handle? If not, socket.write from now on. */
@@ -122,60 +288,12 @@ function handleKeyHolds(socket: ViewerSocket, handle: StreamHandle): boolean {
   return false;
 }
 
-function writeThroughHandle(binding: StreamWrapBinding, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): void {
-  if (nativeWrite !== undefined) {
-    const rest = writeToDescriptor(nativeWrite, socket, handle, wire);
-    if (rest === null) return;
-    wire = rest;
-  }
-  const request = spareRequest ?? new binding.WriteWrap();
-  spareRequest = undefined;
-  const status = handle.writeBuffer(request, wire);
-  if (status !== 0) {
-    // What net.Socket does on a failed write; nothing of this write was taken, nor is reused.
-    socket.destroy(writeError(status));
-    return;
-  }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) {
-    spareRequest = request;
-    return;
-  }
-  // The kernel took part or none: libuv holds the rest, in order, and the request until it is done.
-  request.buffer = wire;
-  request.socket = socket;
-  request.oncomplete = onQueuedWriteDone;
-  socket[queuedBytes] = (socket[queuedBytes] ?? 0) + wire.length;
-  heldWrites++;
-}
-
-/**
- * One bare write to the socket's descriptor, while libuv holds nothing for it (nor does its
- * Writable: checked by the caller), so it cannot overtake. Returns what the kernel did not take,
- * for the handle to queue, or null when nothing is left to write (all taken, or the socket failed).
- */
-function writeToDescriptor(native: NativeViewerWrite, socket: ViewerSocket, handle: StreamHandle, wire: Buffer): Buffer | null {
-  const fd = (socket[descriptor] ??= handle.fd ?? -1);
-  if (fd < 0 || socket[queuedBytes]) return wire;
-  const written = native.writeFd(fd, wire);
-  if (written === wire.length) {
-    nativeCounts.whole++;
-    return null;
-  }
-  if (written < 0 && !WOULD_BLOCK.has(written)) {
-    socket.destroy(writeError(written));
-    return null;
-  }
-  nativeCounts.passedOn++;
-  return written > 0 ? wire.subarray(written) : wire;
-}
-
 function onQueuedWriteDone(this: WriteRequest, status: number): void {
-  const socket = this.socket as ViewerSocket;
-  socket[queuedBytes]! -= this.buffer!.length;
-  heldWrites--;
+  const writer = this.writer!;
+  const bytes = this.buffer!.length;
   this.buffer = null;
-  this.socket = null;
-  if (status < 0 && !socket.destroyed) socket.destroy(writeError(status));
+  this.writer = null;
+  writer.queuedWriteDone(bytes, status);
 }
 
 function writeError(status: number): NodeJS.ErrnoException {
@@ -203,7 +321,7 @@ function loadStreamWrap(): StreamWrapBinding | undefined {
 function loadNativeWrite(): NativeViewerWrite | undefined {
   try {
     const loaded = createRequire(import.meta.url)('../../../native/build/viewerWrite.node') as Partial<NativeViewerWrite>;
-    return typeof loaded.writeFd === 'function' ? (loaded as NativeViewerWrite) : undefined;
+    return typeof loaded.writeFd === 'function' && typeof loaded.sweepWrite === 'function' ? (loaded as NativeViewerWrite) : undefined;
   } catch {
     return undefined;
   }

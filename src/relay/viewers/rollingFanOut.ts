@@ -11,6 +11,7 @@
 // has it within one sweep. Flushing whole batches makes a strike wait for the batch under way and
 // then its own, two sweeps in the worst case. The sweep also yields to the event loop every
 // FAN_OUT_CHUNK_VIEWERS viewers, so device frames, pings and /healthz are served during it.
+import { SweepOrder } from './sweepOrder';
 
 /** Viewers written per event-loop turn: about 5 ms of writes on loopback, then I/O gets a turn. */
 export const FAN_OUT_CHUNK_VIEWERS = 500;
@@ -20,22 +21,47 @@ export interface FanOutTarget {
   readonly stations: ReadonlySet<string> | null;
 }
 
+/**
+ * Bare writes to armed targets' descriptors (native/viewerWrite.c through rawFrameWrite.ts; a
+ * plain JavaScript stand-in in the tests).
+ */
+export interface BareWriter {
+  /** One write(2) of `wire` to `fd`: bytes the kernel took, or -errno. */
+  one(fd: number, wire: Buffer): number;
+  /**
+   * From `start` until `end`: passes targets with sentUpTo[i] === head; writes `wire` in one write
+   * to each with bareFd[i] >= 0 and sentUpTo[i] === from, setting sentUpTo[i] = head when the kernel
+   * takes it whole; stops at the first other target, or at a write taken in part or failed. Returns
+   * that index (end if none); out[0] = what that write took or -errno (NOT_WRITTEN if it stopped
+   * before writing), out[1] = whole writes made.
+   */
+  sweep(bareFd: Int32Array, sentUpTo: Float64Array, start: number, end: number, from: number, head: number, wire: Buffer, out: Int32Array): number;
+}
+
+/** BareWriter.sweep's out[0] when it stopped before writing to the target it stopped at. */
+export const NOT_WRITTEN = -(2 ** 31);
+
 interface Slot<T> {
   target: T;
-  /** Log position (absolute) up to which this target has been written. */
-  sentUpTo: number;
-  /** Frames for this target alone (hello, replay), due before log frames after `sentUpTo`. */
+  /** Where it is in `order` (its log position and bare descriptor are there, by index). */
+  index: number;
+  /** Frames for this target alone (hello, replay), due before log frames after its log position. */
   own: Buffer[] | undefined;
   /** A heartbeat ping rides at the end of this target's next write. */
   pingDue: boolean;
-  index: number;
+  /** The target wants every station (its filter is null). */
+  readonly allStations: boolean;
+  /** The descriptor its owner armed it with (`armed`), or -1. */
+  armedFd: number;
 }
 
 export class RollingFanOut<T extends FanOutTarget> {
   private readonly slots = new Map<T, Slot<T>>();
-  /** Sweep order; removed slots are left as holes while a sweep runs and compacted after it. */
-  private order: (Slot<T> | undefined)[] = [];
-  private holes = 0;
+  private readonly order = new SweepOrder<Slot<T>>();
+  /** BareWriter.sweep's out (what the write it stopped at took; whole writes made). */
+  private readonly bareOut = new Int32Array(2);
+  /** Writes made bare, so far. */
+  private writtenBare = 0;
   /** Frames from absolute position `base` on, and the station each belongs to (undefined: all). */
   private frames: Buffer[] = [];
   private frameStations: (string | undefined)[] = [];
@@ -63,15 +89,29 @@ export class RollingFanOut<T extends FanOutTarget> {
   private lastSharedWire: Buffer | undefined;
 
   constructor(
-    /** Writes bytes to a target; it may remove the target (a slow viewer cut) while called. */
-    private readonly write: (target: T, wire: Buffer) => void,
+    /**
+     * Writes bytes to a target; it may remove the target (a slow viewer cut) while called. With
+     * `bareWritten`, a bare write (below) took only that many bytes (or failed, -errno): the
+     * target's writer takes the rest from there.
+     */
+    private readonly write: (target: T, wire: Buffer, bareWritten?: number) => void,
     /** Observes, per broadcast, ms from its append to its being written to every target. */
     private readonly onBroadcastWritten?: (appendedToWrittenMs: number) => void,
     private readonly chunkViewers = FAN_OUT_CHUNK_VIEWERS,
+    /**
+     * Targets armed with a descriptor (`armed`) get their log frames by a bare write from the sweep
+     * itself, a whole chunk of them per native call (docs/architecture.md, "Fan-out to viewers").
+     */
+    private readonly bareWriter?: BareWriter,
   ) {}
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Writes made bare (to armed targets) so far. */
+  get bareWriteCount(): number {
+    return this.writtenBare;
   }
 
   /** Whether a sweep is under way (something is still to be written). */
@@ -85,9 +125,9 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   /** Adds a target; `own` frames (its hello, a replay) go out first, then every later broadcast. */
   add(target: T, own: Buffer[]): void {
-    const slot: Slot<T> = { target, sentUpTo: this.head, own: own.length > 0 ? [...own] : undefined, pingDue: false, index: this.order.length };
+    const slot: Slot<T> = { target, index: -1, own: own.length > 0 ? [...own] : undefined, pingDue: false, allStations: target.stations === null, armedFd: -1 };
     this.slots.set(target, slot);
-    this.order.push(slot);
+    this.order.push(slot, this.head);
     if (slot.own) this.ownQueued();
   }
 
@@ -96,16 +136,7 @@ export class RollingFanOut<T extends FanOutTarget> {
     const slot = this.slots.get(target);
     if (!slot) return;
     this.slots.delete(target);
-    if (this.sweeping) {
-      this.order[slot.index] = undefined;
-      this.holes++;
-      return;
-    }
-    const last = this.order.pop()!;
-    if (last !== slot) {
-      this.order[slot.index] = last;
-      last.index = slot.index;
-    }
+    this.order.remove(slot, this.sweeping);
   }
 
   /** Sends one frame to every target whose filter admits `stationId` (undefined: to all). */
@@ -120,11 +151,12 @@ export class RollingFanOut<T extends FanOutTarget> {
   send(target: T, frame: Buffer): void {
     const slot = this.slots.get(target);
     if (!slot) return;
-    if (slot.sentUpTo < this.head) {
+    if (this.order.sentUpTo[slot.index]! < this.head) {
       slot.own = this.pendingFrames(slot);
-      slot.sentUpTo = this.head;
+      this.order.sentUpTo[slot.index] = this.head;
     }
     (slot.own ??= []).push(frame);
+    this.updateBare(slot);
     this.ownQueued();
   }
 
@@ -137,13 +169,31 @@ export class RollingFanOut<T extends FanOutTarget> {
     const slot = this.slots.get(target);
     if (!slot || slot.pingDue) return;
     slot.pingDue = true;
+    this.updateBare(slot);
     this.ownQueued();
+  }
+
+  /**
+   * From now on the target's log frames may go in one bare write to `fd` (-1: no longer; through
+   * `write`). Its owner disarms it before anything else could reach that descriptor (its own
+   * frames, a close, the socket's end): a bare write never overtakes, nor reaches a closed socket.
+   */
+  armed(target: T, fd: number): void {
+    const slot = this.slots.get(target);
+    if (!slot || !this.bareWriter) return;
+    slot.armedFd = fd;
+    this.updateBare(slot);
   }
 
   /** Writes everything pending to every target now (before closing). */
   flushAll(): void {
     // A copy: a write may remove a target (and reorder `order` when no sweep runs).
-    for (const slot of [...this.order]) if (slot && this.slots.get(slot.target) === slot) this.visit(slot);
+    for (const slot of this.order.targets()) if (this.slots.get(slot.target) === slot) this.visit(slot);
+  }
+
+  /** A target is written bare while it is armed and has nothing but log frames due. */
+  private updateBare(slot: Slot<T>): void {
+    this.order.bareFd[slot.index] = slot.allStations && !slot.own && !slot.pingDue ? slot.armedFd : -1;
   }
 
   private ownQueued(): void {
@@ -167,9 +217,12 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   private step(): void {
     const end = Math.min(this.cursor + this.chunkViewers, this.order.length);
-    for (; this.cursor < end; this.cursor++) {
-      const slot = this.order[this.cursor];
+    while (this.cursor < end) {
+      if (this.bareWriter) this.cursor = this.sweepBare(this.cursor, end);
+      if (this.cursor === end) break;
+      const slot = this.order.at(this.cursor);
       if (slot) this.visit(slot);
+      this.cursor++;
     }
     if (this.cursor < this.order.length) {
       this.observeWritten(false);
@@ -187,12 +240,7 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   private endPass(): void {
     this.observeWritten(true);
-    if (this.holes > 0) {
-      const kept = this.order.filter((slot): slot is Slot<T> => slot !== undefined);
-      kept.forEach((slot, index) => (slot.index = index));
-      this.order = kept;
-      this.holes = 0;
-    }
+    this.order.compact();
     // Every target now has at least what the log held when this pass started.
     const written = this.sweepStartHead - this.base;
     if (written > 0) {
@@ -220,16 +268,65 @@ export class RollingFanOut<T extends FanOutTarget> {
     }
   }
 
+  /**
+   * Armed targets with only log frames due, from `index` on: one native call writes each run of
+   * them at one log position. Returns the first index it left for `visit` (or `end`).
+   */
+  private sweepBare(index: number, end: number): number {
+    const head = this.head;
+    while (index < end && this.order.bareFd[index]! >= 0) {
+      const from = this.order.sentUpTo[index]!;
+      if (from === head) {
+        index++;
+        continue;
+      }
+      const wire = this.sharedWire(from);
+      index = this.bareWriter!.sweep(this.order.bareFd, this.order.sentUpTo, index, end, from, head, wire, this.bareOut);
+      this.writtenBare += this.bareOut[1]!;
+      const written = this.bareOut[0]!;
+      if (written === NOT_WRITTEN) continue;
+      this.afterShortBareWrite(this.order.at(index)!, wire, written);
+      index++;
+    }
+    return index;
+  }
+
+  /** A bare write took part of `wire` (or failed): the target's owner writes the rest, unarmed. */
+  private afterShortBareWrite(slot: Slot<T>, wire: Buffer, written: number): void {
+    this.order.sentUpTo[slot.index] = this.head;
+    slot.armedFd = -1;
+    this.updateBare(slot);
+    this.write(slot.target, wire, written);
+  }
+
   private visit(slot: Slot<T>): void {
-    if (!slot.own && !slot.pingDue && slot.sentUpTo === this.head) return;
-    let wire = !slot.own && slot.target.stations === null ? this.sharedWire(slot.sentUpTo) : wireFrames(this.pendingFrames(slot));
+    const from = this.order.sentUpTo[slot.index]!;
+    if (!slot.own && !slot.pingDue) {
+      if (from === this.head) return;
+      if (slot.allStations) return this.writeLogFrames(slot, from);
+    }
+    let wire = !slot.own && slot.allStations ? this.sharedWire(from) : wireFrames(this.pendingFrames(slot));
     if (slot.pingDue) {
       slot.pingDue = false;
       wire = this.withPing(wire);
     }
     slot.own = undefined;
-    slot.sentUpTo = this.head;
+    this.order.sentUpTo[slot.index] = this.head;
+    this.updateBare(slot);
     if (wire.length > 0) this.write(slot.target, wire);
+  }
+
+  /** Log frames only, for a target that wants them all (bare when it is armed). */
+  private writeLogFrames(slot: Slot<T>, from: number): void {
+    const wire = this.sharedWire(from);
+    this.order.sentUpTo[slot.index] = this.head;
+    if (slot.armedFd < 0) return this.write(slot.target, wire);
+    const written = this.bareWriter!.one(slot.armedFd, wire);
+    if (written === wire.length) {
+      this.writtenBare++;
+      return;
+    }
+    this.afterShortBareWrite(slot, wire, written);
   }
 
   /** `wire` and a ping after it, built once per shared wire (every target at one position shares it). */
@@ -247,7 +344,7 @@ export class RollingFanOut<T extends FanOutTarget> {
   private pendingFrames(slot: Slot<T>): Buffer[] {
     const out = slot.own ? [...slot.own] : [];
     const stations = slot.target.stations;
-    for (let i = slot.sentUpTo - this.base; i < this.frames.length; i++) {
+    for (let i = this.order.sentUpTo[slot.index]! - this.base; i < this.frames.length; i++) {
       const station = this.frameStations[i];
       if (!stations || station === undefined || stations.has(station)) out.push(this.frames[i]!);
     }

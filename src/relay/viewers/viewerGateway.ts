@@ -15,7 +15,7 @@ import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress'
 import { rejectUpgrade } from '../http/upgrade';
 import type { Logger } from '../log';
 import { PacedReplay } from './pacedReplay';
-import { viewerBacklogBytes, writeRawFrames } from './rawFrameWrite';
+import { bareViewerWriter, viewerWriter, type ViewerWriter } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
 import { ViewerConnectionLog } from './viewerConnectionLog';
 import { pingOrDrop } from '../http/heartbeat';
@@ -23,16 +23,27 @@ import { pingOrDrop } from '../http/heartbeat';
 /** After a 1013 close the peer gets this long to read its backlog before the socket is destroyed. */
 export const SLOW_VIEWER_DESTROY_AFTER_MS = 5_000;
 
+/**
+ * Each heartbeat round is spread over this many slices of the ping interval: every viewer is still
+ * pinged once per interval, but 10,000 viewers' pongs come back 1,000 at a time, not in one burst
+ * that holds a sweep up by tens of milliseconds.
+ */
+export const VIEWER_HEARTBEAT_SLICES = 10;
+
 /** perMessageDeflate must stay off: rawFrameWrite.ts writes frames past ws's own queue. */
 export const VIEWER_SERVER_OPTIONS: ServerOptions = { noServer: true, maxPayload: MAX_VIEWER_FRAME_BYTES, perMessageDeflate: false };
 
 interface ViewerLink {
   socket: WebSocket;
+  /** Writes frames to the socket (armed to a bare write while nothing else is queued on it). */
+  readonly writer: ViewerWriter;
   /** Station ids this viewer wants, or null for all. */
   readonly stations: ReadonlySet<string> | null;
   /** Who it is (TRUST_PROXY-aware), for the per-address limit. */
   readonly address: string;
   missedPongs: number;
+  /** Which slice of the heartbeat round pings it (VIEWER_HEARTBEAT_SLICES). */
+  readonly heartbeatSlice: number;
   closed: boolean;
   /** A long resume still being sent, chunk by chunk; broadcasts wait behind it. Undefined: none. */
   replay: PacedReplay | undefined;
@@ -54,6 +65,10 @@ export class ViewerGateway implements ViewerFanOut {
   /** Open viewers per client address. */
   private readonly perAddress = new Map<string, number>();
   private readonly pingTimer: NodeJS.Timeout;
+  /** Viewers by heartbeat slice; one slice is pinged per VIEWER_HEARTBEAT_SLICES-th of the interval. */
+  private readonly heartbeatSlices = Array.from({ length: VIEWER_HEARTBEAT_SLICES }, () => new Set<ViewerLink>());
+  private nextSlice = 0;
+  private pingedSlice = 0;
   private readonly backlogLimitBytes: number;
   private readonly trust: ProxyTrust;
   private readonly maxViewersPerAddress: number;
@@ -61,8 +76,10 @@ export class ViewerGateway implements ViewerFanOut {
   /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
   private readonly fanOut = new RollingFanOut<ViewerLink>(
-    (link, wire) => this.writeWire(link, wire),
+    (link, wire, bareWritten) => (bareWritten === undefined ? this.writeWire(link, wire) : link.writer.writeRest(wire, bareWritten)),
     (durationMs) => this.onBroadcastWritten?.(durationMs),
+    undefined,
+    bareViewerWriter,
   );
   private readonly connectionLog: ViewerConnectionLog;
 
@@ -74,7 +91,8 @@ export class ViewerGateway implements ViewerFanOut {
     this.backlogLimitBytes = options.backlogLimitBytes ?? VIEWER_BACKLOG_BYTES;
     this.trust = options.trust ?? NO_PROXY;
     this.maxViewersPerAddress = options.maxViewersPerAddress ?? MAX_VIEWERS_PER_ADDRESS;
-    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? DEVICE_PING_INTERVAL_MS);
+    const pingIntervalMs = options.pingIntervalMs ?? DEVICE_PING_INTERVAL_MS;
+    this.pingTimer = setInterval(() => this.pingSlice(), pingIntervalMs / VIEWER_HEARTBEAT_SLICES);
     this.pingTimer.unref();
     this.connectionLog = new ViewerConnectionLog(log, () => this.count);
     hub.attachViewers(this);
@@ -82,6 +100,11 @@ export class ViewerGateway implements ViewerFanOut {
 
   get count(): number {
     return this.fanOut.size;
+  }
+
+  /** Writes the sweep made bare to armed viewers (the native path in use; tests read it). */
+  get bareWriteCount(): number {
+    return this.fanOut.bareWriteCount;
   }
 
   broadcast(frame: Buffer, stationId?: string): void {
@@ -123,16 +146,21 @@ export class ViewerGateway implements ViewerFanOut {
     if (sinceParam !== null) this.stats.resumeRequests++;
     this.stats.connections++;
 
-    const link: ViewerLink = { socket, stations, address, missedPongs: 0, closed: false, replay: undefined };
+    const heartbeatSlice = this.nextSlice;
+    this.nextSlice = (this.nextSlice + 1) % VIEWER_HEARTBEAT_SLICES;
+    const link: ViewerLink = { socket, writer: viewerWriter(socket), stations, address, missedPongs: 0, heartbeatSlice, closed: false, replay: undefined };
     const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
+    // An armed writer's frames go out bare from the sweep, except behind a paced replay.
+    link.writer.onArmedChange = (fd) => this.fanOut.armed(link, link.replay ? -1 : fd);
     this.links.add(link);
+    this.heartbeatSlices[heartbeatSlice]!.add(link);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     const paced = PacedReplay.needed(replay) ? new PacedReplay(socket, [hello, ...replay], this.backlogLimitBytes) : undefined;
     if (paced) {
       // A long replay: the fan-out's frames for this viewer wait behind it (writeWire).
       link.replay = paced;
       this.fanOut.add(link, []);
-      if (paced.start() === 'done') link.replay = undefined;
+      if (paced.start() === 'done') this.replayDone(link);
     } else {
       this.fanOut.add(link, [hello, ...replay]);
     }
@@ -142,7 +170,7 @@ export class ViewerGateway implements ViewerFanOut {
 
     socket.on('pong', (data) => {
       link.missedPongs = 0;
-      if (link.replay?.acknowledged(data) === 'done') link.replay = undefined;
+      if (link.replay?.acknowledged(data) === 'done') this.replayDone(link);
     });
     socket.on('message', () => {
       this.stats.viewerDataCloses++;
@@ -157,19 +185,26 @@ export class ViewerGateway implements ViewerFanOut {
 
   /**
    * Writes a viewer every frame it has not had, in one write (rawFrameWrite.ts). A viewer whose
-   * backlog (bytes its socket still holds, viewerBacklogBytes) would pass the limit is cut instead;
-   * one write into an empty buffer (a long resume replay) is always allowed.
+   * backlog (bytes its socket still holds, ViewerWriter.backlogBytes) would pass the limit is cut
+   * instead; one write into an empty buffer (a long resume replay) is always allowed. Only the link
+   * and its writer are read here: a sweep does this for every viewer.
    */
   private writeWire(link: ViewerLink, wire: Buffer): void {
-    if (link.closed || link.socket.readyState !== link.socket.OPEN) return;
+    if (link.closed || !link.writer.open) return;
     if (link.replay) {
       // Behind a paced replay (resumes only): held, within the same backlog limit.
       if (!link.replay.hold(wire)) this.closeSlow(link, link.replay.heldBytes);
       return;
     }
-    const backlog = viewerBacklogBytes(link.socket);
+    const backlog = link.writer.backlogBytes;
     if (backlog > 0 && backlog + wire.length > this.backlogLimitBytes) return this.closeSlow(link, backlog);
-    writeRawFrames(link.socket, wire);
+    link.writer.write(wire);
+  }
+
+  /** The paced replay is out: broadcasts go to the viewer directly again (bare, if its writer is armed). */
+  private replayDone(link: ViewerLink): void {
+    link.replay = undefined;
+    this.fanOut.armed(link, link.writer.descriptor);
   }
 
   private closeSlow(link: ViewerLink, backlog: number): void {
@@ -186,17 +221,20 @@ export class ViewerGateway implements ViewerFanOut {
     link.replay = undefined;
     this.fanOut.remove(link);
     this.links.delete(link);
+    this.heartbeatSlices[link.heartbeatSlice]!.delete(link);
     const left = (this.perAddress.get(link.address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(link.address, left);
     else this.perAddress.delete(link.address);
     this.hub.presenceChanged();
   }
 
-  private pingAll(): void {
+  private pingSlice(): void {
+    const slice = this.heartbeatSlices[this.pingedSlice]!;
+    this.pingedSlice = (this.pingedSlice + 1) % VIEWER_HEARTBEAT_SLICES;
     // In the sweep's write (no write of its own); a viewer behind a paced replay, whose writes
     // are held, is pinged at once as before.
     pingOrDrop(
-      this.links,
+      slice,
       (link) => this.detach(link),
       (link) => (link.replay ? link.socket.ping() : this.fanOut.ping(link)),
     );

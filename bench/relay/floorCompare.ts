@@ -6,7 +6,7 @@ import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { Generators } from './generators';
 import { measureLoad, type LoadRow, type LoadTarget } from './measure';
-import { healthz, startRelayProcess, stopRelayProcess } from './relayControl';
+import { fanOutBuckets, fanOutPercentileMs, healthz, metric, startRelayProcess, stopRelayProcess } from './relayControl';
 import { SweepFloor } from './sweepFloor';
 
 export const FLOOR_GOAL_RATIO = 1.2;
@@ -57,6 +57,19 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
       name: 'relay',
       drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
       latestSeq: async () => (await healthz(relay.port)).seq,
+      // Whether viewers were written bare, how often a viewer read too slowly to take a write whole,
+      // and the relay's own fan-out time (strike appended -> written to every viewer).
+      observe: async () => {
+        const counts = async () => [await metric(relay.port, 'aeolian_viewer_bare_writes_total'), await metric(relay.port, 'aeolian_viewer_short_writes_total')];
+        const [bareBefore, shortBefore] = await counts();
+        const bucketsBefore = await fanOutBuckets(relay.port);
+        return async () => {
+          const [bare, short] = await counts();
+          const buckets = await fanOutBuckets(relay.port);
+          const p = (n: number) => fanOutPercentileMs(bucketsBefore, buckets, n);
+          return `bare writes +${bare! - bareBefore!}, short bare writes +${short! - shortBefore!}, relay fan-out p50 <= ${p(50)} ms, p99 <= ${p(99)} ms`;
+        };
+      },
     };
     relayRows = (await measureServer(relay.port, target, options, options.addressRun)).rows;
     for (const device of devices) device.terminate();

@@ -15,6 +15,8 @@ export interface LoadTarget {
   name: string;
   drive(rate: number, seconds: number): Promise<unknown>;
   latestSeq(): Promise<number>;
+  /** Starts observing the server's own view of the window; what the returned function says after it is printed. */
+  observe?(): Promise<() => Promise<string>>;
 }
 
 export interface LoadRow {
@@ -46,6 +48,7 @@ const SAMPLE_EVERY_MS = 500;
 export async function measureLoad(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number): Promise<LoadRow> {
   await generators.all({ cmd: 'reset' }, 'reset');
   const seqBefore = await target.latestSeq();
+  const observed = await target.observe?.();
   const generatorsBefore = generators.pids.map(sampleProcess);
   const samples: ProcSample[] = [sampleProcess(target.pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
@@ -57,6 +60,7 @@ export async function measureLoad(target: LoadTarget, generators: Generators, vi
   samples.push(end);
   const generatorCpu = generators.pids.reduce((sum, pid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(pid)), 0);
   const seqAfter = await target.latestSeq();
+  if (observed) console.log(`${target.name}, ${viewers} viewers, ${rate} strikes/s: ${await observed()}`);
   // Let the last strikes arrive before counting what each viewer missed.
   let reports: SwarmReport[] = [];
   for (let waited = 0; waited < REPORT_WAIT_MS; waited += REPORT_POLL_MS) {

@@ -1,6 +1,7 @@
 // The relay under test, in its own process so its CPU and memory can be read from /proc. The
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRelay } from '../../src/relay/server';
 import type { RollingFanOut, FanOutTarget } from '../../src/relay/viewers/rollingFanOut';
@@ -26,6 +27,17 @@ const relay = await startRelay({
   // Each generator's thousands of viewers share one source address: lift MAX_VIEWERS_PER_ADDRESS.
   maxViewersPerAddress: 1_000_000,
 });
+
+// BENCH_GC_LOG=1: every garbage collection pause of the relay's main thread over 5 ms, on stderr
+// (a pause stops the sweep, so it shows in the latency tail).
+if (process.env.BENCH_GC_LOG === '1') {
+  const started = performance.now();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration > 5) console.error(`relay gc at ${((entry.startTime - started) / 1000).toFixed(1)} s: ${entry.duration.toFixed(1)} ms (kind ${(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind})`);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
 const gateway = relay.viewers as unknown as { links: Set<FanOutTarget>; fanOut: RollingFanOut<FanOutTarget> };

@@ -9,7 +9,7 @@ import net, { type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
-import { writeRawFrames, viewerBacklogBytes } from '../../src/relay/viewers/rawFrameWrite';
+import { bareViewerWriter, viewerBacklogBytes, viewerWriter, writeRawFrames } from '../../src/relay/viewers/rawFrameWrite';
 import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames } from '../../src/relay/viewers/rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from '../../src/relay/viewers/viewerGateway';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
@@ -71,11 +71,50 @@ function relayVariant(name: string, write: Writer, backlog: (viewer: WebSocket) 
   };
 }
 
+/**
+ * The relay's path today: each viewer's writer arms on its first write and the fan-out's native
+ * sweep writes armed viewers bare, a chunk per call (the gateway's wiring, without its other checks).
+ */
+function bareSweepVariant(): Variant {
+  type Target = { socket: WebSocket; stations: null };
+  let fanOut: RollingFanOut<Target> | undefined;
+  let added: WebSocket[] | undefined;
+  return {
+    name: 'relay, bare sweep',
+    async sweep(viewers, frame) {
+      if (!bareViewerWriter) throw new Error('the bare sweep needs the native viewer write: npm run build:native');
+      if (added !== viewers) {
+        const sweeping = new RollingFanOut<Target>(
+          (target, wire, bareWritten) => {
+            const writer = viewerWriter(target.socket);
+            if (bareWritten !== undefined) writer.writeRest(wire, bareWritten);
+            else if (writer.open) writer.write(wire);
+          },
+          undefined,
+          undefined,
+          bareViewerWriter,
+        );
+        for (const socket of viewers) {
+          const target: Target = { socket, stations: null };
+          sweeping.add(target, []);
+          viewerWriter(socket).onArmedChange = (fd) => sweeping.armed(target, fd);
+          sweeping.armed(target, viewerWriter(socket).descriptor);
+        }
+        fanOut = sweeping;
+        added = viewers;
+      }
+      fanOut!.broadcast(frame);
+      while (fanOut!.busy) await yieldTurn();
+    },
+  };
+}
+
 const ALL_VARIANTS: Variant[] = [
   loopVariant('socket.write', socketWrite),
   loopVariant('writeRawFrames', writeRawFrames),
   relayVariant('relay, socket.write', socketWrite, (viewer) => viewer.bufferedAmount),
   relayVariant('relay, writeRawFrames', writeRawFrames, viewerBacklogBytes),
+  bareSweepVariant(),
 ];
 /** WRITE_VARIANTS: indexes into the list above (e.g. "1,3"); all by default. */
 const VARIANTS = process.env.WRITE_VARIANTS ? process.env.WRITE_VARIANTS.split(',').map((i) => ALL_VARIANTS[Number(i)]!) : ALL_VARIANTS;

@@ -17,7 +17,7 @@ import type { ViewerGateway } from './viewers/viewerGateway';
 export interface MetricsSources {
   hub: Pick<StrikeHub, 'viewerCount' | 'seq' | 'stats'>;
   devices: Pick<DeviceGateway, 'connectedCount' | 'stats'>;
-  viewers: Pick<ViewerGateway, 'stats'>;
+  viewers: Pick<ViewerGateway, 'stats' | 'bareWriteCounts'>;
 }
 
 export class RelayMetrics {
@@ -55,6 +55,12 @@ export class RelayMetrics {
     counter('aeolian_slow_viewer_closes_total', 'Viewers closed with 1013 at the backlog limit.', () => viewers.stats.slowViewerCloses);
     counter('aeolian_resume_requests_total', 'Viewer connections that asked to resume with since.', () => viewers.stats.resumeRequests);
     counter('aeolian_viewer_address_refusals_total', 'Viewer handshakes refused with 429: too many viewers from one address.', () => viewers.stats.perAddressRefusals);
+    counter('aeolian_viewer_bare_writes_total', 'Viewer writes the sweep made bare (native write(2), whole).', () => viewers.bareWriteCounts.whole);
+    counter(
+      'aeolian_viewer_short_writes_total',
+      'Bare viewer writes the kernel took only part of (the viewer reads slower than the relay sends; the rest is queued).',
+      () => viewers.bareWriteCounts.short,
+    );
     counter('aeolian_viewer_data_closes_total', 'Viewers closed with 1008 for sending data.', () => viewers.stats.viewerDataCloses);
     counter('aeolian_handshake_timeouts_total', 'Connections closed with 408 for a slow request head.', () => this.httpAbuse.handshakeTimeouts);
     counter('aeolian_oversize_headers_total', 'Requests refused with 431.', () => this.httpAbuse.oversizeHeaders);

@@ -321,7 +321,7 @@ describe('RollingFanOut with bare writes (armed targets)', () => {
     fanOut.broadcast(frame('m1'), 'a');
     fanOut.broadcast(frame('m2'), 'b');
     await drain();
-    expect(fanOut.bareWriteCount).toBe(1);
+    expect(fanOut.bareWriteCounts.whole).toBe(1);
     expect(viaWrite.sort()).toEqual(['filtered', 'plain']);
     expect(received('armed')).toEqual(['m1', 'm2']);
     expect(received('plain')).toEqual(['m1', 'm2']);
@@ -341,7 +341,7 @@ describe('RollingFanOut with bare writes (armed targets)', () => {
     fanOut.broadcast(frame('m3'));
     await drain();
     expect(viaWrite).toEqual(['a', 'a']); // hello + m1, then own + m2
-    expect(fanOut.bareWriteCount).toBe(1); // m3
+    expect(fanOut.bareWriteCounts.whole).toBe(1); // m3
     expect(received('a')).toEqual(['hello', 'm1', 'own', 'm2', 'm3']);
   });
 

@@ -60,8 +60,9 @@ export class RollingFanOut<T extends FanOutTarget> {
   private readonly order = new SweepOrder<Slot<T>>();
   /** BareWriter.sweep's out (what the write it stopped at took; whole writes made). */
   private readonly bareOut = new Int32Array(2);
-  /** Writes made bare, so far. */
+  /** Writes made bare, so far, and those of them the kernel took only part of (or failed). */
   private writtenBare = 0;
+  private shortBare = 0;
   /** Frames from absolute position `base` on, and the station each belongs to (undefined: all). */
   private frames: Buffer[] = [];
   private frameStations: (string | undefined)[] = [];
@@ -109,9 +110,9 @@ export class RollingFanOut<T extends FanOutTarget> {
     return this.slots.size;
   }
 
-  /** Writes made bare (to armed targets) so far. */
-  get bareWriteCount(): number {
-    return this.writtenBare;
+  /** Writes made bare (to armed targets) so far: taken whole, and taken in part or failed. */
+  get bareWriteCounts(): { whole: number; short: number } {
+    return { whole: this.writtenBare, short: this.shortBare };
   }
 
   /** Whether a sweep is under way (something is still to be written). */
@@ -293,6 +294,7 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   /** A bare write took part of `wire` (or failed): the target's owner writes the rest, unarmed. */
   private afterShortBareWrite(slot: Slot<T>, wire: Buffer, written: number): void {
+    this.shortBare++;
     this.order.sentUpTo[slot.index] = this.head;
     slot.armedFd = -1;
     this.updateBare(slot);

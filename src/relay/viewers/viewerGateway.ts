@@ -102,9 +102,9 @@ export class ViewerGateway implements ViewerFanOut {
     return this.fanOut.size;
   }
 
-  /** Writes the sweep made bare to armed viewers (the native path in use; tests read it). */
-  get bareWriteCount(): number {
-    return this.fanOut.bareWriteCount;
+  /** Writes the sweep made bare to armed viewers (the native path), whole and short (metrics). */
+  get bareWriteCounts(): { whole: number; short: number } {
+    return this.fanOut.bareWriteCounts;
   }
 
   broadcast(frame: Buffer, stationId?: string): void {

@@ -46,10 +46,21 @@ async function measureServer(port: number, target: LoadTarget, options: FloorOpt
   }
 }
 
-/** One run of the set: the relay at every rate, then the floor at every rate, same viewers. */
+/**
+ * One run of the set: the relay at every rate and the floor at every rate, same viewers. Odd runs
+ * measure the relay first, even runs the floor first, so a machine that drifts over the minutes
+ * a set takes (its own load rising, neighbours) does not always favour the same side.
+ */
 export async function compareWithFloor(options: FloorOptions, run: number): Promise<FloorPair[]> {
+  const relayFirst = run % 2 === 1;
+  const first = relayFirst ? await measureRelay(options, run) : await measureFloor(options);
+  const second = relayFirst ? await measureFloor(options) : await measureRelay(options, run);
+  const [relayRows, floorRows] = relayFirst ? [first, second] : [second, first];
+  return options.rates.map((rate, index) => ({ viewers: options.viewers, rate, run, relay: relayRows[index]!, floor: floorRows[index]! }));
+}
+
+async function measureRelay(options: FloorOptions, run: number): Promise<LoadRow[]> {
   const relay = await startRelayProcess(`floor comparison, ${options.viewers} viewers, run ${run}`, options.profileDir);
-  let relayRows: LoadRow[];
   try {
     const devices = await openBenchDevices(relay.port);
     const target: LoadTarget = {
@@ -71,13 +82,16 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
         };
       },
     };
-    relayRows = (await measureServer(relay.port, target, options, options.addressRun)).rows;
+    const rows = (await measureServer(relay.port, target, options, options.addressRun)).rows;
     for (const device of devices) device.terminate();
+    return rows;
   } finally {
     await stopRelayProcess(relay);
   }
+}
+
+async function measureFloor(options: FloorOptions): Promise<LoadRow[]> {
   const floor = await SweepFloor.start(options.floorBinary);
-  let floorRows: LoadRow[];
   try {
     const target: LoadTarget = {
       pid: floor.pid,
@@ -85,11 +99,10 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
       drive: (rate, seconds) => floor.drive(BENCH_DEVICES, rate, seconds),
       latestSeq: () => Promise.resolve(floor.latestSeq),
     };
-    floorRows = (await measureServer(floor.port, target, options, options.addressRun + 1)).rows;
+    return (await measureServer(floor.port, target, options, options.addressRun + 1)).rows;
   } finally {
     await floor.close();
   }
-  return options.rates.map((rate, index) => ({ viewers: options.viewers, rate, run, relay: relayRows[index]!, floor: floorRows[index]! }));
 }
 
 const cpuPerWriteUs = (row: LoadRow) => row.userUsPerWrite + row.sysUsPerWrite;
@@ -130,7 +143,8 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
     `Relay against the C sweep floor (\`bench/relay/sweepFloor.c\`, built with \`gcc -O2\` by the bench): the same viewers from the same ` +
       `generator, the same strikes on the same ${BENCH_DEVICES} device timers (to the floor as the relay's strike JSON over a plain TCP socket, ` +
       `stamped with t on receipt as the relay stamps on accept), one cursor sweeping the viewers with everything pending in one write(). ` +
-      `Per set: relay at every rate, then the floor at every rate, ${runs} run(s) back to back, ${seconds} s per row. Write syscalls are the ` +
+      `Per run: relay at every rate and the floor at every rate (the relay first in odd runs, the floor first in even runs, so drift over a set ` +
+      `does not favour one side), ${runs} run(s) back to back, ${seconds} s per row. Write syscalls are the ` +
       'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.' +
       (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',

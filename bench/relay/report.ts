@@ -19,6 +19,8 @@ export interface BenchSettings {
   healthzPollMs: number;
   maxViewers: number;
   floorRuns: number;
+  /** Window of each floor-comparison row (s). */
+  floorMeasureS: number;
 }
 
 export interface RateRow extends LoadRow {
@@ -194,7 +196,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
     ...results.compares.map((c) => `| ${int(c.viewers)} | ${(c.onceUs / 1000).toFixed(2)} | ${(c.perViewerUs / 1000).toFixed(2)} | ${(c.perViewerUs / c.onceUs).toFixed(2)} |`),
     '',
     reading(results.rates),
-    ...floorSection(results.floor, settings.floorRuns, measureS, results.floorLoad),
+    ...floorSection(results.floor, settings.floorRuns, settings.floorMeasureS, results.floorLoad),
   ];
   if (results.slow) {
     const { viewers, stalled, baseline, withSlow } = results.slow;

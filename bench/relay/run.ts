@@ -31,6 +31,11 @@ const STORM_VIEWERS = Number(process.env.BENCH_STORM_VIEWERS ?? 5_000);
 /** Viewer counts compared with the C sweep floor (empty: skip), and back-to-back runs of each. */
 const FLOOR_VIEWERS = list('BENCH_FLOOR_VIEWERS', [5_000, 10_000]);
 const FLOOR_RUNS = Number(process.env.BENCH_FLOOR_RUNS ?? 3);
+/**
+ * Window of each floor-comparison row: longer than the other rows', because relay and floor are
+ * compared pair by pair and a 10 s window left each side's CPU per write varying by +-15 % run to run.
+ */
+const FLOOR_MEASURE_S = Number(process.env.BENCH_FLOOR_MEASURE_S ?? 20);
 /** BENCH_PROFILE=1: every relay process runs under `node --cpu-prof`; a self-time summary is printed at the end. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROFILE_TOP = Number(process.env.BENCH_PROFILE_TOP ?? 25);
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
     try {
       for (const viewers of FLOOR_VIEWERS) {
         for (let set = 1; set <= FLOOR_RUNS; set++) {
-          const options = { viewers, rates: RATES, seconds: MEASURE_S, addressRun: run, floorBinary: floor.binary, ...(profileDir ? { profileDir } : {}) };
+          const options = { viewers, rates: RATES, seconds: FLOOR_MEASURE_S, addressRun: run, floorBinary: floor.binary, ...(profileDir ? { profileDir } : {}) };
           run += 2;
           for (const pair of await compareWithFloor(options, set)) {
             results.floor.push(pair);
@@ -206,6 +211,7 @@ async function main(): Promise<void> {
     healthzPollMs: HEALTHZ_POLL_MS,
     maxViewers: Math.max(...VIEWER_COUNTS),
     floorRuns: FLOOR_RUNS,
+    floorMeasureS: FLOOR_MEASURE_S,
   };
   const body = report(results, settings, startedAt, loadAtStart);
   console.log(`\n${body}\n`);

@@ -32,7 +32,7 @@ export async function stopRelayProcess(relay: RelayProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send({ cmd: 'exit' });
-  await Promise.race([exited, sleep(relay.profileDir ? EXIT_WAIT_PROFILING_MS : EXIT_WAIT_MS)]);
+  await Promise.race([exited, sleep(relay.profileDir || process.env.BENCH_ALLOC_PROFILE ? EXIT_WAIT_PROFILING_MS : EXIT_WAIT_MS)]);
   child.kill('SIGKILL');
 }
 

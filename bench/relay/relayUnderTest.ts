@@ -1,6 +1,9 @@
 // The relay under test, in its own process so its CPU and memory can be read from /proc. The
 // production startRelay, plus one bench-only command: compare serializing once per broadcast (what
 // the hub does) with serializing once per viewer, over the same real viewer sockets.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRelay } from '../../src/relay/server';
@@ -72,9 +75,35 @@ async function compare(broadcasts: number): Promise<CompareResult> {
   return { type: 'compare', viewers: gateway.links.size, onceUs: onceUs / broadcasts, perViewerUs: perViewerUs / broadcasts };
 }
 
+/**
+ * BENCH_ALLOC_PROFILE=<folder>: V8's sampling heap profiler, counting objects the GC has already
+ * collected too (what young-generation pauses are made of), from the moment the viewer count has
+ * stopped growing for 2 s (set-up done) until exit; written as <folder>/relay-<pid>.heapprofile.
+ */
+const allocProfileDir = process.env.BENCH_ALLOC_PROFILE;
+let stopAllocProfile: () => Promise<void> = () => Promise.resolve();
+if (allocProfileDir) {
+  const session = new Session();
+  session.connect();
+  let lastCount = -1;
+  let steadySince = Date.now();
+  const waitForSetUp = setInterval(() => {
+    const count = gateway.links.size;
+    if (count !== lastCount) [lastCount, steadySince] = [count, Date.now()];
+    if (count === 0 || Date.now() - steadySince < 2_000) return;
+    clearInterval(waitForSetUp);
+    void session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    stopAllocProfile = async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(join(allocProfileDir, `relay-${process.pid}.heapprofile`), JSON.stringify(profile));
+    };
+  }, 500);
+}
+
+const exit = () => void stopAllocProfile().then(() => relay.close()).then(() => process.exit(0));
 process.on('message', (command: RelayCommand) => {
   if (command.cmd === 'compare') void compare(command.broadcasts).then((result) => process.send!(result));
-  else if (command.cmd === 'exit') void relay.close().then(() => process.exit(0));
+  else if (command.cmd === 'exit') exit();
 });
-process.on('disconnect', () => void relay.close().then(() => process.exit(0)));
+process.on('disconnect', exit);
 process.send!({ type: 'ready', port: relay.port });

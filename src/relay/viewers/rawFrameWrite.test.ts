@@ -249,4 +249,23 @@ describe('the native sweep (sweepWrite in native/viewerWrite.c)', () => {
     // The first write to each viewer (its hello) arms it; strikes after that go bare.
     expect(relay.viewers.bareWriteCounts.whole).toBeGreaterThan(0);
   });
+
+  it('a viewer socket destroyed on the relay is no longer armed in the sweep by the time its descriptor closes', async () => {
+    const relay = await testRelay();
+    const viewer = await record(relay.ws('/live'));
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    chicago.socket.send('1');
+    await viewer.waitFor(() => viewer.strikes().length === 1);
+    // The gateway's own state (private): the one viewer's link, and the sweep's armed descriptors.
+    const gateway = relay.viewers as unknown as { links: Set<{ socket: WebSocket }>; fanOut: { order: { bareFd: Int32Array; length: number } } };
+    const armed = () => Array.from(gateway.fanOut.order.bareFd.subarray(0, gateway.fanOut.order.length)).filter((fd) => fd >= 0);
+    const [link] = [...gateway.links];
+    const fd = viewerWriter(link!.socket).descriptor;
+    expect(armed()).toEqual([fd]);
+    (link!.socket as unknown as { _socket: Socket })._socket.destroy(); // the descriptor closes now; 'close' comes later
+    expect(armed()).toEqual([]);
+    chicago.socket.send('2'); // a strike right after: nothing may go to the closed descriptor's number
+    expect(await viewer.closed).toBe(1006); // the client sees its connection drop, nothing else
+    expect(viewer.strikes().map((s) => s.seq)).toEqual([1]);
+  });
 });

@@ -148,7 +148,7 @@ export class ViewerWriter {
       nativeCounts.whole++;
       return;
     }
-    this.afterShortWrite(wire, written);
+    this.writeRest(wire, written);
   }
 
   /** The full check: to the descriptor (arming), through the handle, or by socket.write. */
@@ -170,7 +170,7 @@ export class ViewerWriter {
       socket.write(wire);
       return;
     }
-    if (nativeWrite !== undefined && this.held === 0 && !this.destroyed && this.viewer.readyState === this.viewer.OPEN) {
+    if (nativeWrite !== undefined && this.held === 0 && this.viewer.readyState === this.viewer.OPEN) {
       if (this.fd < 0) this.fd = handle.fd ?? -1;
       if (this.fd >= 0) {
         this.armedFd = this.fd;
@@ -187,18 +187,6 @@ export class ViewerWriter {
    */
   writeRest(wire: Buffer, written: number): void {
     this.disarm();
-    this.afterShortWrite(wire, written);
-  }
-
-  private disarm(): void {
-    if (this.armedFd < 0) return;
-    this.armedFd = -1;
-    this.onArmedChange?.(-1);
-  }
-
-  /** The kernel took part or none of a bare write (or the socket failed): the handle queues the rest. */
-  private afterShortWrite(wire: Buffer, written: number): void {
-    this.disarm();
     if (written < 0 && !WOULD_BLOCK.has(written)) {
       this.socket.destroy(writeError(written));
       return;
@@ -206,6 +194,12 @@ export class ViewerWriter {
     nativeCounts.passedOn++;
     const binding = streamWrap!;
     this.writeThroughHandle(binding, this.socket[binding.kHandle] as StreamHandle, written > 0 ? wire.subarray(written) : wire);
+  }
+
+  private disarm(): void {
+    if (this.armedFd < 0) return;
+    this.armedFd = -1;
+    this.onArmedChange?.(-1);
   }
 
   private writeThroughHandle(binding: StreamWrapBinding, handle: StreamHandle, wire: Buffer): void {
@@ -262,7 +256,7 @@ export class ViewerWriter {
 
 /** The fan-out's bare writes to armed viewers (RollingFanOut), when the native viewer write is loaded. */
 export const bareViewerWriter: BareWriter | undefined =
-  nativeWrite === undefined ? undefined : { one: (fd, wire) => nativeWrite.writeFd(fd, wire), sweep: nativeWrite.sweepWrite };
+  nativeWrite === undefined ? undefined : { one: nativeWrite.writeFd, sweep: nativeWrite.sweepWrite };
 
 /** The viewer's writer, made on first use (the gateway's and the paced replay's are the same one). */
 export function viewerWriter(viewer: WebSocket): ViewerWriter {

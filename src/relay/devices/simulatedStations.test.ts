@@ -32,10 +32,20 @@ describe('simulated stations', () => {
     const relay = await testRelay({ stations: [] });
     sim = startSimulatedStations(relay, { seed: 3 });
     await waitUntil(() => relay.devices.isConnected('wellington'), 5_000, 'wellington connected');
-    expect(relay.devices.disconnect('wellington')).toBe(true);
-    await waitUntil(() => !relay.devices.isConnected('wellington'), 5_000, 'wellington cut off');
-    // First retry: full jitter under SIM_DEVICE_RECONNECT.baseMs.
-    await waitUntil(() => relay.devices.isConnected('wellington'), 5_000, 'wellington back');
+    // The registry's transitions, not polled state: the first retry (full jitter under
+    // SIM_DEVICE_RECONNECT.baseMs) can land between two polls, so "offline" may never be seen.
+    const transitions: string[] = [];
+    const stopListening = relay.stations.onChange((change) => {
+      if (change.station.config.id === 'wellington' && (change.kind === 'online' || change.kind === 'offline')) transitions.push(change.kind);
+    });
+    try {
+      expect(relay.devices.disconnect('wellington')).toBe(true);
+      await waitUntil(() => transitions.length >= 2, 5_000, 'wellington cut off, then back');
+      expect(transitions.slice(0, 2)).toEqual(['offline', 'online']);
+      expect(relay.devices.isConnected('wellington')).toBe(true);
+    } finally {
+      stopListening();
+    }
   });
 });
 

@@ -5,13 +5,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { Generators } from './generators';
-import { measureLoad, type LoadRow, type LoadTarget } from './measure';
+import { loadRow, measureSlice, type LoadRow, type LoadSlice, type LoadTarget } from './measure';
 import { fanOutBuckets, fanOutPercentileMs, healthz, metric, startRelayProcess, stopRelayProcess } from './relayControl';
 import { SweepFloor } from './sweepFloor';
 
 export const FLOOR_GOAL_RATIO = 1.2;
 /** After connecting, before measuring: let handshakes and hellos settle. */
 const SETTLE_MS = 1_000;
+/**
+ * Each row is measured in this many slices per side, relay and floor taking turns (relay, floor,
+ * floor, relay: ABBA), so a machine whose speed drifts within the row's minute (neighbours, its own
+ * load) weighs on both sides alike instead of on whichever went second.
+ */
+export const FLOOR_SLICES_PER_SIDE = 2;
+/**
+ * After a side is resumed (SIGCONT), before its slice: it reads the pongs and runs the timers it
+ * slept through (a relay drops a viewer only after DEVICE_MISSED_PONGS_ALLOWED unanswered pings,
+ * so one late round costs nothing).
+ */
+const RESUME_SETTLE_MS = 1_000;
 
 export interface FloorPair {
   viewers: number;
@@ -25,6 +37,7 @@ export interface FloorPair {
 export interface FloorOptions {
   viewers: number;
   rates: number[];
+  /** Measured time per side and row, over all its slices. */
   seconds: number;
   /** Picks fresh source addresses for the generators' connections. */
   addressRun: number;
@@ -32,34 +45,39 @@ export interface FloorOptions {
   profileDir?: string;
 }
 
-async function measureServer(port: number, target: LoadTarget, options: FloorOptions, addressRun: number): Promise<{ rows: LoadRow[]; failed: number }> {
+/**
+ * One server holding its viewers for the whole run. While the other side is measured it is
+ * stopped (SIGSTOP): it costs no CPU, and its viewers' generator has nothing to read.
+ */
+interface Side {
+  target: LoadTarget;
+  generators: Generators;
+  /** Viewers connected (those that failed to connect are not counted). */
+  viewers: number;
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+async function connectViewers(port: number, options: FloorOptions, addressRun: number): Promise<{ generators: Generators; viewers: number }> {
   const generators = Generators.start(options.viewers);
   try {
     const connected = await generators.connect(port, options.viewers, addressRun);
     const failed = connected.reduce((sum, c) => sum + c.failed, 0);
     await sleep(SETTLE_MS);
-    const rows: LoadRow[] = [];
-    for (const rate of options.rates) rows.push(await measureLoad(target, generators, options.viewers - failed, rate, options.seconds));
-    return { rows, failed };
-  } finally {
+    return { generators, viewers: options.viewers - failed };
+  } catch (error) {
     generators.stop();
+    throw error;
   }
 }
 
-/**
- * One run of the set: the relay at every rate and the floor at every rate, same viewers. Odd runs
- * measure the relay first, even runs the floor first, so a machine that drifts over the minutes
- * a set takes (its own load rising, neighbours) does not always favour the same side.
- */
-export async function compareWithFloor(options: FloorOptions, run: number): Promise<FloorPair[]> {
-  const relayFirst = run % 2 === 1;
-  const first = relayFirst ? await measureRelay(options, run) : await measureFloor(options);
-  const second = relayFirst ? await measureFloor(options) : await measureRelay(options, run);
-  const [relayRows, floorRows] = relayFirst ? [first, second] : [second, first];
-  return options.rates.map((rate, index) => ({ viewers: options.viewers, rate, run, relay: relayRows[index]!, floor: floorRows[index]! }));
-}
+const signals = (pid: number) => ({
+  pause: () => process.kill(pid, 'SIGSTOP'),
+  resume: () => process.kill(pid, 'SIGCONT'),
+});
 
-async function measureRelay(options: FloorOptions, run: number): Promise<LoadRow[]> {
+async function openRelay(options: FloorOptions, run: number): Promise<Side> {
   const relay = await startRelayProcess(`floor comparison, ${options.viewers} viewers, run ${run}`, options.profileDir);
   try {
     const devices = await openBenchDevices(relay.port);
@@ -82,15 +100,25 @@ async function measureRelay(options: FloorOptions, run: number): Promise<LoadRow
         };
       },
     };
-    const rows = (await measureServer(relay.port, target, options, options.addressRun)).rows;
-    for (const device of devices) device.terminate();
-    return rows;
-  } finally {
+    const { generators, viewers } = await connectViewers(relay.port, options, options.addressRun);
+    return {
+      target,
+      generators,
+      viewers,
+      ...signals(target.pid),
+      close: async () => {
+        generators.stop();
+        for (const device of devices) device.terminate();
+        await stopRelayProcess(relay);
+      },
+    };
+  } catch (error) {
     await stopRelayProcess(relay);
+    throw error;
   }
 }
 
-async function measureFloor(options: FloorOptions): Promise<LoadRow[]> {
+async function openFloor(options: FloorOptions): Promise<Side> {
   const floor = await SweepFloor.start(options.floorBinary);
   try {
     const target: LoadTarget = {
@@ -99,9 +127,63 @@ async function measureFloor(options: FloorOptions): Promise<LoadRow[]> {
       drive: (rate, seconds) => floor.drive(BENCH_DEVICES, rate, seconds),
       latestSeq: () => Promise.resolve(floor.latestSeq),
     };
-    return (await measureServer(floor.port, target, options, options.addressRun + 1)).rows;
-  } finally {
+    const { generators, viewers } = await connectViewers(floor.port, options, options.addressRun + 1);
+    return {
+      target,
+      generators,
+      viewers,
+      ...signals(floor.pid),
+      close: async () => {
+        generators.stop();
+        await floor.close();
+      },
+    };
+  } catch (error) {
     await floor.close();
+    throw error;
+  }
+}
+
+/**
+ * One run of the set: relay and floor each hold the same number of viewers at once, and at every
+ * rate they take turns in slices, ABBA (the relay first in odd runs, the floor first in even runs).
+ */
+export async function compareWithFloor(options: FloorOptions, run: number): Promise<FloorPair[]> {
+  const sides: Side[] = [];
+  try {
+    const relay = await openRelay(options, run);
+    sides.push(relay);
+    relay.pause();
+    const floor = await openFloor(options);
+    sides.push(floor);
+    floor.pause();
+    const [first, second] = run % 2 === 1 ? [relay, floor] : [floor, relay];
+    const order = Array.from({ length: FLOOR_SLICES_PER_SIDE }, (_, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat();
+    const pairs: FloorPair[] = [];
+    for (const rate of options.rates) {
+      const slices = new Map<Side, LoadSlice[]>([
+        [relay, []],
+        [floor, []],
+      ]);
+      for (const [index, side] of order.entries()) {
+        side.resume();
+        await sleep(RESUME_SETTLE_MS);
+        const slice = await measureSlice(side.target, side.generators, side.viewers, rate, options.seconds / FLOOR_SLICES_PER_SIDE, `, slice ${index + 1} of ${order.length}`);
+        side.pause();
+        slices.get(side)!.push(slice);
+      }
+      pairs.push({ viewers: options.viewers, rate, run, relay: loadRow(relay.viewers, rate, slices.get(relay)!), floor: loadRow(floor.viewers, rate, slices.get(floor)!) });
+    }
+    return pairs;
+  } finally {
+    for (const side of sides) {
+      try {
+        side.resume(); // a stopped process would not hear its shutdown
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.all(sides.map((side) => side.close()));
   }
 }
 
@@ -143,8 +225,10 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
     `Relay against the C sweep floor (\`bench/relay/sweepFloor.c\`, built with \`gcc -O2\` by the bench): the same viewers from the same ` +
       `generator, the same strikes on the same ${BENCH_DEVICES} device timers (to the floor as the relay's strike JSON over a plain TCP socket, ` +
       `stamped with t on receipt as the relay stamps on accept), one cursor sweeping the viewers with everything pending in one write(). ` +
-      `Per run: relay at every rate and the floor at every rate (the relay first in odd runs, the floor first in even runs, so drift over a set ` +
-      `does not favour one side), ${runs} run(s) back to back, ${seconds} s per row. Write syscalls are the ` +
+      `Per run: relay and floor each hold the viewers at once, and at every rate they take turns in ${FLOOR_SLICES_PER_SIDE * 2} slices of ` +
+      `${seconds / FLOOR_SLICES_PER_SIDE} s (relay, floor, floor, relay in odd runs; floor, relay, relay, floor in even ones), the side not ` +
+      `measured stopped with SIGSTOP so it costs nothing, and each side's slices summed into its row: a machine whose speed drifts within ` +
+      `the row weighs on both sides alike. ${runs} run(s) back to back, ${seconds} s per side and row. Write syscalls are the ` +
       'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.' +
       (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Generators } from './generators';
 import { LatencyHistogram } from './latencyHistogram';
 import { recordPerf } from './perfRecord';
-import { cpuShare, sampleProcess, writeCost, type ProcSample } from './procStats';
+import { sampleProcess, type ProcSample } from './procStats';
 import type { SwarmReport } from './viewerSwarm';
 
 /** A fan-out server under load: its process, how strikes reach it, and the last seq it numbered. */
@@ -45,22 +45,47 @@ const REPORT_WAIT_MS = 10_000;
 const REPORT_POLL_MS = 250;
 const SAMPLE_EVERY_MS = 500;
 
+/**
+ * One measured window, as sums (not yet rates), so that several windows of the same row, taken
+ * apart in time, add up to one row (loadRow).
+ */
+export interface LoadSlice {
+  latency: LatencyHistogram;
+  frames: number;
+  reads: number;
+  bytes: number;
+  writes: number;
+  userS: number;
+  sysS: number;
+  windowS: number;
+  /** Generator CPU seconds over the window, summed over the generators. */
+  generatorCpuS: number;
+  rssBytes: number;
+  drops: number;
+}
+
 export async function measureLoad(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number): Promise<LoadRow> {
+  return loadRow(viewers, rate, [await measureSlice(target, generators, viewers, rate, seconds)]);
+}
+
+/** `rate` strikes/s for `seconds` through `target`, read as sums from the server and the viewers. */
+export async function measureSlice(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number, label = ''): Promise<LoadSlice> {
   await generators.all({ cmd: 'reset' }, 'reset');
   const seqBefore = await target.latestSeq();
   const observed = await target.observe?.();
   const generatorsBefore = generators.pids.map(sampleProcess);
   const samples: ProcSample[] = [sampleProcess(target.pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
-  const stopPerf = recordPerf(target.pid, `${target.name}-${viewers}-viewers-${rate}-per-s-pid${target.pid}`);
+  const stopPerf = recordPerf(target.pid, `${target.name}-${viewers}-viewers-${rate}-per-s${label}-pid${target.pid}`);
   await target.drive(rate, seconds);
   clearInterval(sampler);
   const end = sampleProcess(target.pid);
   await stopPerf();
   samples.push(end);
-  const generatorCpu = generators.pids.reduce((sum, pid, index) => sum + cpuShare(generatorsBefore[index]!, sampleProcess(pid)), 0);
+  const generatorCpuS = generators.pids.reduce((sum, pid, index) => sum + (sampleProcess(pid).cpuS - generatorsBefore[index]!.cpuS), 0);
   const seqAfter = await target.latestSeq();
-  if (observed) console.log(`${target.name}, ${viewers} viewers, ${rate} strikes/s: ${await observed()}`);
+  const name = `${target.name}, ${viewers} viewers, ${rate} strikes/s${label}`;
+  if (observed) console.log(`${name}: ${await observed()}`);
   // Let the last strikes arrive before counting what each viewer missed.
   let reports: SwarmReport[] = [];
   for (let waited = 0; waited < REPORT_WAIT_MS; waited += REPORT_POLL_MS) {
@@ -83,23 +108,47 @@ export async function measureLoad(target: LoadTarget, generators: Generators, vi
     open += r.open;
   }
   const start = samples[0]!;
-  const windowS = (end.at - start.at) / 1000;
-  const cost = writeCost(start, end);
+  const writes = end.writeSyscalls - start.writeSyscalls;
+  // What the writes carried, as the viewers read it: a server whose writes carry more bytes pays
+  // more kernel time per write for the same strikes.
+  console.log(`${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ${(frames / writes).toFixed(2)} frames per write`);
+  return {
+    latency,
+    frames,
+    reads,
+    bytes,
+    writes,
+    userS: end.userS - start.userS,
+    sysS: end.sysS - start.sysS,
+    windowS: (end.at - start.at) / 1000,
+    generatorCpuS,
+    rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
+    drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
+  };
+}
+
+/** One row from one or more slices of the same load: counts summed, rates over their total time. */
+export function loadRow(viewers: number, rate: number, slices: readonly LoadSlice[]): LoadRow {
+  const latency = new LatencyHistogram();
+  const sum = (pick: (slice: LoadSlice) => number) => slices.reduce((total, slice) => total + pick(slice), 0);
+  for (const slice of slices) latency.merge(slice.latency.toJSON());
+  const windowS = sum((s) => s.windowS);
+  const writes = sum((s) => s.writes);
   return {
     viewers,
     rate,
     p50: latency.percentile(50),
     p99: latency.percentile(99),
     max: latency.max,
-    framesPerS: frames / windowS,
-    readsPerS: reads / windowS,
-    bytesPerS: bytes / windowS,
-    writesPerS: cost.writes / windowS,
-    cpu: cpuShare(start, end),
-    userUsPerWrite: cost.userUsPerWrite,
-    sysUsPerWrite: cost.sysUsPerWrite,
-    generatorCpu,
-    rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
-    drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
+    framesPerS: sum((s) => s.frames) / windowS,
+    readsPerS: sum((s) => s.reads) / windowS,
+    bytesPerS: sum((s) => s.bytes) / windowS,
+    writesPerS: writes / windowS,
+    cpu: (sum((s) => s.userS) + sum((s) => s.sysS)) / windowS,
+    userUsPerWrite: (sum((s) => s.userS) * 1e6) / writes,
+    sysUsPerWrite: (sum((s) => s.sysS) * 1e6) / writes,
+    generatorCpu: sum((s) => s.generatorCpuS) / windowS,
+    rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
+    drops: sum((s) => s.drops),
   };
 }

@@ -40,13 +40,3 @@ export function sampleProcess(pid: number): ProcSample {
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuS - from.cpuS) / ((to.at - from.at) / 1000);
 }
-
-/** Between two samples: write syscalls, and CPU microseconds per write, split user / system. */
-export function writeCost(from: ProcSample, to: ProcSample): { writes: number; userUsPerWrite: number; sysUsPerWrite: number } {
-  const writes = to.writeSyscalls - from.writeSyscalls;
-  return {
-    writes,
-    userUsPerWrite: ((to.userS - from.userS) * 1e6) / writes,
-    sysUsPerWrite: ((to.sysS - from.sysS) * 1e6) / writes,
-  };
-}

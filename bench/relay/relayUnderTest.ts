@@ -29,6 +29,9 @@ const relay = await startRelay({
   distDir: 'does-not-exist',
   // Each generator's thousands of viewers share one source address: lift MAX_VIEWERS_PER_ADDRESS.
   maxViewersPerAddress: 1_000_000,
+  // BENCH_RELAY_PING_MS: a diagnostic only, to see what the heartbeat (pings out, pongs read) costs
+  // the relay against the floor, which has none. Never set for published rows.
+  ...(process.env.BENCH_RELAY_PING_MS ? { pingIntervalMs: Number(process.env.BENCH_RELAY_PING_MS) } : {}),
 });
 
 // BENCH_GC_LOG=1: every garbage collection pause of the relay's main thread over 5 ms, on stderr

@@ -1,6 +1,6 @@
 // The relay transport against scripted ws servers on loopback (the `ws` client stands in for the
 // browser's WebSocket): resume, new epoch, silence, incompatible protocol, backoff.
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { freePort } from '../../../test/support/freePort';
@@ -232,6 +232,29 @@ describe('RelayTransport', () => {
     expect(sink.statuses.at(-1)).toMatchObject({ reason: expect.not.stringContaining('CSP') });
     policyEvents.dispatchEvent(Object.assign(new Event('securitypolicyviolation'), { effectiveDirective: 'connect-src', blockedURI: url }));
     expect(sink.statuses.at(-1)).toMatchObject({ state: 'reconnecting', unreachable: true, reason: expect.stringContaining('security policy (CSP)') });
+  });
+
+  it('stops quietly while its socket is still connecting (the relay has not answered the upgrade)', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      held.forEach((socket) => socket.destroy());
+      silent.close();
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const t = transport(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}/live`);
+      t.start(recorder());
+      await until(() => held.length === 1);
+      t.stop();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
   });
 
   it('retry now skips the backoff wait and connects at once', async () => {

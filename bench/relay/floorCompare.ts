@@ -59,89 +59,73 @@ interface Side {
   close(): Promise<void>;
 }
 
-async function connectViewers(port: number, options: FloorOptions, addressRun: number): Promise<{ generators: Generators; viewers: number }> {
+/**
+ * Connects `options.viewers` viewers to a server already started, from their own generators; on
+ * failure, and on `close`, the generators stop and `closeServer` ends the server.
+ */
+async function holdViewers(target: LoadTarget, port: number, options: FloorOptions, addressRun: number, closeServer: () => Promise<void>): Promise<Side> {
   const generators = Generators.start(options.viewers);
   try {
     const connected = await generators.connect(port, options.viewers, addressRun);
-    const failed = connected.reduce((sum, c) => sum + c.failed, 0);
     await sleep(SETTLE_MS);
-    return { generators, viewers: options.viewers - failed };
+    return {
+      target,
+      generators,
+      viewers: options.viewers - connected.reduce((sum, c) => sum + c.failed, 0),
+      pause: () => process.kill(target.pid, 'SIGSTOP'),
+      resume: () => process.kill(target.pid, 'SIGCONT'),
+      close: async () => {
+        generators.stop();
+        await closeServer();
+      },
+    };
   } catch (error) {
     generators.stop();
+    await closeServer();
     throw error;
   }
 }
 
-const signals = (pid: number) => ({
-  pause: () => process.kill(pid, 'SIGSTOP'),
-  resume: () => process.kill(pid, 'SIGCONT'),
-});
-
 async function openRelay(options: FloorOptions, run: number): Promise<Side> {
   const relay = await startRelayProcess(`floor comparison, ${options.viewers} viewers, run ${run}`, options.profileDir);
-  try {
-    const devices = await openBenchDevices(relay.port);
-    const target: LoadTarget = {
-      pid: relay.child.pid!,
-      name: 'relay',
-      drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
-      latestSeq: async () => (await healthz(relay.port)).seq,
-      // Whether viewers were written bare, how often a viewer read too slowly to take a write whole,
-      // and the relay's own fan-out time (strike appended -> written to every viewer).
-      observe: async () => {
-        const counts = async () => [await metric(relay.port, 'aeolian_viewer_bare_writes_total'), await metric(relay.port, 'aeolian_viewer_short_writes_total')];
-        const [bareBefore, shortBefore] = await counts();
-        const bucketsBefore = await fanOutBuckets(relay.port);
-        return async () => {
-          const [bare, short] = await counts();
-          const buckets = await fanOutBuckets(relay.port);
-          const p = (n: number) => fanOutPercentileMs(bucketsBefore, buckets, n);
-          return `bare writes +${bare! - bareBefore!}, short bare writes +${short! - shortBefore!}, relay fan-out p50 <= ${p(50)} ms, p99 <= ${p(99)} ms`;
-        };
-      },
-    };
-    const { generators, viewers } = await connectViewers(relay.port, options, options.addressRun);
-    return {
-      target,
-      generators,
-      viewers,
-      ...signals(target.pid),
-      close: async () => {
-        generators.stop();
-        for (const device of devices) device.terminate();
-        await stopRelayProcess(relay);
-      },
-    };
-  } catch (error) {
+  const devices = await openBenchDevices(relay.port).catch(async (error: unknown) => {
     await stopRelayProcess(relay);
     throw error;
-  }
+  });
+  const target: LoadTarget = {
+    pid: relay.child.pid!,
+    name: 'relay',
+    drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
+    latestSeq: async () => (await healthz(relay.port)).seq,
+    // Whether viewers were written bare, how often a viewer read too slowly to take a write whole,
+    // and the relay's own fan-out time (strike appended -> written to every viewer).
+    observe: async () => {
+      const counts = async () => [await metric(relay.port, 'aeolian_viewer_bare_writes_total'), await metric(relay.port, 'aeolian_viewer_short_writes_total')];
+      const [bareBefore, shortBefore] = await counts();
+      const bucketsBefore = await fanOutBuckets(relay.port);
+      return async () => {
+        const [bare, short] = await counts();
+        const buckets = await fanOutBuckets(relay.port);
+        const p = (n: number) => fanOutPercentileMs(bucketsBefore, buckets, n);
+        return `bare writes +${bare! - bareBefore!}, short bare writes +${short! - shortBefore!}, relay fan-out p50 <= ${p(50)} ms, p99 <= ${p(99)} ms`;
+      };
+    },
+  };
+  return holdViewers(target, relay.port, options, options.addressRun, async () => {
+    for (const device of devices) device.terminate();
+    await stopRelayProcess(relay);
+  });
 }
 
 async function openFloor(options: FloorOptions): Promise<Side> {
   const floor = await SweepFloor.start(options.floorBinary);
-  try {
-    const target: LoadTarget = {
-      pid: floor.pid,
-      name: 'floor',
-      drive: (rate, seconds) => floor.drive(BENCH_DEVICES, rate, seconds),
-      latestSeq: () => Promise.resolve(floor.latestSeq),
-    };
-    const { generators, viewers } = await connectViewers(floor.port, options, options.addressRun + 1);
-    return {
-      target,
-      generators,
-      viewers,
-      ...signals(floor.pid),
-      close: async () => {
-        generators.stop();
-        await floor.close();
-      },
-    };
-  } catch (error) {
-    await floor.close();
-    throw error;
-  }
+  const target: LoadTarget = {
+    pid: floor.pid,
+    name: 'floor',
+    drive: (rate, seconds) => floor.drive(BENCH_DEVICES, rate, seconds),
+    latestSeq: () => Promise.resolve(floor.latestSeq),
+  };
+  return holdViewers(target, floor.port, options, options.addressRun + 1, () => floor.close());
 }
 
 /**

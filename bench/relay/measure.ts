@@ -111,7 +111,12 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   const writes = end.writeSyscalls - start.writeSyscalls;
   // What the writes carried, as the viewers read it: a server whose writes carry more bytes pays
   // more kernel time per write for the same strikes.
-  console.log(`${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ${(frames / writes).toFixed(2)} frames per write`);
+  const windowS = (end.at - start.at) / 1000;
+  console.log(
+    `${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ` +
+      `${(frames / writes).toFixed(2)} frames per write; p50 / p99 / max ${latency.percentile(50)} / ${latency.percentile(99)} / ${latency.max} ms; ` +
+      `generator CPU ${Math.round((generatorCpuS / windowS) * 100)} %`,
+  );
   return {
     latency,
     frames,
@@ -120,7 +125,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
     writes,
     userS: end.userS - start.userS,
     sysS: end.sysS - start.sysS,
-    windowS: (end.at - start.at) / 1000,
+    windowS,
     generatorCpuS,
     rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
     drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),

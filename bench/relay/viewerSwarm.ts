@@ -53,14 +53,21 @@ class SwarmViewer {
     private readonly onHello: () => void,
   ) {}
 
-  onData(chunk: Buffer): void {
+  /** `length` bytes at the start of `chunk` (the shared READ_BUFFER: nothing may keep a view of it). */
+  onData(chunk: Buffer, length: number): void {
     this.stats.reads++;
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
+    let data = chunk;
+    let end = length;
+    if (this.pending) {
+      data = Buffer.concat([this.pending, chunk.subarray(0, length)]);
+      end = data.length;
+      this.pending = null;
+    }
+    let offset = 0;
     if (!this.upgraded) {
-      const end = data.indexOf('\r\n\r\n');
-      if (end < 0) {
-        this.pending = data;
+      const headEnd = data.subarray(0, end).indexOf('\r\n\r\n');
+      if (headEnd < 0) {
+        this.pending = Buffer.from(data.subarray(0, end));
         return;
       }
       if (!data.subarray(0, 12).toString('latin1').startsWith('HTTP/1.1 101')) {
@@ -68,43 +75,46 @@ class SwarmViewer {
         return;
       }
       this.upgraded = true;
-      data = data.subarray(end + 4);
+      offset = headEnd + 4;
     }
     const now = Date.now();
-    let offset = 0;
-    while (data.length - offset >= 2) {
+    // Frames are read in place, by offsets (no Buffer view per frame: the generator makes no
+    // garbage per strike).
+    while (end - offset >= 2) {
       const opcode = data[offset]! & 0x0f;
       let length = data[offset + 1]! & 0x7f;
       let header = 2;
       if (length === 126) {
-        if (data.length - offset < 4) break;
+        if (end - offset < 4) break;
         length = data.readUInt16BE(offset + 2);
         header = 4;
       } else if (length === 127) {
-        if (data.length - offset < 10) break;
+        if (end - offset < 10) break;
         length = Number(data.readBigUInt64BE(offset + 2));
         header = 10;
       }
-      if (data.length - offset < header + length) break;
-      const payload = data.subarray(offset + header, offset + header + length);
-      offset += header + length;
+      if (end - offset < header + length) break;
+      const from = offset + header;
+      const to = from + length;
+      offset = to;
       this.stats.frames++;
       this.stats.bytes += header + length;
-      if (opcode === 0x1) this.onText(payload, now);
-      else if (opcode === 0x9) this.socket.write(pong(payload));
-      else if (opcode === 0x8) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+      if (opcode === 0x1) this.onText(data, from, to, now);
+      else if (opcode === 0x9) this.socket.write(pong(data.subarray(from, to)));
+      else if (opcode === 0x8) this.closeCode = length >= 2 ? data.readUInt16BE(from) : 1005;
     }
-    if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+    if (offset < end) this.pending = Buffer.from(data.subarray(offset, end));
   }
 
-  private onText(payload: Buffer, now: number): void {
-    if (payload.length > STRIKE_PREFIX.length && payload.compare(STRIKE_PREFIX, 0, STRIKE_PREFIX.length, 0, STRIKE_PREFIX.length) === 0) {
+  /** The text frame at data[from, to). */
+  private onText(data: Buffer, from: number, to: number, now: number): void {
+    if (to - from > STRIKE_PREFIX.length && data.compare(STRIKE_PREFIX, 0, STRIKE_PREFIX.length, from, from + STRIKE_PREFIX.length) === 0) {
       let seq = 0;
-      for (let i = STRIKE_PREFIX.length; payload[i] !== 0x2c; i++) seq = seq * 10 + payload[i]! - 48;
+      for (let i = from + STRIKE_PREFIX.length; data[i] !== 0x2c; i++) seq = seq * 10 + data[i]! - 48;
       // ...,"t":<digits>} : read t backwards from the closing brace.
       let t = 0;
       let scale = 1;
-      for (let i = payload.length - 2; payload[i] !== 0x3a; i--, scale *= 10) t += (payload[i]! - 48) * scale;
+      for (let i = to - 2; data[i] !== 0x3a; i--, scale *= 10) t += (data[i]! - 48) * scale;
       if (this.lastSeq >= 0 && seq !== this.lastSeq + 1) this.stats.gaps += Math.max(0, seq - this.lastSeq - 1);
       this.lastSeq = seq;
       this.stats.strikes++;
@@ -112,7 +122,7 @@ class SwarmViewer {
       return;
     }
     if (!this.open) {
-      const hello = JSON.parse(payload.toString('utf8')) as { type: string; seq: number };
+      const hello = JSON.parse(data.toString('utf8', from, to)) as { type: string; seq: number };
       if (hello.type === 'hello') {
         this.open = true;
         this.lastSeq = hello.seq;
@@ -144,8 +154,27 @@ function freshStats(): Stats {
 const viewers: SwarmViewer[] = [];
 const stats = freshStats();
 
+/**
+ * Every viewer's reads land in this one buffer (net's `onread`), parsed before the next read: no
+ * Buffer per read, so 100,000 reads a second make no garbage, and the generator's own collections
+ * (each one walks all its sockets) do not hold frames back and add to the latency it measures.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
 function connectOne(port: number, localAddress: string, onHello: () => void, onFail: () => void): void {
-  const socket = net.connect({ port, host: '127.0.0.1', localAddress });
+  const socket = net.connect({
+    port,
+    host: '127.0.0.1',
+    localAddress,
+    // Called only after connect, by when `viewer` below exists.
+    onread: {
+      buffer: READ_BUFFER,
+      callback: (bytes) => {
+        viewer.onData(READ_BUFFER, bytes);
+        return true;
+      },
+    },
+  });
   socket.setNoDelay(true);
   let greeted = false;
   const viewer = new SwarmViewer(socket, stats, () => {
@@ -159,7 +188,6 @@ function connectOne(port: number, localAddress: string, onHello: () => void, onF
         `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     ),
   );
-  socket.on('data', (chunk) => viewer.onData(chunk));
   socket.on('error', () => undefined);
   socket.on('close', () => {
     viewer.open = false;
@@ -247,5 +275,16 @@ process.on('message', (command: SwarmCommand) => {
     process.exit(0);
   }
 });
+// BENCH_GC_LOG=1: the generator's own pauses over 5 ms too (a pause delays its reads, which adds
+// to the latency it records for whichever server it measures).
+if (process.env.BENCH_GC_LOG === '1') {
+  const started = performance.now();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration > 5) console.error(`generator ${process.pid} gc at ${((entry.startTime - started) / 1000).toFixed(1)} s: ${entry.duration.toFixed(1)} ms`);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 // Never outlive the parent.
 process.on('disconnect', () => process.exit(0));

@@ -163,6 +163,7 @@ function format(row: Row): string {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(' ');
   const rows: Row[] = [];
   let run = Math.floor(Math.random() * 100);
   for (const viewers of VIEWER_COUNTS) {
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
   const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
   const body = [
     `Command: \`npm run bench:backplane\` (bench/backplane). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
-      `${os.cpus().length} cores, load average at the end ${load}.`,
+      `${os.cpus().length} cores, load average at the start ${loadAtStart}, at the end ${load}.`,
     '',
     `The fan-out bench (its viewer generator and bench stations) with the relays behind a real redis-server on loopback, ` +
       `against one lone relay measured the same way in the same run. ${BENCH_DEVICES} devices send to relay A; viewers are split evenly over the relays, ` +

@@ -4,12 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRelay } from '../../src/relay/server';
 import type { RollingFanOut, FanOutTarget } from '../../src/relay/viewers/rollingFanOut';
 import { createLogger } from '../../src/relay/log';
 import { toPublicStation } from '../../src/relay/stations/stationRegistry';
+import { logGcPausesIfAsked } from './gcLog';
 import { benchStations } from './benchStations';
 
 export type RelayCommand = { cmd: 'compare'; broadcasts: number } | { cmd: 'exit' };
@@ -34,16 +34,7 @@ const relay = await startRelay({
   ...(process.env.BENCH_RELAY_PING_MS ? { pingIntervalMs: Number(process.env.BENCH_RELAY_PING_MS) } : {}),
 });
 
-// BENCH_GC_LOG=1: every garbage collection pause of the relay's main thread over 5 ms, on stderr
-// (a pause stops the sweep, so it shows in the latency tail).
-if (process.env.BENCH_GC_LOG === '1') {
-  const started = performance.now();
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.duration > 5) console.error(`relay gc at ${((entry.startTime - started) / 1000).toFixed(1)} s: ${entry.duration.toFixed(1)} ms (kind ${(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind})`);
-    }
-  }).observe({ entryTypes: ['gc'] });
-}
+logGcPausesIfAsked('relay');
 
 // Bench-only: reach the gateway's viewers and fan-out, to send each viewer a frame of its own.
 const gateway = relay.viewers as unknown as { links: Set<FanOutTarget>; fanOut: RollingFanOut<FanOutTarget> };

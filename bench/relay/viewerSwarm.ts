@@ -2,6 +2,7 @@
 // client (handshake, unmasked server frames, pong) that reads seq and t straight from the bytes,
 // so the generator costs far less than the relay it measures. Driven by its parent over IPC.
 import net from 'node:net';
+import { logGcPausesIfAsked } from './gcLog';
 import { LatencyHistogram } from './latencyHistogram';
 
 export type SwarmCommand =
@@ -275,16 +276,7 @@ process.on('message', (command: SwarmCommand) => {
     process.exit(0);
   }
 });
-// BENCH_GC_LOG=1: the generator's own pauses over 5 ms too (a pause delays its reads, which adds
-// to the latency it records for whichever server it measures).
-if (process.env.BENCH_GC_LOG === '1') {
-  const started = performance.now();
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.duration > 5) console.error(`generator ${process.pid} gc at ${((entry.startTime - started) / 1000).toFixed(1)} s: ${entry.duration.toFixed(1)} ms`);
-    }
-  }).observe({ entryTypes: ['gc'] });
-}
+logGcPausesIfAsked(`generator ${process.pid}`);
 
 // Never outlive the parent.
 process.on('disconnect', () => process.exit(0));

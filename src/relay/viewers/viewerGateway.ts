@@ -15,6 +15,7 @@ import { clientAddress, NO_PROXY, type ProxyTrust } from '../http/clientAddress'
 import { rejectUpgrade } from '../http/upgrade';
 import type { Logger } from '../log';
 import { PacedReplay } from './pacedReplay';
+import { readPongsInPlace } from './pongReader';
 import { bareViewerWriter, viewerWriter, type ViewerWriter } from './rawFrameWrite';
 import { RollingFanOut } from './rollingFanOut';
 import { ViewerConnectionLog } from './viewerConnectionLog';
@@ -163,6 +164,7 @@ export class ViewerGateway implements ViewerFanOut {
       if (paced.start() === 'done') this.replayDone(link);
     } else {
       this.fanOut.add(link, [hello, ...replay]);
+      this.readPongsInPlace(link);
     }
     this.hub.presenceChanged();
     const connectedAt = Date.now();
@@ -205,6 +207,17 @@ export class ViewerGateway implements ViewerFanOut {
   private replayDone(link: ViewerLink): void {
     link.replay = undefined;
     this.fanOut.armed(link, link.writer.descriptor);
+    this.readPongsInPlace(link);
+  }
+
+  /**
+   * The viewer's heartbeat pongs are read in place (pongReader.ts), not through ws: 1,000 a second
+   * at 10,000 viewers. Not during a paced replay, whose pongs carry the payload that paces it.
+   */
+  private readPongsInPlace(link: ViewerLink): void {
+    readPongsInPlace(link.socket, () => {
+      link.missedPongs = 0;
+    });
   }
 
   private closeSlow(link: ViewerLink, backlog: number): void {

@@ -154,7 +154,11 @@ function verdict(rows: RateRow[], maxViewers: number): string[] {
   return lines;
 }
 
-/** Above this 1-minute load average when the run starts, other work was competing for the cores. */
+/**
+ * Above this 1-minute load average when the run starts, the machine was not idle: other work was
+ * running, or had just run (the average decays over minutes, so a run started right after another
+ * benchmark starts above it too).
+ */
 const BUSY_LOAD_AVERAGE_AT_START = 1.5;
 
 export function report(results: Results, settings: BenchSettings, startedAt: Date, loadAtStart: number[]): string {
@@ -166,7 +170,9 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
   const lines = [
     `Command: \`npm run bench:relay\` (bench/relay). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${load}.` +
-      (busy ? ' **Other engineers\' tests and benchmarks were running on the same 2 cores during this run**: latencies include waiting for a core, and the figures are a floor for this relay, not its measure on a quiet machine.' : ''),
+      (busy
+        ? ` **The machine was not idle when this run started** (1-minute load average above ${BUSY_LOAD_AVERAGE_AT_START}: other work was running, or had just run, such as the run before this one): if anything else ran on the 2 cores meanwhile, latencies include waiting for a core.`
+        : ''),
     '',
     `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
       `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process on raw sockets from their own 127.x.y.z source addresses; ` +

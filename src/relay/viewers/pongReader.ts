@@ -15,8 +15,9 @@
 // This reaches inside Node: net.Socket's kBuffer / kBufferCb / kBufferGen symbols and the TCP
 // handle's useUserBuffer. When any of them is missing, readPongsInPlace says so and the viewer's
 // pongs come through ws's 'pong' event as before (pongReader.test.ts fails if Node changes them).
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { socketSymbol, tcpHandleClass } from './nodeInternals';
 
 /** The shared read buffer: pongs are 6 bytes; larger reads are only ever handed over, in pieces. */
 export const VIEWER_READ_BUFFER_BYTES = 4_096;
@@ -91,17 +92,10 @@ export function onlyWholePongs(bytes: Uint8Array, length: number): boolean {
   return length > 0 && offset === length;
 }
 
-/** net.Socket's onread symbols (own properties of every socket) and the TCP handle class, or undefined. */
+/** net.Socket's onread symbols and the TCP handle class, or undefined if Node lacks any of them. */
 function loadOnreadSymbols(): OnreadSymbols | undefined {
-  try {
-    const keys = Object.getOwnPropertySymbols(new Socket());
-    const find = (description: string) => keys.find((key) => key.description === description);
-    const [kBuffer, kBufferCb, kBufferGen] = [find('kBuffer'), find('kBufferCb'), find('kBufferGen')];
-    const { binding } = process as unknown as { binding(name: string): Record<string, unknown> };
-    const TCP = binding('tcp_wrap').TCP as (abstract new () => UserBufferHandle) | undefined;
-    if (!kBuffer || !kBufferCb || !kBufferGen || typeof TCP !== 'function' || typeof TCP.prototype.useUserBuffer !== 'function') return undefined;
-    return { kBuffer, kBufferCb, kBufferGen, TCP };
-  } catch {
-    return undefined;
-  }
+  const [kBuffer, kBufferCb, kBufferGen] = [socketSymbol('kBuffer'), socketSymbol('kBufferCb'), socketSymbol('kBufferGen')];
+  const TCP = tcpHandleClass<UserBufferHandle>();
+  if (!kBuffer || !kBufferCb || !kBufferGen || TCP === undefined || typeof TCP.prototype.useUserBuffer !== 'function') return undefined;
+  return { kBuffer, kBufferCb, kBufferGen, TCP };
 }

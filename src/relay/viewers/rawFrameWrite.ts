@@ -19,10 +19,11 @@
 // of the above once and then writes bare until ws, the socket's end or its destruction intervenes
 // (it listens to the socket for those), so a sweep touches one small object per viewer.
 import { createRequire } from 'node:module';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import type { WebSocket } from 'ws';
+import { nodeBinding, socketSymbol, tcpHandleClass } from './nodeInternals';
 import type { BareWriter } from './rollingFanOut';
 
 /** A request object libuv can hold a partial write on (Node's WriteWrap), plus what we keep on it. */
@@ -297,18 +298,13 @@ function writeError(status: number): NodeJS.ErrnoException {
 
 /** Node's stream binding, checked for what this uses; undefined (socket.write) if anything is off. */
 function loadStreamWrap(): StreamWrapBinding | undefined {
-  try {
-    const { binding } = process as unknown as { binding(name: string): Record<string, unknown> };
-    const { WriteWrap, streamBaseState, kLastWriteWasAsync } = binding('stream_wrap') as Partial<StreamWrapBinding>;
-    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
-    const TCP = binding('tcp_wrap').TCP as (abstract new () => StreamHandle) | undefined;
-    if (typeof TCP !== 'function' || typeof (TCP.prototype as Partial<StreamHandle>).writeBuffer !== 'function') return undefined;
-    const kHandle = Object.getOwnPropertySymbols(new Socket()).find((key) => key.description === 'kHandle');
-    if (kHandle === undefined) return undefined;
-    return { kHandle, TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
-  } catch {
-    return undefined;
-  }
+  const { WriteWrap, streamBaseState, kLastWriteWasAsync } = nodeBinding('stream_wrap') as Partial<StreamWrapBinding>;
+  if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
+  const TCP = tcpHandleClass<StreamHandle>();
+  if (TCP === undefined || typeof (TCP.prototype as Partial<StreamHandle>).writeBuffer !== 'function') return undefined;
+  const kHandle = socketSymbol('kHandle');
+  if (kHandle === undefined) return undefined;
+  return { kHandle, TCP, WriteWrap, streamBaseState, kLastWriteWasAsync };
 }
 
 /** The native viewer write, if scripts/buildNative.ts built it for this Node. */

@@ -12,7 +12,7 @@ import { BENCH_DEVICES } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
 import { nextMessage } from '../relay/generators';
 import { LatencyHistogram } from '../relay/latencyHistogram';
-import { cpuShare, sampleProcess } from '../relay/procStats';
+import { cpuShare, formatLoad, sampleProcess } from '../relay/procStats';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from '../relay/viewerSwarm';
 
 const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
@@ -163,7 +163,7 @@ function format(row: Row): string {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const loadAtStart = formatLoad();
   const rows: Row[] = [];
   let run = Math.floor(Math.random() * 100);
   for (const viewers of VIEWER_COUNTS) {
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       redis.kill('SIGTERM');
     }
   }
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = formatLoad();
   const body = [
     `Command: \`npm run bench:backplane\` (bench/backplane). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
       `${os.cpus().length} cores, load average at the start ${loadAtStart}, at the end ${load}.`,

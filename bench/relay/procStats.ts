@@ -2,6 +2,7 @@
 // (Linux): for the relay under test and the C sweep floor beside it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on mainstream builds). */
 const CLOCK_TICKS_PER_S = (() => {
@@ -39,4 +40,9 @@ export function sampleProcess(pid: number): ProcSample {
 /** CPU use between two samples, as a fraction of one core. */
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuS - from.cpuS) / ((to.at - from.at) / 1000);
+}
+
+/** The machine's load average (1 / 5 / 15 min), as every bench table prints it: "0.42 0.61 0.70". */
+export function formatLoad(load: readonly number[] = loadavg()): string {
+  return load.map((n) => n.toFixed(2)).join(' ');
 }

@@ -4,6 +4,7 @@ import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
 import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/viewers/rollingFanOut';
 import { floorSection, type FloorPair, type PhaseLoad } from './floorCompare';
 import type { LoadRow } from './measure';
+import { formatLoad } from './procStats';
 import type { CompareResult } from './relayUnderTest';
 
 export const TARGET_P99_MS = 100;
@@ -163,13 +164,13 @@ const BUSY_LOAD_AVERAGE_AT_START = 1.5;
 
 export function report(results: Results, settings: BenchSettings, startedAt: Date, loadAtStart: number[]): string {
   const { measureS, viewersPerGenerator, benchDevices, slowPhaseRate, stormWindowMs, healthzPollMs, maxViewers } = settings;
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = formatLoad();
   // Judged at the start only: during the run the bench's own relay and generators keep ~2 processes
   // runnable, which is this benchmark, not someone else's.
   const busy = loadAtStart[0]! > BUSY_LOAD_AVERAGE_AT_START;
   const lines = [
     `Command: \`npm run bench:relay\` (bench/relay). Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
-      `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at the end ${load}.` +
+      `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), load average at the start ${formatLoad(loadAtStart)}, at the end ${load}.` +
       (busy
         ? ` **The machine was not idle when this run started** (1-minute load average above ${BUSY_LOAD_AVERAGE_AT_START}: other work was running, or had just run, such as the run before this one): if anything else ran on the 2 cores meanwhile, latencies include waiting for a core.`
         : ''),

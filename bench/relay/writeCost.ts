@@ -6,13 +6,13 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 import { bareViewerWriter, viewerBacklogBytes, viewerWriter, writeRawFrames } from '../../src/relay/viewers/rawFrameWrite';
 import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames } from '../../src/relay/viewers/rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from '../../src/relay/viewers/viewerGateway';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
+import { formatLoad } from './procStats';
 
 const VIEWERS = Number(process.env.WRITE_VIEWERS ?? 2_000);
 const SWEEPS = Number(process.env.WRITE_SWEEPS ?? 40);
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   reader.send({ port: (http.address() as AddressInfo).port, count: VIEWERS });
   while (viewers.length < VIEWERS) await new Promise((resolve) => setTimeout(resolve, 20));
 
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = formatLoad();
   console.log(`writeCost: ${VIEWERS} viewers, ${SWEEPS} sweeps of one ${frameFor(0).length}-byte frame per run, ${RUNS} runs interleaved, Node ${process.version}, load ${load}`);
   console.log('| run | variant | user us/write | sys us/write | write syscalls/write | wall ms |');
   console.log('|---:|---|---:|---:|---:|---:|');
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   reader.send({ expectFrames: seq });
   const verdict = await new Promise<{ frames: number; outOfOrder: number; viewers: number }>((resolve) => reader.once('message', resolve));
   console.log(`\nuser us/write, median of ${RUNS}: ${[...results].map(([name, us]) => `${name} ${median(us).toFixed(2)}`).join('; ')}`);
-  console.log(`load at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`load at the end ${formatLoad()}`);
   console.log(`reader: ${verdict.viewers} viewers got ${verdict.frames} frames (expected ${seq * VIEWERS}), ${verdict.outOfOrder} out of order`);
   reader.kill();
   for (const viewer of viewers) viewer.terminate();

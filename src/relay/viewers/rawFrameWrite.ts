@@ -1,4 +1,5 @@
-// The one place the relay reaches inside `ws` and Node: prebuilt viewer frames go straight to the
+// Where the relay reaches inside `ws` and Node to write (pongReader.ts does to read; the lookups are in
+// nodeInternals.ts): prebuilt viewer frames go straight to the
 // TCP handle under a WebSocket, one write per viewer per sweep (docs/architecture.md, "Fan-out to
 // viewers"). net.Socket.write costs ~3 us of user time a call (Writable state, a new WriteWrap,
 // afterWrite on nextTick); the handle's own writeBuffer with one reused request costs a fraction.

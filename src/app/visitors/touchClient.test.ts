@@ -138,7 +138,8 @@ describe('TouchClient', () => {
 
   it('a touch without an answer in time, or in flight when the link drops, is reported unanswered', async () => {
     const relay = await scriptedTouchRelay(); // answers nothing
-    const { touchClient, outcomes } = client(relay.url, { answerTimeoutMs: 100 });
+    // The longest backoff draw, so the link stays down while the offline touch below is made.
+    const { touchClient, outcomes } = client(relay.url, { answerTimeoutMs: 100, random: () => 0.999 });
     await until(() => touchClient.state === 'open');
     const unanswered = touchClient.touch('chicago', 0, 1);
     await until(() => outcomeOf(outcomes, unanswered.id).length === 2);
@@ -148,7 +149,9 @@ describe('TouchClient', () => {
     relay.server.clients.forEach((c) => c.terminate());
     await until(() => outcomeOf(outcomes, inFlight.id).length === 2, 1_000);
     expect(outcomeOf(outcomes, inFlight.id)[1]).toEqual({ kind: 'refused', reason: 'no_answer' });
-    // While the link is down a touch is refused at once, not queued.
+    // While the link is down a touch is refused at once, not queued. (On a busy machine the answer
+    // timeout can fire before the client has seen the link drop: wait for that first.)
+    await until(() => touchClient.state === 'reconnecting');
     const offline = touchClient.touch('chicago', 2, 1);
     expect(outcomeOf(outcomes, offline.id)).toEqual([{ kind: 'refused', reason: 'offline' }]);
   });

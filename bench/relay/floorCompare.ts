@@ -14,16 +14,31 @@ export const FLOOR_GOAL_RATIO = 1.2;
 const SETTLE_MS = 1_000;
 /**
  * Each row is measured in this many slices per side, relay and floor taking turns (relay, floor,
- * floor, relay: ABBA), so a machine whose speed drifts within the row's minute (neighbours, its own
- * load) weighs on both sides alike instead of on whichever went second.
+ * floor, relay, relay, floor, floor, relay: ABBA twice), so a machine whose speed drifts within the
+ * row's minute (neighbours, its own load) weighs on both sides alike instead of on whichever went
+ * second. Four of 5 s rather than two of 10 s (until 2026-12-01): the misses of the two-slice runs
+ * were each one slow slice of one side (one relay slice with 27 % fewer writes than its twin), a
+ * disturbance of a few seconds that shorter turns share between the sides.
  */
-export const FLOOR_SLICES_PER_SIDE = 2;
+export const FLOOR_SLICES_PER_SIDE = 4;
 /**
  * After a side is resumed (SIGCONT), before its slice: it reads the pongs and runs the timers it
  * slept through (a relay drops a viewer only after DEVICE_MISSED_PONGS_ALLOWED unanswered pings,
  * so one late round costs nothing).
  */
 const RESUME_SETTLE_MS = 1_000;
+
+/**
+ * Before its first slice each side serves the run's highest rate for this long, unmeasured. A relay
+ * measured in its first minute pays, inside the measured slices, for compiling its hot paths: its
+ * device path (ws's receiver, parsing, the hub) ran in V8's interpreter and baseline tiers for the
+ * whole first slice, and finishing TurboFan's compiles took its main thread's time later on (perf of a
+ * 10,000-viewer row at 200/s, 2026-12-01: 2.7 % of the relay's samples in the device path in its
+ * first slice, 0.4 % in its last, which had 1.9 % in compiling). A relay running for weeks paid that
+ * once, long ago, and the C floor never does; the goal compares their steady costs. The floor is
+ * warmed alike.
+ */
+export const FLOOR_WARM_UP_S = Number(process.env.BENCH_FLOOR_WARM_UP_S ?? 10);
 
 export interface FloorPair {
   viewers: number;
@@ -142,6 +157,14 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
     sides.push(floor);
     floor.pause();
     const [first, second] = run % 2 === 1 ? [relay, floor] : [floor, relay];
+    if (FLOOR_WARM_UP_S > 0) {
+      for (const side of [first, second]) {
+        side.resume();
+        await sleep(RESUME_SETTLE_MS);
+        await side.target.drive(Math.max(...options.rates), FLOOR_WARM_UP_S);
+        side.pause();
+      }
+    }
     const order = Array.from({ length: FLOOR_SLICES_PER_SIDE }, (_, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat();
     const pairs: FloorPair[] = [];
     for (const rate of options.rates) {
@@ -209,8 +232,12 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
     `Relay against the C sweep floor (\`bench/relay/sweepFloor.c\`, built with \`gcc -O2\` by the bench): the same viewers from the same ` +
       `generator, the same strikes on the same ${BENCH_DEVICES} device timers (to the floor as the relay's strike JSON over a plain TCP socket, ` +
       `stamped with t on receipt as the relay stamps on accept), one cursor sweeping the viewers with everything pending in one write(). ` +
-      `Per run: relay and floor each hold the viewers at once, and at every rate they take turns in ${FLOOR_SLICES_PER_SIDE * 2} slices of ` +
-      `${seconds / FLOOR_SLICES_PER_SIDE} s (relay, floor, floor, relay in odd runs; floor, relay, relay, floor in even ones), the side not ` +
+      `Per run: relay and floor each hold the viewers at once, ` +
+      (FLOOR_WARM_UP_S > 0
+        ? `each first serves the run's highest rate for ${FLOOR_WARM_UP_S} s unmeasured (warm-up: the relay's JIT compiles its hot paths there, as a relay running for weeks did long ago), `
+        : 'with no warm-up (the relay measured in its first minute, JIT compiling included), ') +
+      `and at every rate they take turns in ${FLOOR_SLICES_PER_SIDE * 2} slices of ` +
+      `${seconds / FLOOR_SLICES_PER_SIDE} s (ABBA repeated: relay, floor, floor, relay, ... in odd runs; floor, relay, relay, floor, ... in even ones), the side not ` +
       `measured stopped with SIGSTOP so it costs nothing, and each side's slices summed into its row: a machine whose speed drifts within ` +
       `the row weighs on both sides alike. ${runs} run(s) back to back, ${seconds} s per side and row. Write syscalls are the ` +
       'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.' +

@@ -26,7 +26,7 @@ export function forkTs(file: string, nodeArgs: string[] = []): ChildProcess {
   return fork(new URL(file, import.meta.url).pathname, [], {
     execArgv: [...nodeArgs, '--import', 'tsx'],
     env: process.env,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
 }
 

@@ -16,9 +16,10 @@ const SETTLE_MS = 1_000;
  * Each row is measured in this many slices per side, relay and floor taking turns (relay, floor,
  * floor, relay, relay, floor, floor, relay: ABBA twice), so a machine whose speed drifts within the
  * row's minute (neighbours, its own load) weighs on both sides alike instead of on whichever went
- * second. Four of 5 s rather than two of 10 s (until 2026-12-01): the misses of the two-slice runs
- * were each one slow slice of one side (one relay slice with 27 % fewer writes than its twin), a
- * disturbance of a few seconds that shorter turns share between the sides.
+ * second. Four of 5 s rather than two of 10 s (until 2026-12-01): some misses of the two-slice runs
+ * were one slow slice of one side (a relay slice with 27 % fewer writes than its twin), a
+ * disturbance of a few seconds that shorter turns share between the sides. (The first set measured
+ * this way missed as often, in whole rows: docs/benchmarks.md, "Where it stands".)
  */
 export const FLOOR_SLICES_PER_SIDE = 4;
 /**

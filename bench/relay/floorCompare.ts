@@ -1,6 +1,7 @@
 // The relay against its floor: the C sweep writer (sweepFloor.c) holding the same number of viewers
 // from the same generator, fed the same strikes at the same rates, measured back to back in one
 // run. Goal (issue 17): the relay within FLOOR_GOAL_RATIO of the floor's CPU per write and p99.
+import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
@@ -40,6 +41,16 @@ const RESUME_SETTLE_MS = 1_000;
  * warmed alike.
  */
 export const FLOOR_WARM_UP_S = Number(process.env.BENCH_FLOOR_WARM_UP_S ?? 10);
+/**
+ * Every thread of the server under test on core 0 and its viewers' generators on core 1, both sides
+ * alike (BENCH_PIN_CORES=0: left to the scheduler, as until 2026-12-01 06:19). Unpinned, whole rows
+ * of one relay process ran slower than the floor in every slice (a fresh process per run; the misses
+ * of 05:10-05:46), and the scheduler may put a server and its generator on one core for a while;
+ * pinned, a 10,000-viewer check (06:19, 3 runs) had CPU per write 1.03-1.11 where the unpinned one
+ * at 04:59 had 1.06-1.21. A relay in production has its own core too (docs/architecture.md,
+ * "Capacity model").
+ */
+const PIN_CORES = process.env.BENCH_PIN_CORES !== '0';
 
 export interface FloorPair {
   viewers: number;
@@ -83,6 +94,11 @@ async function holdViewers(target: LoadTarget, port: number, options: FloorOptio
   const generators = Generators.start(options.viewers);
   try {
     const connected = await generators.connect(port, options.viewers, addressRun);
+    if (PIN_CORES) {
+      // Every thread of the server on core 0, of its generators on core 1 (both sides alike).
+      execFileSync('taskset', ['-a', '-pc', '0', String(target.pid)], { stdio: 'ignore' });
+      for (const pid of generators.pids) execFileSync('taskset', ['-a', '-pc', '1', String(pid)], { stdio: 'ignore' });
+    }
     await sleep(SETTLE_MS);
     return {
       target,
@@ -233,7 +249,8 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
     `Relay against the C sweep floor (\`bench/relay/sweepFloor.c\`, built with \`gcc -O2\` by the bench): the same viewers from the same ` +
       `generator, the same strikes on the same ${BENCH_DEVICES} device timers (to the floor as the relay's strike JSON over a plain TCP socket, ` +
       `stamped with t on receipt as the relay stamps on accept), one cursor sweeping the viewers with everything pending in one write(). ` +
-      `Per run: relay and floor each hold the viewers at once, ` +
+      `Per run: relay and floor each hold the viewers at once` +
+      (PIN_CORES ? ' (every thread of each server pinned to core 0, its generators to core 1, with taskset), ' : ', ') +
       (FLOOR_WARM_UP_S > 0
         ? `each first serves the run's highest rate for ${FLOOR_WARM_UP_S} s unmeasured (warm-up: the relay's JIT compiles its hot paths there, as a relay running for weeks did long ago), `
         : 'with no warm-up (the relay measured in its first minute, JIT compiling included), ') +

@@ -160,6 +160,15 @@ async function openFloor(options: FloorOptions): Promise<Side> {
   return holdViewers(target, floor.port, options, options.addressRun + 1, () => floor.close());
 }
 
+/** Resumes a side, lets it settle, runs `work` on it and stops it again (the other side stays stopped). */
+async function takeTurn<T>(side: Side, work: () => Promise<T>): Promise<T> {
+  side.resume();
+  await sleep(RESUME_SETTLE_MS);
+  const result = await work();
+  side.pause();
+  return result;
+}
+
 /**
  * One run of the set: relay and floor each hold the same number of viewers at once, and at every
  * rate they take turns in slices, ABBA (the relay first in odd runs, the floor first in even runs).
@@ -175,12 +184,7 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
     floor.pause();
     const [first, second] = run % 2 === 1 ? [relay, floor] : [floor, relay];
     if (FLOOR_WARM_UP_S > 0) {
-      for (const side of [first, second]) {
-        side.resume();
-        await sleep(RESUME_SETTLE_MS);
-        await side.target.drive(Math.max(...options.rates), FLOOR_WARM_UP_S);
-        side.pause();
-      }
+      for (const side of [first, second]) await takeTurn(side, () => side.target.drive(Math.max(...options.rates), FLOOR_WARM_UP_S));
     }
     const order = Array.from({ length: FLOOR_SLICES_PER_SIDE }, (_, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat();
     const pairs: FloorPair[] = [];
@@ -190,10 +194,9 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
         [floor, []],
       ]);
       for (const [index, side] of order.entries()) {
-        side.resume();
-        await sleep(RESUME_SETTLE_MS);
-        const slice = await measureSlice(side.target, side.generators, side.viewers, rate, options.seconds / FLOOR_SLICES_PER_SIDE, `, slice ${index + 1} of ${order.length}`);
-        side.pause();
+        const slice = await takeTurn(side, () =>
+          measureSlice(side.target, side.generators, side.viewers, rate, options.seconds / FLOOR_SLICES_PER_SIDE, `, slice ${index + 1} of ${order.length}`),
+        );
         slices.get(side)!.push(slice);
       }
       pairs.push({ viewers: options.viewers, rate, run, relay: loadRow(relay.viewers, rate, slices.get(relay)!), floor: loadRow(floor.viewers, rate, slices.get(floor)!) });

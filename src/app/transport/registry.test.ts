@@ -24,4 +24,13 @@ describe('transport registry', () => {
     expect(addressNotice(params('source=sim'))).toBeNull();
     expect(addressNotice(params('source=weather&speed=x'))).toMatch(/^Unknown source "weather".* Speed "x"/);
   });
+
+  it("says what speed plays when ?speed= is out of the source's range, and plays that", () => {
+    expect(addressNotice(params('source=sim&speed=500'))).toBe("Speed 500× is above this source's fastest: playing at 100×.");
+    const hour = 'from=2025-11-25T14:00:00Z&to=2025-11-25T15:00:00Z';
+    expect(addressNotice(params(`source=replay&${hour}&speed=90`))).toBe("Speed 90× is above this source's fastest: playing at 60×.");
+    expect(createTransport(params(`source=replay&${hour}&speed=90`), location).replay?.speed).toBe(60);
+    expect(createTransport(params('source=replay&url=/r.ndjson&speed=90'), location).replay?.speed).toBe(90);
+    expect(addressNotice(params('source=replay&url=/r.ndjson&speed=90'))).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@
 import { RelayTransport, relayUrlFrom } from './relayTransport';
 import { ReplayTransport } from './replayTransport';
 import { SimTransport } from './simTransport';
+import { readSpeed, speedLimitsFor } from './speedOption';
 import type { Transport, TransportOptions } from './types';
 
 type Location = { protocol: string; host: string };
@@ -22,17 +23,8 @@ export function createTransport(options: TransportOptions, location: Location): 
 
 /** What to tell the viewer about options in the address the page cannot honour; null if none. */
 export function addressNotice(options: TransportOptions): string | null {
-  const notices = [unknownSourceNotice(options), invalidSpeedNotice(options)].filter((notice) => notice !== null);
+  const notices = [unknownSourceNotice(options), readSpeed(options.get('speed'), speedLimitsFor(options)).notice].filter((notice) => notice !== null);
   return notices.length > 0 ? notices.join(' ') : null;
-}
-
-/** `?speed=` that is no number above 0 (a typo, `abc`): the sources play at 1x, and say so. */
-export function invalidSpeedNotice(options: TransportOptions): string | null {
-  const raw = options.get('speed');
-  if (raw === null) return null;
-  const speed = Number(raw);
-  if (raw.trim() !== '' && Number.isFinite(speed) && speed > 0) return null;
-  return `Speed "${raw.slice(0, 20)}" is not a number above 0: playing at 1× (try &speed=10).`;
 }
 
 /** What to tell the viewer when `?source=` names nothing we have (the default source is used). */

@@ -2,20 +2,13 @@
 // recording file (`url`), and how fast. Read from and written to the page address; pure, no I/O.
 import type { ReplayInfo, ReplayRange } from '../store/source';
 
-/** Slowest and fastest a history range may be played (`&speed=`), clamped into this range. */
+/** Slowest and fastest a history range may be played (`&speed=`, clamped into this range: speedOption.ts). */
 export const HISTORY_REPLAY_MIN_SPEED = 1;
 export const HISTORY_REPLAY_MAX_SPEED = 60;
 /** The relay's archive route (same origin as the page). */
 export const HISTORY_URL_PATH = '/api/history';
 /** The relay's station list, for a replay whose recording names no stations. */
 export const STATIONS_URL_PATH = '/api/stations';
-
-/** `speed` for a history range: a number clamped to 1..60; anything else plays at 1x. */
-export function clampHistorySpeed(raw: string | null): number {
-  const speed = Number(raw ?? HISTORY_REPLAY_MIN_SPEED);
-  if (!Number.isFinite(speed)) return HISTORY_REPLAY_MIN_SPEED;
-  return Math.min(HISTORY_REPLAY_MAX_SPEED, Math.max(HISTORY_REPLAY_MIN_SPEED, speed));
-}
 
 /**
  * The range in `?from=&to=&stations=`, or null when there is no `from`/`to`. Times are passed to the

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StrikeMessage } from '../../protocol';
-import { clampHistorySpeed, HISTORY_REPLAY_MAX_SPEED, HISTORY_REPLAY_MIN_SPEED } from './replayRange';
 import { ReplaySchedule } from './replaySchedule';
 
 const strike = (seq: number, t: number): StrikeMessage => ({ type: 'strike', seq, station: 'tokyo', chime: seq % 5, v: 0.5, t });
@@ -77,17 +76,5 @@ describe('ReplaySchedule', () => {
     expect(second.played.map((p) => p.seq)).toEqual([1]);
     expect(vi.getTimerCount()).toBe(0);
     expect(played).toHaveLength(2);
-  });
-});
-
-describe('clampHistorySpeed', () => {
-  it('keeps 1..60, clamps beyond, and plays nonsense at 1x', () => {
-    expect(clampHistorySpeed('10')).toBe(10);
-    expect(clampHistorySpeed('2.5')).toBe(2.5);
-    expect(clampHistorySpeed('600')).toBe(HISTORY_REPLAY_MAX_SPEED);
-    expect(clampHistorySpeed('0.1')).toBe(HISTORY_REPLAY_MIN_SPEED);
-    expect(clampHistorySpeed('-3')).toBe(1);
-    expect(clampHistorySpeed('fast')).toBe(1);
-    expect(clampHistorySpeed(null)).toBe(1);
   });
 });

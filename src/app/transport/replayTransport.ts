@@ -5,12 +5,10 @@
 import { describeIssues, parseRelayMessage, stationSchema, type Station } from '../../protocol';
 import { readNdjsonLines } from './ndjsonReader';
 import type { ReplayInfo } from '../store/source';
-import { clampHistorySpeed, describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH } from './replayRange';
+import { describeRange, historyUrlFrom, rangeFromParams, STATIONS_URL_PATH } from './replayRange';
+import { HISTORY_SPEED_LIMITS, PLAY_SPEED_LIMITS, readSpeed } from './speedOption';
 import { ReplaySchedule, type ReplayedMessage } from './replaySchedule';
 import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
-
-/** Largest `?speed=` for a recording file (a history range is clamped to 1..60, see replayRange.ts). */
-export const MAX_REPLAY_SPEED = 100;
 
 export interface Recording {
   stations: Station[];
@@ -77,10 +75,10 @@ export class ReplayTransport implements Transport {
 
   static fromOptions(options: TransportOptions, fetchImpl?: typeof fetch): ReplayTransport {
     const range = rangeFromParams(options);
-    if (range) return new ReplayTransport({ range, url: null, speed: clampHistorySpeed(options.get('speed')) }, historyUrlFrom(options), fetchImpl);
+    const rawSpeed = options.get('speed');
+    if (range) return new ReplayTransport({ range, url: null, speed: readSpeed(rawSpeed, HISTORY_SPEED_LIMITS).speed }, historyUrlFrom(options), fetchImpl);
     const url = options.get('url') ?? '';
-    const speed = Number(options.get('speed') ?? 1);
-    return new ReplayTransport({ range: null, url, speed: speed > 0 && speed <= MAX_REPLAY_SPEED ? speed : 1 }, url, fetchImpl);
+    return new ReplayTransport({ range: null, url, speed: readSpeed(rawSpeed, PLAY_SPEED_LIMITS).speed }, url, fetchImpl);
   }
 
   health(): TransportHealth {

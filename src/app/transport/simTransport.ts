@@ -3,6 +3,7 @@
 import type { Station, StrikeMessage } from '../../protocol';
 import { createWindField, SIM_STATIONS, type WindControls, type WindField } from '../../sim';
 import type { Transport, TransportHealth, TransportOptions, TransportSink, WindSteering } from './types';
+import { PLAY_SPEED_LIMITS, readSpeed } from './speedOption';
 
 /** The model is advanced this often; strikes keep their own `t` inside each step. */
 export const SIM_TICK_MS = 50;
@@ -20,10 +21,9 @@ export class SimTransport implements Transport, WindSteering {
 
   static fromOptions(options: TransportOptions): SimTransport {
     const seed = Number(options.get('seed'));
-    const speed = Number(options.get('speed'));
     return new SimTransport(
       Number.isInteger(seed) && seed > 0 ? seed : Math.floor(Math.random() * 2 ** 31),
-      speed > 0 && speed <= 100 ? speed : 1,
+      readSpeed(options.get('speed'), PLAY_SPEED_LIMITS).speed,
     );
   }
 

@@ -16,5 +16,14 @@ it('summarises the last 10 s in one sentence: stations online, strikes, the busi
 
 it('says when all is quiet, and when the connection is not live', () => {
   expect(summarize({ connection: { state: 'live' }, stations: [station('a')], activity: {} })).toBe('1 station online, all quiet.');
-  expect(summarize({ connection: { state: 'connecting' }, stations: [], activity: {} })).toBe('Connection connecting.');
+  expect(summarize({ connection: { state: 'connecting' }, stations: [], activity: {} })).toBe('Connecting.');
+});
+
+it('tells an unreachable relay from a lost link, as the status pill does, and says why the page is offline', () => {
+  const reconnecting = { state: 'reconnecting' as const, nextAttemptAt: 0, attempt: 3, reason: 'no answer from wss://relay.example/live' };
+  expect(summarize({ connection: { ...reconnecting, unreachable: true }, stations: [], activity: {} })).toBe(
+    'Relay unreachable: no answer from wss://relay.example/live. Retrying by itself.',
+  );
+  expect(summarize({ connection: reconnecting, stations: [], activity: {} })).toBe('Connection lost, reconnecting by itself.');
+  expect(summarize({ connection: { state: 'offline', reason: 'Incompatible relay.' }, stations: [], activity: {} })).toBe('Offline: Incompatible relay.');
 });

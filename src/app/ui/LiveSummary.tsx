@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useLiveStore } from '../store/useLive';
 import type { LiveState } from '../store/liveStore';
+import type { ConnectionStatus } from '../store/source';
 import { describeReplay } from '../transport/replayRange';
 
 export const SUMMARY_INTERVAL_MS = 10_000;
@@ -9,7 +10,7 @@ export const SUMMARY_INTERVAL_MS = 10_000;
 export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'connection'> & Partial<Pick<LiveState, 'replay'>>): string {
   // A replay is never summarized as if it were happening now.
   if (state.replay) return `${describeReplay(state.replay, Date.now())}, not live. ${summarize({ ...state, replay: null })}`;
-  if (state.connection.state !== 'live') return `Connection ${state.connection.state}.`;
+  if (state.connection.state !== 'live') return describeLink(state.connection);
   const online = state.stations.filter((s) => s.online);
   let busiest: { name: string; rate: number } | null = null;
   let total = 0;
@@ -22,6 +23,18 @@ export function summarize(state: Pick<LiveState, 'stations' | 'activity' | 'conn
   const stations = `${online.length} ${online.length === 1 ? 'station' : 'stations'} online`;
   if (strikes === 0) return `${stations}, all quiet.`;
   return `${stations}, ${strikes} ${strikes === 1 ? 'strike' : 'strikes'} in the last 10 seconds; busiest ${busiest?.name ?? ''}.`;
+}
+
+/** The link when it is not live, in the status pill's terms (an unreachable relay is not "reconnecting"). */
+function describeLink(connection: Exclude<ConnectionStatus, { state: 'live' }>): string {
+  switch (connection.state) {
+    case 'connecting':
+      return 'Connecting.';
+    case 'reconnecting':
+      return connection.unreachable ? `Relay unreachable: ${connection.reason}. Retrying by itself.` : 'Connection lost, reconnecting by itself.';
+    case 'offline':
+      return `Offline: ${connection.reason}`;
+  }
 }
 
 export function LiveSummary() {

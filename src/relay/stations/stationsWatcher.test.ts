@@ -1,5 +1,5 @@
 // Editing the stations file while the relay runs: `npm run stations` changes take effect at once.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,13 +11,17 @@ import { formatStationsFile } from './stationsStore';
 import { watchStationsFile, type StationsWatcher } from './stationsWatcher';
 
 let watcher: StationsWatcher | undefined;
+const folders: string[] = [];
 afterEach(() => {
   watcher?.close();
   watcher = undefined;
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
 async function relayWithStationsFile() {
-  const path = join(mkdtempSync(join(tmpdir(), 'aeolian-stations-')), 'stations.json');
+  const folder = mkdtempSync(join(tmpdir(), 'aeolian-stations-'));
+  folders.push(folder);
+  const path = join(folder, 'stations.json');
   writeFileSync(path, formatStationsFile(testStations()));
   const relay = await testRelay({ stations: testStations(), stationsPath: path });
   watcher = watchStationsFile(relay, path);

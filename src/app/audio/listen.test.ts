@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLiveStore } from '../store/liveStore';
 import type { StrikeOutput } from '../rhythm/strikeRouter';
-import { fakeAudioEngine } from './fakeAudioEngine';
+import { fakeAudioEngine } from '../../../test/support/fakeAudioEngine';
 import { createListenHandler } from './listen';
 
 describe('the Listen handler', () => {

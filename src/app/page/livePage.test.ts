@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StrikeMessage } from '../../protocol';
-import { fakeAudioEngine } from '../audio/fakeAudioEngine';
+import { fakeAudioEngine } from '../../../test/support/fakeAudioEngine';
 import type { ReplayInfo } from '../store/source';
 import type { Transport, TransportHealth, TransportSink } from '../transport/types';
 import { createLivePage, UI_REFRESH_INTERVAL_MS, type LivePage, type LivePageOptions } from './livePage';

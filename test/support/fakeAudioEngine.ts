@@ -1,6 +1,6 @@
 // For unit tests: an AudioEngine that records the notes it is asked to play and makes no sound.
 import { vi } from 'vitest';
-import type { AudioEngine, AudioStats, NoteRequest } from './audioEngine';
+import type { AudioEngine, AudioStats, NoteRequest } from '../../src/app/audio/audioEngine';
 
 /** The engine, the notes it was asked to play (in order), and `stats` as given (zeros otherwise). */
 export function fakeAudioEngine(stats: Partial<AudioStats> = {}): { engine: AudioEngine; played: NoteRequest[] } {

@@ -77,6 +77,10 @@ void DeviceLink::startConnect(uint32_t nowMs) {
     drop(nowMs, LinkEvent::connectFailed, 0);
     return;
   }
+  if (!bootChosen_) {
+    bootId_ = platform_.random32();
+    bootChosen_ = true;
+  }
   uint8_t key[16];
   for (int i = 0; i < 4; i++) {
     const uint32_t word = platform_.random32();
@@ -106,6 +110,7 @@ void DeviceLink::pollHandshake(uint32_t nowMs) {
       case HandshakeStatus::accepted:
         state_ = State::open;
         stateSinceMs_ = nowMs;
+        resendMarks_ = handshake_.resendMarks();
         if (everOpened_) reconnects_++;
         everOpened_ = true;
         attempt_ = 0;
@@ -167,7 +172,7 @@ void DeviceLink::pollOpen(uint32_t nowMs) {
   } else if (outbox_.unsent() > 0) {
     char* text = reinterpret_cast<char*>(tx_ + txLength_ + DATA_HEADER_ROOM);
     size_t strikes = 0;
-    const size_t bytes = outbox_.encodeUnsent(nowMs, text, config_.frameBudgetBytes, strikes);
+    const size_t bytes = outbox_.encodeUnsent(nowMs, text, config_.frameBudgetBytes, strikes, resendMarks_ ? &bootId_ : nullptr);
     if (bytes > 0) {
       if (observer_ != nullptr) observer_->onStrikesSent(text, bytes, nowMs);
       uint8_t mask[4];

@@ -3,7 +3,9 @@
 //  - Strikes go out as compact frames with ages, from the outbox. After each frame the link sends
 //    a ping carrying the outbox position; the relay's pong (sent only after it has taken every
 //    earlier frame) acknowledges those strikes. Unacknowledged strikes are sent again after a
-//    reconnect, so a link that died silently (stall, half-open, reset) loses nothing.
+//    reconnect, so a link that died silently (stall, half-open, reset) loses nothing. A relay that
+//    says it takes resend marks gets each frame marked with its first strike's outbox position,
+//    so a frame it took whose pong was lost in the cut is not heard twice (docs/protocol.md).
 //  - The relay's pings are answered; our own pings double as liveness: no pong within
 //    silenceDeadMs and the link is declared dead.
 //  - Reconnects use full-jitter backoff (backoff.h), reset once a connection opens.
@@ -143,6 +145,11 @@ class DeviceLink final : private WsFrameListener {
   uint32_t unreadableFrames_ = 0;
   uint32_t ringsRefusedHere_ = 0;
   bool capabilitiesDue_ = false;
+  // Resend marks (docs/protocol.md, "Resends"): this boot's id, picked at the first connect (the
+  // board's RNG is ready by then), and whether the relay of this connection takes marks.
+  bool bootChosen_ = false;
+  uint32_t bootId_ = 0;
+  bool resendMarks_ = false;
 
   char expectedAccept_[WS_ACCEPT_CHARS] = {};
   HandshakeReader handshake_{expectedAccept_};

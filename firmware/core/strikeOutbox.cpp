@@ -1,5 +1,6 @@
 #include "strikeOutbox.h"
 #include "protocolLimits.h"
+#include "textWriter.h"
 
 namespace aeolian {
 
@@ -30,13 +31,25 @@ void StrikeOutbox::expire(uint32_t nowMs) {
   while (first_ != end_ && elapsedMs(nowMs, at(first_).atMs) > MAX_STRIKE_AGE_MS) dropOldest();
 }
 
-size_t StrikeOutbox::encodeUnsent(uint32_t nowMs, char* out, size_t budgetBytes, size_t& strikesEncoded) {
+size_t StrikeOutbox::encodeUnsent(uint32_t nowMs, char* out, size_t budgetBytes, size_t& strikesEncoded, const uint32_t* markBoot) {
   expire(nowMs);
-  CompactWriter writer(out, budgetBytes);
+  // "#" + 8 hex digits + "/" + 10 decimal digits + ",": the longest mark.
+  char mark[21];
+  size_t markLength = 0;
+  if (markBoot != nullptr) {
+    TextWriter writer(mark, sizeof(mark));
+    writer.text("#").hex(*markBoot).text("/").number(next_).text(",");
+    markLength = writer.length();
+  }
+  strikesEncoded = 0;
+  if (markLength >= budgetBytes) return 0;
+  CompactWriter writer(out + markLength, budgetBytes - markLength);
   for (uint32_t position = next_; position != end_ && writer.append(at(position), nowMs); position++) {
   }
   strikesEncoded = writer.strikes();
-  return writer.bytes();
+  if (strikesEncoded == 0) return 0;
+  for (size_t i = 0; i < markLength; i++) out[i] = mark[i];
+  return markLength + writer.bytes();
 }
 
 uint32_t StrikeOutbox::markSent(size_t count) {

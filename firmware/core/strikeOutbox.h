@@ -33,8 +33,11 @@ class StrikeOutbox {
   /**
    * Encodes unsent strikes into `out` within `budgetBytes`, oldest first. Returns the bytes
    * written (0: nothing to send or not even one strike fits); the strikes are not yet marked sent.
+   * With `markBoot`, the frame starts with a resend mark `#<boot>/<position of its first strike>,`
+   * (docs/protocol.md, "Resends"): positions are this outbox's, so a strike sent again after a cut
+   * carries the position it had, and the relay skips it if it took it before.
    */
-  size_t encodeUnsent(uint32_t nowMs, char* out, size_t budgetBytes, size_t& strikesEncoded);
+  size_t encodeUnsent(uint32_t nowMs, char* out, size_t budgetBytes, size_t& strikesEncoded, const uint32_t* markBoot = nullptr);
 
   /** The first `count` unsent strikes went out; returns the position just past them (an ack mark). */
   uint32_t markSent(size_t count);

@@ -28,6 +28,16 @@ TextWriter& TextWriter::number(uint32_t value) {
   return text(digits + sizeof(digits) - count, count);
 }
 
+TextWriter& TextWriter::hex(uint32_t value) {
+  char digits[8];
+  size_t count = 0;
+  do {
+    digits[sizeof(digits) - 1 - count++] = "0123456789abcdef"[value & 0xF];
+    value >>= 4;
+  } while (value != 0);
+  return text(digits + sizeof(digits) - count, count);
+}
+
 TextWriter& TextWriter::number(int32_t value) {
   if (value < 0) {
     text("-", 1);

@@ -14,6 +14,8 @@ class TextWriter {
   TextWriter& text(const char* value, size_t length);
   TextWriter& number(uint32_t value);
   TextWriter& number(int32_t value);
+  /** Lowercase hex digits, no leading zeros (0 is "0"). */
+  TextWriter& hex(uint32_t value);
 
   size_t length() const { return length_; }
   bool overflowed() const { return overflowed_; }

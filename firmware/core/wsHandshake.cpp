@@ -88,6 +88,9 @@ HandshakeStatus HandshakeReader::judge() {
   for (size_t i = 0; i < WS_ACCEPT_CHARS; i++) {
     if (accept[i] != expectedAccept_[i]) return HandshakeStatus::malformed;
   }
+  const char* marks = nullptr;
+  size_t marksLength = 0;
+  resendMarks_ = headerValue(head_, length_, RESEND_MARKS_HEADER, marks, marksLength) && marksLength == 1 && marks[0] == '1';
   return HandshakeStatus::accepted;
 }
 

@@ -7,7 +7,13 @@
 
 namespace aeolian {
 
-/** Longest reply head kept; the relay's 101 is about 130 bytes. */
+/**
+ * A relay that takes resend marks (docs/protocol.md, "Resends") says so in its 101 with this header,
+ * value `1` (src/protocol/deviceFrame.ts, RESEND_MARKS_HEADER).
+ */
+constexpr const char RESEND_MARKS_HEADER[] = "Aeolian-Resend-Marks";
+
+/** Longest reply head kept; the relay's 101 is about 160 bytes. */
 constexpr size_t HANDSHAKE_REPLY_HEAD_BYTES = 768;
 /** Sec-WebSocket-Key: 16 random bytes in base64. */
 constexpr size_t WS_KEY_CHARS = 24;
@@ -45,6 +51,8 @@ class HandshakeReader {
    */
   HandshakeStatus feed(const uint8_t* data, size_t length, size_t& consumed);
   uint16_t httpStatus() const { return httpStatus_; }
+  /** Whether the accepted reply said the relay takes resend marks. */
+  bool resendMarks() const { return resendMarks_; }
 
  private:
   HandshakeStatus judge();
@@ -53,6 +61,7 @@ class HandshakeReader {
   char head_[HANDSHAKE_REPLY_HEAD_BYTES] = {};
   size_t length_ = 0;
   uint16_t httpStatus_ = 0;
+  bool resendMarks_ = false;
 };
 
 }  // namespace aeolian

@@ -43,6 +43,29 @@ describe('parseDeviceFrame', () => {
 
 const STATUS = '{"type":"status","firmware":"0.1.0","uptimeS":3600,"rssiDbm":-61,"reconnects":2,"strikesDropped":0}';
 
+describe('resend marks', () => {
+  it('reads a mark first in a compact frame: the boot and the position of its first strike', () => {
+    expect(parseDeviceFrame('#9f3a/1207\n3,1:0.5@120', 6)).toEqual({
+      ok: true,
+      strikes: [
+        { chime: 3, v: 1, age: 0 },
+        { chime: 1, v: 0.5, age: 120 },
+      ],
+      mark: { boot: '9f3a', position: 1207 },
+    });
+    expect(parseDeviceFrame('#ffffffff/4294967295,2', 6)).toMatchObject({ ok: true, mark: { boot: 'ffffffff', position: 4_294_967_295 } });
+    expect(parseDeviceMessage('#1/0\n2', 6)).toEqual({ ok: true, kind: 'strikes', strikes: [{ chime: 2, v: 1, age: 0 }], mark: { boot: '1', position: 0 } });
+  });
+
+  it('refuses a malformed mark, one out of place, or a mark with no strikes, and says why', () => {
+    expect(parseDeviceFrame('#9F3A/1\n2', 6)).toMatchObject({ ok: false, detail: expect.stringMatching(/not a resend mark #<boot: 1-8 hex digits>/) });
+    expect(parseDeviceFrame('#123456789/1\n2', 6)).toMatchObject({ ok: false, detail: expect.stringMatching(/not a resend mark/) });
+    expect(parseDeviceFrame('#9f3a/4294967296\n2', 6)).toMatchObject({ ok: false, detail: expect.stringMatching(/position: 0\.\.4294967295/) });
+    expect(parseDeviceFrame('2,#9f3a/1', 6)).toEqual({ ok: false, detail: 'item 1: a resend mark must come first in the frame' });
+    expect(parseDeviceFrame('#9f3a/1', 6)).toEqual({ ok: false, detail: 'no strikes in frame' });
+  });
+});
+
 describe('parseDeviceMessage', () => {
   it('reads a device status', () => {
     expect(parseDeviceMessage(STATUS, 6)).toEqual({

@@ -5,12 +5,31 @@ import { z } from 'zod/mini';
 import { deviceStrikeSchema, describeIssues, type DeviceStrike } from './schema';
 import { MAX_DEVICE_STATUS_BYTES, MAX_FIRMWARE_VERSION_CHARS, MAX_SIGNAL_DBM, MAX_STRIKE_AGE_MS, MIN_SIGNAL_DBM } from './limits';
 
+/**
+ * A compact frame's resend mark (`#<boot>/<position>`, docs/protocol.md "Resends"): the device's
+ * number for the frame's first strike, the others following one by one, within one boot of it.
+ */
+export interface ResendMark {
+  /** 1-8 lowercase hex digits the device picked at random when it started. */
+  boot: string;
+  /** 0..RESEND_POSITION_MAX; wraps to 0 after it. */
+  position: number;
+}
+
 export type DeviceFrameResult =
-  | { ok: true; strikes: DeviceStrike[] }
+  | { ok: true; strikes: DeviceStrike[]; mark?: ResendMark }
   | { ok: false; detail: string };
+
+/** The relay's /device upgrade response carries this header (value `1`) when it takes resend marks. */
+export const RESEND_MARKS_HEADER = 'Aeolian-Resend-Marks';
+
+/** Resend positions are 32-bit unsigned and wrap. */
+export const RESEND_POSITION_MAX = 2 ** 32 - 1;
 
 /** One compact item: `<chime>[:<v>][@<age>]`, e.g. `3`, `3:0.7`, `1:0.5@120`. */
 const COMPACT_ITEM = /^(\d{1,3})(?::(\d+(?:\.\d+)?|\.\d+))?(?:@(\d{1,5}))?$/;
+/** A resend mark, first in a compact frame: `#<boot: 1-8 hex digits>/<position>`, e.g. `#9f3a/1207`. */
+const RESEND_MARK = /^#([0-9a-f]{1,8})\/(\d{1,10})$/;
 
 export function parseDeviceFrame(text: string, chimes: number): DeviceFrameResult {
   const trimmed = text.trim();
@@ -49,10 +68,21 @@ function parseJson(text: string): DeviceFrameResult {
 
 function parseCompact(text: string): DeviceFrameResult {
   const items = text.split(/[,\r\n]+/).map((item) => item.trim()).filter((item) => item !== '');
+  let mark: ResendMark | undefined;
+  if (items[0]?.startsWith('#')) {
+    const found = RESEND_MARK.exec(items[0]);
+    const position = Number(found?.[2]);
+    if (!found || position > RESEND_POSITION_MAX) {
+      return { ok: false, detail: `"${items[0].slice(0, 40)}" is not a resend mark #<boot: 1-8 hex digits>/<position: 0..${RESEND_POSITION_MAX}>` };
+    }
+    mark = { boot: found[1]!, position };
+    items.shift();
+  }
   if (items.length === 0) return { ok: false, detail: 'no strikes in frame' };
   const strikes: DeviceStrike[] = [];
   for (const [index, item] of items.entries()) {
     const label = itemLabel(index, items.length);
+    if (item.startsWith('#')) return { ok: false, detail: `${label}a resend mark must come first in the frame` };
     const match = COMPACT_ITEM.exec(item);
     if (!match) return { ok: false, detail: `${label}"${item.slice(0, 40)}" is not <chime>[:<v>][@<age>]` };
     const v = match[2] === undefined ? 1 : Number(match[2]);
@@ -61,7 +91,7 @@ function parseCompact(text: string): DeviceFrameResult {
     if (age > MAX_STRIKE_AGE_MS) return { ok: false, detail: `${label}age ${age} is out of range 0..${MAX_STRIKE_AGE_MS}` };
     strikes.push({ chime: Number(match[1]), v, age });
   }
-  return { ok: true, strikes };
+  return { ok: true, strikes, ...(mark && { mark }) };
 }
 
 /** Device counters are 32-bit unsigned. */
@@ -86,7 +116,7 @@ export const deviceStatusSchema = z.object({
 export type DeviceStatus = z.output<typeof deviceStatusSchema>;
 
 export type DeviceMessageResult =
-  | { ok: true; kind: 'strikes'; strikes: DeviceStrike[] }
+  | { ok: true; kind: 'strikes'; strikes: DeviceStrike[]; mark?: ResendMark }
   | { ok: true; kind: 'status'; status: DeviceStatus }
   | { ok: false; detail: string };
 
@@ -112,5 +142,5 @@ export function parseDeviceMessage(text: string, chimes: number): DeviceMessageR
     }
   }
   const strikes = parseDeviceFrame(text, chimes);
-  return strikes.ok ? { ok: true, kind: 'strikes', strikes: strikes.strikes } : strikes;
+  return strikes.ok ? { kind: 'strikes', ...strikes } : strikes;
 }

@@ -48,6 +48,7 @@ export class RelayMetrics {
     counter('aeolian_strikes_accepted_total', 'Strikes accepted and broadcast.', () => hub.stats.strikesAccepted);
     counter('aeolian_strikes_rate_limited_total', 'Strikes dropped by a station rate limit.', () => devices.stats.strikesRateLimited);
     counter('aeolian_strikes_muted_total', 'Strikes dropped because the station is muted.', () => devices.stats.strikesMuted);
+    counter('aeolian_strikes_resent_total', 'Strikes a device sent again after a cut that the relay had taken already (skipped).', () => devices.stats.strikesResent);
     counter('aeolian_device_frames_refused_total', 'Device frames refused as invalid (answered bad_message).', () => devices.stats.framesRefused);
     counter('aeolian_device_auth_failures_total', 'Device handshakes refused with 401.', () => devices.stats.authFailures);
     counter('aeolian_frames_broadcast_total', 'Messages fanned out to viewers.', () => hub.stats.framesBroadcast);

@@ -1,6 +1,6 @@
 // A TCP proxy on loopback that tests put between a client and the relay to break the link in the
 // ways networks do: stall (nothing moves, nothing closes), slow drip, half-open (one side gone
-// without the other hearing of it) and abrupt reset.
+// without the other hearing of it), abrupt reset, and deaf (only the relay's answers are lost).
 import net from 'node:net';
 
 export type LinkFault =
@@ -13,7 +13,9 @@ export type LinkFault =
   /** The client side is gone; the relay hears nothing. */
   | { kind: 'halfOpenRelaySide' }
   /** Both sides get a TCP RST. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Client -> relay bytes still arrive; relay -> client bytes are lost: the relay's answers never come back. */
+  | { kind: 'deaf' };
 
 /** Most relay -> client bytes a drip holds before it stops reading from the relay. */
 const DRIP_QUEUE_BYTES = 16 * 1024;
@@ -74,7 +76,7 @@ export class TcpProxy {
     const pipe: Pipe = { client, upstream, dripQueue: [], dripTimer: undefined, fault: undefined };
     this.pipes.add(pipe);
     client.on('data', (chunk) => {
-      if (!pipe.fault || pipe.fault.kind === 'drip') upstream.write(chunk);
+      if (!pipe.fault || pipe.fault.kind === 'drip' || pipe.fault.kind === 'deaf') upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
       if (!pipe.fault) client.write(chunk);

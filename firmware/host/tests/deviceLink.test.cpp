@@ -87,6 +87,29 @@ TEST(link_declares_a_silent_relay_dead_and_resends_unacknowledged_strikes) {
   CHECK_EQ(bench.outbox.pending(), 0u);
 }
 
+TEST(link_marks_frames_for_a_relay_that_takes_marks_and_resends_with_the_same_positions) {
+  Bench bench;
+  bench.relay.takesResendMarks = true;
+  bench.run(5);
+  bench.relay.autoPong = false;  // the relay takes the frame, but its acknowledgement never arrives
+  bench.outbox.push({bench.now, 1000, 4});
+  bench.run(1);
+  bench.run(1001);
+  CHECK_EQ(bench.events.count("silence"), 1);
+  bench.relay.autoPong = true;
+  bench.outbox.push({bench.now, 1000, 5});
+  bench.run(500);
+  const auto texts = bench.relay.texts();
+  CHECK_EQ(texts.size(), 2u);
+  // One boot id on both connections; the resent strike keeps position 0, the new one is 1.
+  const std::string boot = texts.front().substr(0, texts.front().find('/'));
+  CHECK(boot.size() >= 2 && boot[0] == '#');
+  CHECK(texts.front() == boot + "/0,4");
+  CHECK(texts.back().rfind(boot + "/0,4@", 0) == 0);
+  CHECK(texts.back().find(",5") != std::string::npos);
+  CHECK_EQ(bench.outbox.pending(), 0u);
+}
+
 TEST(link_answers_relay_pings_and_close_then_comes_back) {
   Bench bench;
   bench.run(5);

@@ -64,6 +64,34 @@ TEST(outbox_resends_what_was_not_acknowledged_with_fresh_ages) {
   CHECK_EQ(outbox.dropped(), 0u);
 }
 
+TEST(outbox_marks_each_frame_with_the_position_of_its_first_strike_and_keeps_it_on_resend) {
+  Strike storage[8];
+  StrikeOutbox outbox(storage, 8, 6);
+  const uint32_t boot = 0x9f3a;
+  outbox.push({100, 1000, 1});
+  outbox.push({200, 1000, 2});
+  char out[64];
+  size_t count = 0;
+  size_t bytes = outbox.encodeUnsent(300, out, sizeof(out), count, &boot);
+  CHECK_STR(out, bytes, "#9f3a/0,1@200,2@100");
+  outbox.markSent(1);  // only the first went out in that frame
+  bytes = outbox.encodeUnsent(300, out, sizeof(out), count, &boot);
+  CHECK_STR(out, bytes, "#9f3a/1,2@100");
+  outbox.markSent(count);
+  outbox.push({400, 1000, 3});
+  outbox.rewind();  // the link died: the same strikes, the same positions
+  bytes = outbox.encodeUnsent(1000, out, sizeof(out), count, &boot);
+  CHECK_STR(out, bytes, "#9f3a/0,1@900,2@800,3@600");
+  // The mark counts against the budget, and a frame with no strike that fits is not sent at all.
+  CHECK_EQ(outbox.encodeUnsent(1000, out, 13, count, &boot), 13u);  // "#9f3a/0," + "1@900"
+  CHECK_EQ(count, 1u);
+  CHECK_EQ(outbox.encodeUnsent(1000, out, 12, count, &boot), 0u);
+  CHECK_EQ(count, 0u);
+  const uint32_t wideBoot = 0xffffffffu;
+  bytes = outbox.encodeUnsent(1000, out, sizeof(out), count, &wideBoot);
+  CHECK_STR(out, bytes, "#ffffffff/0,1@900,2@800,3@600");
+}
+
 TEST(outbox_drops_and_counts_strikes_past_the_age_limit) {
   Strike storage[8];
   StrikeOutbox outbox(storage, 8, 6);

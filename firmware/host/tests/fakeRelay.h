@@ -19,6 +19,8 @@ class FakeRelay : public aeolian::NetworkClient, public aeolian::DevicePlatform 
   bool accepting = true;
   bool autoPong = true;
   int httpStatus = 101;
+  /** Says in its 101 that it takes resend marks (docs/protocol.md, "Resends"). */
+  bool takesResendMarks = false;
   int connects = 0;
   std::string request;
   std::vector<ClientFrame> frames;
@@ -100,7 +102,7 @@ class FakeRelay : public aeolian::NetworkClient, public aeolian::DevicePlatform 
       char accept[28];
       aeolian::base64Encode(digest, 20, accept);
       toDevice += "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
-                  std::string(accept, 28) + "\r\n\r\n";
+                  std::string(accept, 28) + (takesResendMarks ? "\r\nAeolian-Resend-Marks: 1" : "") + "\r\n\r\n";
     }
     while (fromDevice_.size() >= 2) {
       const auto* b = reinterpret_cast<const uint8_t*>(fromDevice_.data());

@@ -47,6 +47,12 @@ TEST(handshake_sends_the_bearer_token_and_checks_the_accept_value) {
     if (status != HandshakeStatus::incomplete) CHECK_EQ(i + 1, good.size() - 3);
   }
   CHECK(status == HandshakeStatus::accepted);
+  CHECK(!reader.resendMarks());  // a relay that did not say it takes marks gets none
+
+  HandshakeReader marking(accept);
+  const std::string withMarks = "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\naeolian-resend-marks: 1\r\n\r\n";
+  CHECK(marking.feed(reinterpret_cast<const uint8_t*>(withMarks.data()), withMarks.size(), consumed) == HandshakeStatus::accepted);
+  CHECK(marking.resendMarks());
 
   HandshakeReader wrong(accept);
   const std::string forged = "HTTP/1.1 101 OK\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n";

@@ -13,6 +13,7 @@ import {
   MAX_DEVICE_FRAME_BYTES,
   MAX_INVALID_FRAMES_PER_WINDOW,
   RATE_LIMIT_NOTICE_INTERVAL_MS,
+  RESEND_MARKS_HEADER,
   parseDeviceCapabilities,
   parseDeviceMessage,
   type ErrorMessage,
@@ -26,6 +27,7 @@ import type { Logger } from '../log';
 import { SlidingWindowCounter } from '../stations/rateLimit';
 import type { StationChange, StationRegistry, StationState } from '../stations/stationRegistry';
 import { ingestStrikes, type StrikePublisher } from './ingest';
+import { skipResent } from './resendMarks';
 import { pingOrDrop } from '../http/heartbeat';
 
 interface DeviceLink {
@@ -46,7 +48,7 @@ export class DeviceGateway {
   private readonly pingTimer: NodeJS.Timeout;
   private readonly stopListening: () => void;
   private closing = false;
-  readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, authFailures: 0, statusesKept: 0, statusesIgnored: 0 };
+  readonly stats = { framesRefused: 0, strikesRateLimited: 0, strikesMuted: 0, strikesResent: 0, authFailures: 0, statusesKept: 0, statusesIgnored: 0 };
 
   constructor(
     private readonly registry: StationRegistry,
@@ -57,6 +59,9 @@ export class DeviceGateway {
   ) {
     this.pingTimer = setInterval(() => this.pingAll(), pingIntervalMs);
     this.pingTimer.unref();
+    // Firmware marks its frames only for a relay that says it takes marks (an older one would
+    // refuse every marked frame): docs/protocol.md, "Resends".
+    this.wss.on('headers', (headers) => headers.push(`${RESEND_MARKS_HEADER}: 1`));
     this.stopListening = registry.onChange((change) => this.onStationChange(change));
   }
 
@@ -184,7 +189,10 @@ export class DeviceGateway {
       else this.stats.statusesIgnored++;
       return;
     }
-    const result = ingestStrikes(this.strikes, link.station, parsed.strikes, now, now);
+    const fresh = skipResent(link.station.resend, parsed.mark, parsed.strikes);
+    link.station.resend = fresh.state;
+    this.stats.strikesResent += parsed.strikes.length - fresh.strikes.length;
+    const result = ingestStrikes(this.strikes, link.station, fresh.strikes, now, now);
     this.stats.strikesMuted += result.muted;
     if (result.rateLimited > 0) {
       this.stats.strikesRateLimited += result.rateLimited;

@@ -23,6 +23,14 @@ export interface StationState {
   lastStrikeAt: number | null;
   /** The device's latest status report: private, for the admin side only. */
   deviceStatus: ReceivedDeviceStatus | null;
+  /** Where its device's marked frames stand, so a resent strike is not heard twice (devices/resendMarks.ts). */
+  resend: ResendState | null;
+}
+
+/** The position just past the last strike taken from a station's device, in that boot of it. */
+export interface ResendState {
+  boot: string;
+  next: number;
 }
 
 /**
@@ -84,6 +92,7 @@ export class StationRegistry {
       strikesDropped: 0,
       lastStrikeAt: null,
       deviceStatus: null,
+      resend: null,
     };
     this.states.set(config.id, state);
     this.announce({ kind: 'added', station: state });

@@ -3,7 +3,7 @@
 // Samples heap (after a forced GC), DOM nodes, circles, voices and the relay's RSS on a schedule;
 // then checks nothing grew, no voice got stuck, and every strike after each (re)connect arrived.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { launchBrowser } from '../../e2e/support/browser';
+import { launchBrowser, type Browser } from '../../e2e/support/browser';
 import { LinkProxy } from '../../test/support/linkProxy';
 import { pageSeqs, recordSeqsPerEpoch, samplePage, type EpochRecord, type PageSample } from './pageProbe';
 import { StrikeRecorder } from './recorder';
@@ -89,9 +89,11 @@ export async function runSoak({ schedule, simSpeed = 10, seed = 4242, log = () =
   const recorder = new StrikeRecorder(`ws://127.0.0.1:${relayPort}/live`);
   recorder.start();
   const proxy = new LinkProxy(relayPort);
-  await proxy.open();
-  const browser = await launchBrowser();
+  // Everything started above is stopped in finally, also when the proxy or the browser fails to start.
+  let browser: Browser | undefined;
   try {
+    await proxy.open();
+    browser = await launchBrowser();
     const page = await browser.context.newPage();
     await recordSeqsPerEpoch(page);
     await page.goto(`http://127.0.0.1:${proxy.port}/`);
@@ -172,7 +174,7 @@ export async function runSoak({ schedule, simSpeed = 10, seed = 4242, log = () =
     return { schedule, simSpeed, samples, baseline, final, heapGrowth, domGrowth, voicesAfterStop, epochs, reconnects, ok: failures.length === 0, failures };
   } finally {
     recorder.close();
-    await browser.close();
+    await browser?.close();
     await proxy.cut();
     await relay.stop();
   }

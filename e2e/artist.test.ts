@@ -43,7 +43,7 @@ it('a scale chosen in the panel sets the pitch of the next note the engine plays
   const { page, errors } = await openArtistPage();
   // No wind: the last note is then always the one the key rang (the other stations' wind could
   // play between the key and the check; ?stations= only picks the close-up).
-  await typeInto(page, 'wind speed \\(x\\)', '0'); // knob() takes a pattern
+  await typeInto(page, 'wind speed (x)', '0');
   await page.getByTestId('listen').click();
   await page.waitForFunction(() => window.aeolian!.store.getState().audio === 'on', null, { timeout: 15_000 });
   const lastNote = () =>

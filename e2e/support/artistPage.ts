@@ -38,9 +38,10 @@ export async function openArtistPage(): Promise<{ page: Page; errors: string[] }
   return opened;
 }
 
-/** A panel control by its label. */
+/** A panel control by its label, matched whole and as written (`wind speed (x)`). */
 export function knob(page: Page, label: string) {
-  return page.getByTestId('artist-panel').locator('.tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) });
+  const exactly = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.getByTestId('artist-panel').locator('.tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: exactly }) });
 }
 
 export async function typeInto(page: Page, label: string, value: string): Promise<void> {

@@ -2,13 +2,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
+import { metricValue } from '../../test/support/metrics';
 import { device, record } from '../../test/support/wsClient';
-
-function metricValue(text: string, name: string): number {
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  if (!match) throw new Error(`${name} not in /metrics`);
-  return Number(match[1]);
-}
 
 describe('GET /metrics', () => {
   it('counts viewers, devices, accepted, refused and rate-limited strikes, and times each broadcast', async () => {

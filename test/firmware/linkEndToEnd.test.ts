@@ -10,6 +10,7 @@ import { startRelay, type Relay } from '../../src/relay/server';
 import { waitUntil } from '../faults/support';
 import { freePort } from '../support/freePort';
 import { LinkProxy } from '../support/linkProxy';
+import { relayMetric } from '../support/metrics';
 import { ReconnectingViewer } from '../support/reconnectingClient';
 import { TEST_TOKENS, testStations } from '../support/relayFixture';
 import { TcpProxy, type LinkFault } from '../support/tcpProxy';
@@ -122,12 +123,6 @@ function resentStrikes(device: HostDevice): number {
   return items.length - sendTimes(device).size;
 }
 
-/** Strikes the relay skipped as sent again (its /metrics counter). */
-async function resentAtRelay(port: number): Promise<number> {
-  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(/^aeolian_strikes_resent_total (\d+)$/m.exec(metrics)?.[1] ?? Number.NaN);
-}
-
 /** `count` closures `everyMs` apart from `startMs`, cycling over 6 contacts. */
 function steadyScript(startMs: number, everyMs: number, count: number): Closure[] {
   return Array.from({ length: count }, (_, i) => ({ atMs: startMs + i * everyMs, contact: i % 6 }));
@@ -226,7 +221,7 @@ describe('the firmware link against the real relay', () => {
         // Where the device kept writing into a dead link, those strikes were sent again (and, above, arrived once).
         if (kind === 'stall' || kind === 'halfOpenClientSide' || kind === 'deaf') expect(resentStrikes(device)).toBeGreaterThan(0);
         // Deaf: the relay took those strikes, only its pongs were lost; it skipped them when they came again.
-        if (kind === 'deaf') expect(await resentAtRelay(relay.port)).toBeGreaterThan(0);
+        if (kind === 'deaf') expect(await relayMetric(`http://127.0.0.1:${relay.port}`, 'aeolian_strikes_resent_total')).toBeGreaterThan(0);
       }),
     );
   }

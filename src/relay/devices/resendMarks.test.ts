@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RESEND_MARKS_HEADER, RESEND_POSITION_MAX, type DeviceStrike } from '../../protocol';
+import { relayMetric } from '../../../test/support/metrics';
 import { TEST_TOKENS, testRelay } from '../../../test/support/relayFixture';
 import { device, record } from '../../../test/support/wsClient';
 import { skipResent } from './resendMarks';
@@ -77,7 +78,6 @@ describe('the relay, taking marked frames', () => {
     await sleep(300);
     expect(viewer.strikes().map((s) => s.chime)).toEqual([1, 2, 3]);
     expect(after.messages.filter((m) => m.type === 'error')).toEqual([]);
-    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
-    expect(metrics).toMatch(/^aeolian_strikes_resent_total 3$/m);
+    expect(await relayMetric(relay.url, 'aeolian_strikes_resent_total')).toBe(3);
   });
 });

@@ -129,6 +129,7 @@ async function openRelay(options: FloorOptions, run: number): Promise<Side> {
     name: 'relay',
     drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
     latestSeq: async () => (await healthz(relay.port)).seq,
+    uncountedWrites: () => metric(relay.port, 'aeolian_viewer_ring_sends_total'),
     // Whether viewers were written bare, how often a viewer read too slowly to take a write whole,
     // and the relay's own fan-out time (strike appended -> written to every viewer).
     observe: async () => {
@@ -260,8 +261,9 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
       `and at every rate they take turns in ${FLOOR_SLICES_PER_SIDE * 2} slices of ` +
       `${seconds / FLOOR_SLICES_PER_SIDE} s (ABBA repeated: relay, floor, floor, relay, ... in odd runs; floor, relay, relay, floor, ... in even ones), the side not ` +
       `measured stopped with SIGSTOP so it costs nothing, and each side's slices summed into its row: a machine whose speed drifts within ` +
-      `the row weighs on both sides alike. ${runs} run(s) back to back, ${seconds} s per side and row. Write syscalls are the ` +
-      'server\'s own (`syscw` in /proc/<pid>/io, every write of the process), CPU is its user / system time from /proc/<pid>/stat per write syscall.' +
+      `the row weighs on both sides alike. ${runs} run(s) back to back, ${seconds} s per side and row. Writes are the ` +
+      'server\'s own: its write syscalls (`syscw` in /proc/<pid>/io, every write of the process) plus, for the relay, the sends its sweep submits ' +
+      'through io_uring (`aeolian_viewer_ring_sends_total`: no write syscall each); CPU is its user / system time from /proc/<pid>/stat per write.' +
       (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',
     '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | within 1.2x |',

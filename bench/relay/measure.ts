@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Generators } from './generators';
 import { LatencyHistogram } from './latencyHistogram';
 import { recordPerf } from './perfRecord';
-import { sampleProcess, type ProcSample } from './procStats';
+import { sampleMachine, sampleProcess, type ProcSample } from './procStats';
 import type { SwarmReport } from './viewerSwarm';
 
 /** A fan-out server under load: its process, how strikes reach it, and the last seq it numbered. */
@@ -15,6 +15,11 @@ export interface LoadTarget {
   name: string;
   drive(rate: number, seconds: number): Promise<unknown>;
   latestSeq(): Promise<number>;
+  /**
+   * Writes the server made so far without a write syscall (the relay's sweep submitting sends
+   * through io_uring), added to the syscalls counted from /proc.
+   */
+  uncountedWrites?(): Promise<number>;
   /** Starts observing the server's own view of the window; what the returned function says after it is printed. */
   observe?(): Promise<() => Promise<string>>;
 }
@@ -29,7 +34,7 @@ export interface LoadRow {
   /** Socket reads by the viewers per second (TCP may merge writes, so not the server's writes). */
   readsPerS: number;
   bytesPerS: number;
-  /** The server's write syscalls per second, from /proc/<pid>/io. */
+  /** The server's writes per second: write syscalls from /proc/<pid>/io, plus its io_uring sends. */
   writesPerS: number;
   /** The server's CPU over the window, as a fraction of one core. */
   cpu: number;
@@ -74,12 +79,16 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   const seqBefore = await target.latestSeq();
   const observed = await target.observe?.();
   const generatorsBefore = generators.pids.map(sampleProcess);
+  const uncountedBefore = (await target.uncountedWrites?.()) ?? 0;
+  const machineBefore = sampleMachine();
   const samples: ProcSample[] = [sampleProcess(target.pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
   const stopPerf = recordPerf(target.pid, `${target.name}-${viewers}-viewers-${rate}-per-s${label}-pid${target.pid}`);
   await target.drive(rate, seconds);
   clearInterval(sampler);
   const end = sampleProcess(target.pid);
+  const machineAfter = sampleMachine();
+  const uncounted = ((await target.uncountedWrites?.()) ?? 0) - uncountedBefore;
   await stopPerf();
   samples.push(end);
   const generatorCpuS = generators.pids.reduce((sum, pid, index) => sum + (sampleProcess(pid).cpuS - generatorsBefore[index]!.cpuS), 0);
@@ -108,14 +117,19 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
     open += r.open;
   }
   const start = samples[0]!;
-  const writes = end.writeSyscalls - start.writeSyscalls;
+  const writes = end.writeSyscalls - start.writeSyscalls + uncounted;
   // What the writes carried, as the viewers read it: a server whose writes carry more bytes pays
   // more kernel time per write for the same strikes.
   const windowS = (end.at - start.at) / 1000;
   console.log(
     `${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ` +
       `${(frames / writes).toFixed(2)} frames per write; p50 / p99 / max ${latency.percentile(50)} / ${latency.percentile(99)} / ${latency.max} ms; ` +
-      `generator CPU ${Math.round((generatorCpuS / windowS) * 100)} %`,
+      `generator CPU ${Math.round((generatorCpuS / windowS) * 100)} %; ` +
+      (uncounted > 0 ? `${uncounted} of its ${writes} writes through io_uring; ` : '') +
+      // The whole machine's CPU (servers, generators, softirq) per server write: a server that only
+      // moved its kernel work out of its own process would not be cheaper here.
+      `machine CPU per server write ${(((machineAfter.busyS - machineBefore.busyS) * 1e6) / writes).toFixed(1)} us ` +
+      `(softirq ${(((machineAfter.softirqS - machineBefore.softirqS) * 1e6) / writes).toFixed(1)})`,
   );
   return {
     latency,

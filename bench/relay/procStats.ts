@@ -37,6 +37,23 @@ export function sampleProcess(pid: number): ProcSample {
   return { cpuS: userS + sysS, userS, sysS, writeSyscalls, rssBytes: rssKb * 1024, at: performance.now() };
 }
 
+/** The whole machine's CPU so far, from /proc/stat: every core's busy time, and its softirq part. */
+export interface MachineSample {
+  /** user + nice + system + irq + softirq + steal, in seconds summed over the cores. */
+  busyS: number;
+  /**
+   * Softirq time: a loopback write's receive side (TCP input, waking the reader) mostly runs there,
+   * and a kernel that accounts interrupt time apart charges it to no process.
+   */
+  softirqS: number;
+}
+
+export function sampleMachine(): MachineSample {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
+  return { busyS: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S, softirqS: softirq / CLOCK_TICKS_PER_S };
+}
+
 /** CPU use between two samples, as a fraction of one core. */
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuS - from.cpuS) / ((to.at - from.at) / 1000);

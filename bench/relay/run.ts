@@ -68,6 +68,7 @@ async function measureRate(
       name: 'relay',
       drive: (r, seconds) => Promise.all([driveBenchDevices(devices, r, seconds), flooder && flood(flooder, FLOOD_STRIKES_PER_S, seconds)]),
       latestSeq: async () => (await healthz(port)).seq,
+      uncountedWrites: () => metric(port, 'aeolian_viewer_ring_sends_total'),
     },
     generators,
     viewers,

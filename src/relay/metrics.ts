@@ -11,6 +11,7 @@ import type { HttpAbuseStats } from './http/guards';
 import { NO_SNIFF, sendJson, type RouteHandler } from './http/routes';
 import type { StrikeHub } from './hub';
 import type { Logger } from './log';
+import { sweepRing } from './viewers/rawFrameWrite';
 import type { ViewerGateway } from './viewers/viewerGateway';
 
 /** The counters /metrics reads at scrape time. */
@@ -56,7 +57,12 @@ export class RelayMetrics {
     counter('aeolian_slow_viewer_closes_total', 'Viewers closed with 1013 at the backlog limit.', () => viewers.stats.slowViewerCloses);
     counter('aeolian_resume_requests_total', 'Viewer connections that asked to resume with since.', () => viewers.stats.resumeRequests);
     counter('aeolian_viewer_address_refusals_total', 'Viewer handshakes refused with 429: too many viewers from one address.', () => viewers.stats.perAddressRefusals);
-    counter('aeolian_viewer_bare_writes_total', 'Viewer writes the sweep made bare (native write(2), whole).', () => viewers.bareWriteCounts.whole);
+    counter('aeolian_viewer_bare_writes_total', 'Viewer writes the sweep made bare (native write(2) or io_uring send, whole).', () => viewers.bareWriteCounts.whole);
+    counter(
+      'aeolian_viewer_ring_sends_total',
+      "Viewer writes the sweep submitted through io_uring, a chunk per system call (not among the process's write syscalls).",
+      () => sweepRing()?.sends ?? 0,
+    );
     counter(
       'aeolian_viewer_short_writes_total',
       'Bare viewer writes the kernel took only part of (the viewer reads slower than the relay sends; the rest is queued).',

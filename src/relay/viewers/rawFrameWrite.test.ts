@@ -4,13 +4,13 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Socket, type AddressInfo } from 'node:net';
+import { createServer as createTcpServer, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { TEST_TOKENS, testRelay } from '../../../test/support/relayFixture';
 import { device, record } from '../../../test/support/wsClient';
-import { bareViewerWriter, nativeWriteCounts, viewerBacklogBytes, viewerWriter, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
-import { NOT_WRITTEN, wireFrames } from './rollingFanOut';
+import { bareViewerWriter, nativeWriteCounts, sweepRing, viewerBacklogBytes, viewerWriter, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
+import { wireFrames } from './rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from './viewerGateway';
 
 interface Pair {
@@ -26,6 +26,63 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** Switches the native sweep between io_uring and write(2) for one test (back to io_uring after it). */
+function useRing(enabled: boolean): void {
+  expect(bareViewerWriter, 'native/build/viewerWrite.node is missing: npm run build:native').toBeDefined();
+  sweepRing(enabled);
+  cleanups.push(() => void sweepRing(true));
+}
+
+interface SocketPair {
+  /** The server side's descriptor, as the sweep writes viewers. */
+  fd: number;
+  /** Resolves with the first `bytes` the client side has received (reading starts on the first call). */
+  receive(bytes: number): Promise<Buffer>;
+}
+
+/** `count` TCP connections on loopback, from a server whose sockets are not read from JavaScript. */
+async function socketPairs(count: number): Promise<SocketPair[]> {
+  const accepted: Socket[] = [];
+  const server = createTcpServer((socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const clients = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Socket>((resolve) => {
+      const client: Socket = new Socket().connect((server.address() as AddressInfo).port, '127.0.0.1', () => resolve(client));
+    })),
+  );
+  await vi.waitFor(() => expect(accepted.length).toBe(count));
+  clients.forEach((client) => client.pause());
+  cleanups.push(() => {
+    for (const socket of [...clients, ...accepted]) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  // Accepted in connection order on loopback? Not promised: pair them by their ports.
+  const byPort = new Map(accepted.map((socket) => [socket.remotePort, socket]));
+  return clients.map((client) => {
+    const fd = (byPort.get(client.localPort) as unknown as { _handle: { fd: number } })._handle.fd;
+    const chunks: Buffer[] = [];
+    let reading = false;
+    return {
+      fd,
+      receive(bytes) {
+        if (!reading) {
+          reading = true;
+          client.on('data', (chunk: Buffer) => chunks.push(chunk));
+          client.resume();
+        }
+        return vi.waitFor(
+          () => {
+            const got = Buffer.concat(chunks);
+            if (got.length < bytes) throw new Error(`${got.length} of ${bytes} bytes`);
+            return got.subarray(0, bytes);
+          },
+          { timeout: 5_000 },
+        );
+      },
+    };
+  });
+}
 
 /** A ws server with the viewer gateway's options and a ws client (which offers permessage-deflate). */
 async function connectedPair(): Promise<Pair> {
@@ -209,31 +266,61 @@ describe('writeRawFrames (ws internals it relies on)', () => {
 });
 
 describe('the native sweep (sweepWrite in native/viewerWrite.c)', () => {
-  it('writes each armed viewer at the position in one write, passes those up to date, and stops at the first it cannot finish', () => {
-    expect(bareViewerWriter, 'native/build/viewerWrite.node is missing: npm run build:native').toBeDefined();
-    const dir = mkdtempSync(join(tmpdir(), 'aeolian-sweep-'));
-    cleanups.push(() => rmSync(dir, { recursive: true }));
-    const files = ['a', 'b', 'c', 'd', 'e'].map((name) => join(dir, name));
-    const fds = files.map((file) => openSync(file, 'w'));
-    cleanups.push(() => fds.forEach((fd) => closeSync(fd)));
-    const wire = wireFrames([Buffer.from('m6'), Buffer.from('m7')]);
-    const out = new Int32Array(2);
-    // Viewers 0-4: at 5 (from), up to date (7), at 5, at another position (4), at 5.
-    const bare = Int32Array.from(fds);
-    const sent = Float64Array.from([5, 7, 5, 4, 5]);
-    expect(bareViewerWriter!.sweep(bare, sent, 0, 5, 5, 7, wire, out)).toBe(3);
-    expect([...out]).toEqual([NOT_WRITTEN, 2]);
-    expect([...sent]).toEqual([7, 7, 7, 4, 5]);
-    expect(files.map((file) => readFileSync(file).length)).toEqual([wire.length, 0, wire.length, 0, 0]);
+  // Both ways the sweep can send: through io_uring (built in with liburing) and by write(2).
+  for (const throughRing of [true, false]) {
+    const how = throughRing ? 'through io_uring' : 'by write(2)';
 
-    // An unarmed viewer (-1) stops it too; one that fails reports -errno and stays unwritten.
-    bare[4] = -1;
-    expect(bareViewerWriter!.sweep(bare, sent, 4, 5, 5, 7, wire, out)).toBe(4);
-    expect(out[0]).toBe(NOT_WRITTEN);
-    bare[4] = 1_000_000; // no such descriptor
-    expect(bareViewerWriter!.sweep(bare, sent, 4, 5, 5, 7, wire, out)).toBe(4);
-    expect([...out]).toEqual([-9, 0]); // EBADF
-    expect(sent[4]).toBe(5);
+    it(`${how}: writes each armed viewer at the position in one send, passes those up to date, stops at one at another position or unarmed`, async () => {
+      useRing(throughRing);
+      const pairs = await socketPairs(6);
+      const wire = wireFrames([Buffer.from('m6'), Buffer.from('m7')]);
+      const out = new Int32Array(2 + 2 * 6);
+      // Viewers 0-5: at 5 (from), up to date (7), at 5, at another position (4), at 5, at 5.
+      const bare = Int32Array.from(pairs.map((pair) => pair.fd));
+      const sent = Float64Array.from([5, 7, 5, 4, 5, 5]);
+      const ringSends = sweepRing()!.sends;
+      expect(bareViewerWriter!.sweep(bare, sent, 0, 6, 5, 7, wire, out)).toBe(3);
+      expect([...out.subarray(0, 2)]).toEqual([2, 0]);
+      expect([...sent]).toEqual([7, 7, 7, 4, 5, 5]);
+      expect(sweepRing()!.sends - ringSends).toBe(throughRing ? 2 : 0);
+      bare[5] = -1; // unarmed: it stops there
+      expect(bareViewerWriter!.sweep(bare, sent, 4, 6, 5, 7, wire, out)).toBe(5);
+      expect([...sent]).toEqual([7, 7, 7, 4, 7, 5]);
+      // What each client got: the wire once for the three written, nothing for the others (a marker
+      // written after the sweep arrives first).
+      for (const index of [1, 3, 5]) bareViewerWriter!.one(pairs[index]!.fd, Buffer.from('-'));
+      const expected = [wire, Buffer.from('-'), wire, Buffer.from('-'), wire, Buffer.from('-')];
+      for (const [index, pair] of pairs.entries()) expect(await pair.receive(expected[index]!.length)).toEqual(expected[index]);
+    });
+
+    it(`${how}: a send the kernel takes only part of, or refuses, is reported and the sweep goes on past it`, async () => {
+      useRing(throughRing);
+      const pairs = await socketPairs(3); // nobody reads yet: a big send fills the socket's buffers
+      const wire = Buffer.alloc(16 * 1024 * 1024, 0x61);
+      const out = new Int32Array(2 + 2 * 4);
+      const bare = Int32Array.from([pairs[0]!.fd, 1_000_000, pairs[1]!.fd, pairs[2]!.fd]); // 1,000,000: no such descriptor
+      const sent = Float64Array.from([5, 5, 5, 7]);
+      expect(bareViewerWriter!.sweep(bare, sent, 0, 4, 5, 7, wire, out)).toBe(4);
+      expect([...out.subarray(0, 2)]).toEqual([0, 3]);
+      const shorts = [0, 1, 2].map((k) => [out[2 + 2 * k]!, out[3 + 2 * k]!]).sort((x, y) => x[0]! - y[0]!);
+      expect(shorts.map(([index]) => index)).toEqual([0, 1, 2]);
+      expect(shorts[1]![1]).toBe(-9); // EBADF
+      for (const [index, taken] of [shorts[0]!, shorts[2]!]) {
+        expect(taken, `viewer ${index}: part of the wire`).toBeGreaterThan(0);
+        expect(taken).toBeLessThan(wire.length);
+      }
+      expect([...sent]).toEqual([5, 5, 5, 7]); // the short ones stay where they were, for their owners
+      // Each client gets exactly the part its send took.
+      expect((await pairs[0]!.receive(shorts[0]![1]!)).length).toBe(shorts[0]![1]);
+      expect((await pairs[1]!.receive(shorts[2]![1]!)).length).toBe(shorts[2]![1]);
+    });
+  }
+
+  it('sends through io_uring where liburing was built in (npm run build:native with liburing-dev), unless turned off', () => {
+    useRing(true);
+    expect(sweepRing()!.available, 'no io_uring in the native sweep: apt-get install liburing-dev, then npm run build:native').toBe(true);
+    expect(sweepRing()!.enabled).toBe(true);
+    expect(sweepRing(false)!.enabled).toBe(false);
   });
 
   it('the relay writes its viewers bare from the sweep, and every viewer gets every strike in order', async () => {

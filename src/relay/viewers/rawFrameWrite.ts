@@ -15,7 +15,8 @@
 //
 // Cheaper still, when the native viewer write is built (native/viewerWrite.c, by
 // scripts/buildNative.ts): while libuv holds nothing for the socket either, the frames go to its
-// descriptor in one bare write(2); whatever the kernel does not take then goes to the handle, which
+// descriptor in one bare write(2) (from the fan-out's sweep: one send each, a chunk of them submitted
+// through io_uring in one system call where liburing was built in); whatever the kernel does not take then goes to the handle, which
 // queues it in order. AEOLIAN_NATIVE_WRITE=0 turns this off. Each viewer's ViewerWriter checks all
 // of the above once and then writes bare until ws, the socket's end or its destruction intervenes
 // (it listens to the socket for those), so a sweep touches one small object per viewer.
@@ -47,6 +48,18 @@ interface NativeViewerWrite {
   writeFd(fd: number, data: Uint8Array): number;
   /** BareWriter.sweep (rollingFanOut.ts). */
   sweepWrite: BareWriter['sweep'];
+  /** The sweep's io_uring; `enable` switches whether the sweep uses it (tests). */
+  ring(enable?: boolean): SweepRing;
+}
+
+/** Whether the native sweep sends through io_uring (one system call per chunk of viewers), and how much. */
+export interface SweepRing {
+  /** This process has a ring: liburing was built in and io_uring_setup(2) was allowed. */
+  available: boolean;
+  /** The sweep uses it (AEOLIAN_IO_URING=0 turns it off). */
+  enabled: boolean;
+  /** Sends submitted through it so far: writes the process's write-syscall count does not see. */
+  sends: number;
 }
 
 interface StreamWrapBinding {
@@ -256,6 +269,9 @@ export class ViewerWriter {
   }
 }
 
+/** The native sweep's io_uring, when the native viewer write is loaded. */
+export const sweepRing = (enable?: boolean): SweepRing | undefined => (enable === undefined ? nativeWrite?.ring() : nativeWrite?.ring(enable));
+
 /** The fan-out's bare writes to armed viewers (RollingFanOut), when the native viewer write is loaded. */
 export const bareViewerWriter: BareWriter | undefined =
   nativeWrite === undefined ? undefined : { one: nativeWrite.writeFd, sweep: nativeWrite.sweepWrite };
@@ -312,7 +328,10 @@ function loadStreamWrap(): StreamWrapBinding | undefined {
 function loadNativeWrite(): NativeViewerWrite | undefined {
   try {
     const loaded = createRequire(import.meta.url)('../../../native/build/viewerWrite.node') as Partial<NativeViewerWrite>;
-    return typeof loaded.writeFd === 'function' && typeof loaded.sweepWrite === 'function' ? (loaded as NativeViewerWrite) : undefined;
+    // An older build (without `ring`) is one scripts/buildNative.ts has not rebuilt: write through Node.
+    return typeof loaded.writeFd === 'function' && typeof loaded.sweepWrite === 'function' && typeof loaded.ring === 'function'
+      ? (loaded as NativeViewerWrite)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAN_OUT_CHUNK_VIEWERS, NOT_WRITTEN, RollingFanOut, wireFrames, type BareWriter, type FanOutTarget } from './rollingFanOut';
+import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames, type BareWriter, type FanOutTarget } from './rollingFanOut';
 
 interface Target extends FanOutTarget {
   name: string;
@@ -278,19 +278,21 @@ function bareRecorder(chunkViewers?: number) {
     sweep(fds, sent, start, end, from, head, wire, out) {
       let index = start;
       let whole = 0;
-      out[0] = NOT_WRITTEN;
+      let short = 0;
       for (; index < end; index++) {
         if (fds[index]! < 0 || (sent[index] !== from && sent[index] !== head)) break;
         if (sent[index] === head) continue;
         const written = one(fds[index]!, wire);
-        if (written !== wire.length) {
-          out[0] = written;
-          break;
+        if (written === wire.length) {
+          sent[index] = head;
+          whole++;
+          continue;
         }
-        sent[index] = head;
-        whole++;
+        out[2 + 2 * short] = index;
+        out[3 + 2 * short++] = written;
       }
-      out[1] = whole;
+      out[0] = whole;
+      out[1] = short;
       return index;
     },
   };

@@ -29,17 +29,15 @@ export interface BareWriter {
   /** One write(2) of `wire` to `fd`: bytes the kernel took, or -errno. */
   one(fd: number, wire: Buffer): number;
   /**
-   * From `start` until `end`: passes targets with sentUpTo[i] === head; writes `wire` in one write
-   * to each with bareFd[i] >= 0 and sentUpTo[i] === from, setting sentUpTo[i] = head when the kernel
-   * takes it whole; stops at the first other target, or at a write taken in part or failed. Returns
-   * that index (end if none); out[0] = what that write took or -errno (NOT_WRITTEN if it stopped
-   * before writing), out[1] = whole writes made.
+   * From `start`: passes targets with sentUpTo[i] === head; writes `wire` in one write to each with
+   * bareFd[i] >= 0 and sentUpTo[i] === from, setting sentUpTo[i] = head when the kernel takes it
+   * whole. Stops at `end` or at the first other target and returns that index. out[0] = whole
+   * writes; out[1] = k writes taken in part or failed, with out[2 + 2j] the index of each and
+   * out[3 + 2j] the bytes it took or -errno (their sentUpTo left as it was). `out` holds
+   * 2 + 2 * (end - start) numbers.
    */
   sweep(bareFd: Int32Array, sentUpTo: Float64Array, start: number, end: number, from: number, head: number, wire: Buffer, out: Int32Array): number;
 }
-
-/** BareWriter.sweep's out[0] when it stopped before writing to the target it stopped at. */
-export const NOT_WRITTEN = -(2 ** 31);
 
 interface Slot<T> {
   target: T;
@@ -58,8 +56,8 @@ interface Slot<T> {
 export class RollingFanOut<T extends FanOutTarget> {
   private readonly slots = new Map<T, Slot<T>>();
   private readonly order = new SweepOrder<Slot<T>>();
-  /** BareWriter.sweep's out (what the write it stopped at took; whole writes made). */
-  private readonly bareOut = new Int32Array(2);
+  /** BareWriter.sweep's out (whole writes, then the short ones: index and bytes taken). */
+  private readonly bareOut: Int32Array;
   /** Writes made bare, so far, and those of them the kernel took only part of (or failed). */
   private writtenBare = 0;
   private shortBare = 0;
@@ -104,7 +102,9 @@ export class RollingFanOut<T extends FanOutTarget> {
      * itself, a whole chunk of them per native call (docs/architecture.md, "Fan-out to viewers").
      */
     private readonly bareWriter?: BareWriter,
-  ) {}
+  ) {
+    this.bareOut = new Int32Array(2 + 2 * chunkViewers);
+  }
 
   get size(): number {
     return this.slots.size;
@@ -283,11 +283,10 @@ export class RollingFanOut<T extends FanOutTarget> {
       }
       const wire = this.sharedWire(from);
       index = this.bareWriter!.sweep(this.order.bareFd, this.order.sentUpTo, index, end, from, head, wire, this.bareOut);
-      this.writtenBare += this.bareOut[1]!;
-      const written = this.bareOut[0]!;
-      if (written === NOT_WRITTEN) continue;
-      this.afterShortBareWrite(this.order.at(index)!, wire, written);
-      index++;
+      this.writtenBare += this.bareOut[0]!;
+      for (let short = 0; short < this.bareOut[1]!; short++) {
+        this.afterShortBareWrite(this.order.at(this.bareOut[2 + 2 * short]!)!, wire, this.bareOut[3 + 2 * short]!);
+      }
     }
     return index;
   }

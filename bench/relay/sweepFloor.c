@@ -10,6 +10,11 @@
  * had in a single write(), yielding to the poll loop every SWEEP_CHUNK_VIEWERS viewers.
  *
  * Prints `READY <viewer port> <strike port>` on stdout once listening. Single-threaded, epoll.
+ *
+ * With `--io-uring` (built with liburing, as the bench does where it is installed: -DFLOOR_IO_URING)
+ * each chunk's writes go to the kernel as sends in one io_uring_enter(2), as the relay's native
+ * sweep does (native/viewerWrite.c): the floor of that design. Those sends are no write syscalls,
+ * so a line "?" on the strike socket is answered with the number submitted so far.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,6 +31,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef FLOOR_IO_URING
+#include <liburing.h>
+#endif
 
 /* Same as FAN_OUT_CHUNK_VIEWERS in the relay's rollingFanOut.ts. */
 #define SWEEP_CHUNK_VIEWERS 500
@@ -108,6 +116,11 @@ static uint64_t log_base = 0;
 static long long latest_seq = 0;
 
 static int epfd;
+#ifdef FLOOR_IO_URING
+static struct io_uring ring;
+#endif
+static int use_ring = 0;
+static unsigned long long ring_sends = 0;
 
 static void fail(const char *what) {
   perror(what);
@@ -295,7 +308,13 @@ static void on_strikes_readable(int fd) {
     if (n < 0) return;
     for (ssize_t i = 0; i < n; i++) {
       if (buf[i] == '\n') {
-        on_strike_line(strike_line, strike_line_len);
+        if (strike_line_len == 1 && strike_line[0] == '?') {
+          char count[32];
+          int count_len = snprintf(count, sizeof count, "%llu\n", ring_sends);
+          send_all(fd, count, (size_t)count_len);
+        } else {
+          on_strike_line(strike_line, strike_line_len);
+        }
         strike_line_len = 0;
       } else if (strike_line_len < STRIKE_LINE_MAX_BYTES - 1) {
         strike_line[strike_line_len++] = buf[i];
@@ -304,29 +323,25 @@ static void on_strikes_readable(int fd) {
   }
 }
 
-/* Up to SWEEP_CHUNK_VIEWERS viewers from the cursor: each gets everything pending in one write. */
-static void sweep_chunk(void) {
-  uint64_t head = log_head();
-  for (int done = 0; done < SWEEP_CHUNK_VIEWERS && cursor < order_len; done++) {
-    int fd = order[cursor];
-    Viewer *v = viewers[fd];
-    if (v->sent_up_to < head) {
-      ssize_t n = write(fd, log_bytes + (v->sent_up_to - log_base), (size_t)(head - v->sent_up_to));
-      if (n > 0) v->sent_up_to += (uint64_t)n;
-      else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-        drop_viewer(fd);
-        continue;
-      }
-      if (v->sent_up_to < head) {
-        if (head - v->sent_up_to > VIEWER_BACKLOG_BYTES) {
-          drop_viewer(fd);
-          continue;
-        }
-        pass_left_work = 1;
-      }
-    }
-    cursor++;
+/* After a write or send to a viewer took `n` bytes (or -errno): on, or cut. Returns whether it stays. */
+static int after_write(int fd, ssize_t n, uint64_t head) {
+  Viewer *v = viewers[fd];
+  if (n > 0) v->sent_up_to += (uint64_t)n;
+  else if (n < 0 && n != -EAGAIN && n != -EINTR) {
+    drop_viewer(fd);
+    return 0;
   }
+  if (v->sent_up_to < head) {
+    if (head - v->sent_up_to > VIEWER_BACKLOG_BYTES) {
+      drop_viewer(fd);
+      return 0;
+    }
+    pass_left_work = 1;
+  }
+  return 1;
+}
+
+static void end_of_chunk(void) {
   if (cursor < order_len) return;
   cursor = 0;
   compact_log();
@@ -334,8 +349,70 @@ static void sweep_chunk(void) {
   pass_left_work = 0;
 }
 
-int main(void) {
+#ifdef FLOOR_IO_URING
+/* The chunk's sends in one submission; results applied as the write loop applies write(2)'s. */
+static void sweep_chunk_by_ring(void) {
+  uint64_t head = log_head();
+  int fds[SWEEP_CHUNK_VIEWERS];
+  unsigned queued = 0;
+  for (int done = 0; done < SWEEP_CHUNK_VIEWERS && cursor < order_len; done++, cursor++) {
+    int fd = order[cursor];
+    Viewer *v = viewers[fd];
+    if (v->sent_up_to >= head) continue;
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+    io_uring_prep_send(sqe, fd, log_bytes + (v->sent_up_to - log_base), (size_t)(head - v->sent_up_to), MSG_DONTWAIT | MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, queued);
+    fds[queued++] = fd;
+  }
+  if (queued > 0) {
+    int submitted;
+    do submitted = io_uring_submit_and_wait(&ring, queued);
+    while (submitted == -EINTR);
+    if (submitted < 0) fail("io_uring_submit");
+    ring_sends += queued;
+    ssize_t results[SWEEP_CHUNK_VIEWERS];
+    for (unsigned reaped = 0; reaped < queued; reaped++) {
+      struct io_uring_cqe *cqe;
+      if (io_uring_wait_cqe(&ring, &cqe) < 0) fail("io_uring_wait_cqe");
+      results[io_uring_cqe_get_data64(cqe)] = cqe->res;
+      io_uring_cqe_seen(&ring, cqe);
+    }
+    /* Applied after every send was made: a cut viewer's removal moves the cursor back as needed. */
+    for (unsigned k = 0; k < queued; k++) after_write(fds[k], results[k], head);
+  }
+  end_of_chunk();
+}
+#endif
+
+/* Up to SWEEP_CHUNK_VIEWERS viewers from the cursor: each gets everything pending in one write. */
+static void sweep_chunk(void) {
+#ifdef FLOOR_IO_URING
+  if (use_ring) return sweep_chunk_by_ring();
+#endif
+  uint64_t head = log_head();
+  for (int done = 0; done < SWEEP_CHUNK_VIEWERS && cursor < order_len; done++) {
+    int fd = order[cursor];
+    Viewer *v = viewers[fd];
+    if (v->sent_up_to < head) {
+      ssize_t n = write(fd, log_bytes + (v->sent_up_to - log_base), (size_t)(head - v->sent_up_to));
+      if (!after_write(fd, n < 0 ? -errno : n, head)) continue;
+    }
+    cursor++;
+  }
+  end_of_chunk();
+}
+
+int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
+  use_ring = argc > 1 && strcmp(argv[1], "--io-uring") == 0;
+  if (use_ring) {
+#ifdef FLOOR_IO_URING
+    if (io_uring_queue_init(SWEEP_CHUNK_VIEWERS + 12, &ring, 0) < 0) fail("io_uring_queue_init");
+#else
+    fprintf(stderr, "sweepFloor: --io-uring needs a build with liburing (-DFLOOR_IO_URING)\n");
+    return 2;
+#endif
+  }
   int viewer_fd = listen_on_loopback(4096);
   int strike_listen_fd = listen_on_loopback(1);
   epfd = epoll_create1(0);

@@ -9,27 +9,53 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveStrikes } from './benchDevices';
 
-/** Compiles the floor with `gcc -O2` into a fresh temp folder; `dispose()` removes it. */
+/**
+ * The floor's sweep: write(2) per viewer, as the issue defines it (the goal's floor), or a chunk's
+ * sends in one io_uring submission, as the relay's native sweep makes them (BENCH_FLOOR_IO_URING=1).
+ */
+export type FloorWrites = 'write' | 'io_uring';
+export const FLOOR_WRITES: FloorWrites = process.env.BENCH_FLOOR_IO_URING === '1' ? 'io_uring' : 'write';
+
+/**
+ * Compiles the floor with `gcc -O2` into a fresh temp folder, with liburing where it is installed
+ * (what `--io-uring` needs); `dispose()` removes it.
+ */
 export function buildSweepFloor(): { binary: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'aeolian-sweep-floor-'));
   const binary = join(dir, 'sweepFloor');
   const source = new URL('./sweepFloor.c', import.meta.url).pathname;
-  execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
+  try {
+    execFileSync('gcc', ['-O2', '-Wall', '-DFLOOR_IO_URING', '-o', binary, source, '-l:liburing.a'], { stdio: 'pipe' });
+  } catch {
+    if (FLOOR_WRITES === 'io_uring') throw new Error('BENCH_FLOOR_IO_URING=1 needs liburing (apt-get install liburing-dev)');
+    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
+  }
   return { binary, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export class SweepFloor {
   private seq = 0;
+  /** Answers to "?" (sends submitted through io_uring so far), in the order asked. */
+  private readonly countWaiters: ((count: number) => void)[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
     /** Where viewers connect (any path upgrades). */
     readonly port: number,
     private readonly strikes: net.Socket,
-  ) {}
+  ) {
+    let text = '';
+    strikes.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+        this.countWaiters.shift()?.(Number(text.slice(0, end)));
+        text = text.slice(end + 1);
+      }
+    });
+  }
 
-  static async start(binary: string): Promise<SweepFloor> {
-    const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  static async start(binary: string, writes: FloorWrites = FLOOR_WRITES): Promise<SweepFloor> {
+    const child = spawn(binary, writes === 'io_uring' ? ['--io-uring'] : [], { stdio: ['ignore', 'pipe', 'inherit'] });
     const ready = await new Promise<string>((resolve, reject) => {
       let text = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -47,6 +73,14 @@ export class SweepFloor {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** Sends submitted through io_uring so far (no write syscall each; 0 for the write(2) floor). */
+  uncountedWrites(): Promise<number> {
+    return new Promise((resolve) => {
+      this.countWaiters.push(resolve);
+      this.strikes.write('?\n');
+    });
   }
 
   /** Strikes numbered so far (the last seq). */

@@ -75,6 +75,8 @@ describe('logs', () => {
     expect(events.filter((e) => e === 'device_connected')).toHaveLength(1);
     expect(events.filter((e) => e === 'device_disconnected')).toHaveLength(1);
     expect(lines.length).toBeLessThan(10); // 50 strikes, no line for any of them
+    // The start-up line says how viewers are written (io_uring where liburing is built in, as in CI).
+    expect(lines.find((line) => line.event === 'relay_listening')?.viewerWrites).toBe('io_uring');
     expect(lines.every((line) => typeof line.event === 'string' && typeof line.time === 'number')).toBe(true);
   });
 });

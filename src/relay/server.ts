@@ -17,6 +17,7 @@ import { StrikeHub } from './hub';
 import { createLogger, type Logger } from './log';
 import { RelayMetrics } from './metrics';
 import { StationRegistry } from './stations/stationRegistry';
+import { viewerWritePath } from './viewers/rawFrameWrite';
 import { ViewerGateway } from './viewers/viewerGateway';
 import type { TouchLimitValues } from './visitors/touchLimits';
 import { Visitors } from './visitors/visitors';
@@ -172,7 +173,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ event: 'relay_listening', url, epoch: hub.epoch, stations: registry.all().length }, 'relay listening');
+  log.info({ event: 'relay_listening', url, epoch: hub.epoch, stations: registry.all().length, viewerWrites: viewerWritePath() }, 'relay listening');
 
   let closing: Promise<void> | undefined;
   return {

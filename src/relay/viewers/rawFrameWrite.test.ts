@@ -8,6 +8,7 @@ import { createServer as createTcpServer, Socket, type AddressInfo } from 'node:
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { TEST_TOKENS, testRelay } from '../../../test/support/relayFixture';
+import { relayMetric } from '../../../test/support/metrics';
 import { device, record } from '../../../test/support/wsClient';
 import { bareViewerWriter, nativeWriteCounts, sweepRing, viewerBacklogBytes, viewerWriter, writeRawFrames, writesNatively, writesThroughHandle } from './rawFrameWrite';
 import { wireFrames } from './rollingFanOut';
@@ -333,8 +334,10 @@ describe('the native sweep (sweepWrite in native/viewerWrite.c)', () => {
     }
     for (const viewer of viewers) await viewer.waitFor(() => viewer.strikes().length === 20);
     for (const viewer of viewers) expect(viewer.strikes().map((s) => s.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    // The first write to each viewer (its hello) arms it; strikes after that go bare.
+    // The first write to each viewer (its hello) arms it; strikes after that go bare, through the
+    // sweep's io_uring, and /metrics counts those sends (they are no write syscalls).
     expect(relay.viewers.bareWriteCounts.whole).toBeGreaterThan(0);
+    expect(await relayMetric(relay.url, 'aeolian_viewer_ring_sends_total')).toBeGreaterThan(0);
   });
 
   it('a viewer socket destroyed on the relay is no longer armed in the sweep by the time its descriptor closes', async () => {

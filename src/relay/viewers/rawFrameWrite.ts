@@ -269,6 +269,12 @@ export class ViewerWriter {
   }
 }
 
+/** How the relay writes its viewers, for its start-up log: what an operator checks first when CPU per viewer looks high. */
+export function viewerWritePath(): 'io_uring' | 'write(2)' | 'node' {
+  if (!writesNatively()) return 'node';
+  return nativeWrite!.ring().enabled ? 'io_uring' : 'write(2)';
+}
+
 /** The native sweep's io_uring, when the native viewer write is loaded. */
 export const sweepRing = (enable?: boolean): SweepRing | undefined => (enable === undefined ? nativeWrite?.ring() : nativeWrite?.ring(enable));
 

@@ -94,7 +94,7 @@ export function formatRateRow(r: RateRow): string {
 }
 
 export const RATE_TABLE_HEADER = [
-  '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | relay write syscalls/s | viewer reads/s | MB/s | relay CPU | generators CPU | relay CPU per write user / sys (us) | CPU per write: relay / generator per read (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
+  '| viewers | strikes/s | latency p50 / p99 / max (ms) | relay fan-out p99 (ms) | frames/s | relay writes/s | viewer reads/s | MB/s | relay CPU | generators CPU | relay CPU per write user / sys (us) | CPU per write: relay / generator per read (us) | relay RSS (MB) | RSS per viewer (KB) | drops | 1013 closes |',
   '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|',
 ];
 
@@ -181,8 +181,9 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
       `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +
       `own share (from its /metrics histogram, per broadcast: strike appended -> written to every viewer socket, which is one sweep; bucket bound). CPU is the relay's user+system time over the ${measureS} s window (/proc, 100 % = one core); RSS is its peak. ` +
-      `Drops are strikes a connected viewer never got (seq gaps and missing tail). Write syscalls are the relay's own (\`syscw\` in /proc/<pid>/io, every write ` +
-      'of the process, logs included); CPU per write is its user and system time (/proc/<pid>/stat) divided by them. Viewer reads are shown beside them: TCP may merge writes into one read.',
+      `Drops are strikes a connected viewer never got (seq gaps and missing tail). Writes are the relay's own: its write syscalls (\`syscw\` in /proc/<pid>/io, every write ` +
+      'of the process, logs included) plus the sends its sweep submits through io_uring (`aeolian_viewer_ring_sends_total`, no syscall each); ' +
+      'CPU per write is its user and system time (/proc/<pid>/stat) divided by them. Viewer reads are shown beside them: TCP may merge writes into one read.',
     '',
     ...RATE_TABLE_HEADER,
     ...results.rates.map(formatRateRow),

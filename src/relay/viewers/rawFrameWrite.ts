@@ -15,11 +15,12 @@
 //
 // Cheaper still, when the native viewer write is built (native/viewerWrite.c, by
 // scripts/buildNative.ts): while libuv holds nothing for the socket either, the frames go to its
-// descriptor in one bare write(2) (from the fan-out's sweep: one send each, a chunk of them submitted
-// through io_uring in one system call where liburing was built in); whatever the kernel does not take then goes to the handle, which
-// queues it in order. AEOLIAN_NATIVE_WRITE=0 turns this off. Each viewer's ViewerWriter checks all
-// of the above once and then writes bare until ws, the socket's end or its destruction intervenes
-// (it listens to the socket for those), so a sweep touches one small object per viewer.
+// descriptor in one bare write(2) (from the fan-out's sweep: one send each, a chunk of them
+// submitted through io_uring in one system call where liburing was built in); whatever the kernel
+// does not take then goes to the handle, which queues it in order. AEOLIAN_NATIVE_WRITE=0 turns
+// this off. Each viewer's ViewerWriter checks all of the above once and then writes bare until ws,
+// the socket's end or its destruction intervenes (it listens to the socket for those), so a sweep
+// touches one small object per viewer.
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';

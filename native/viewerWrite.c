@@ -128,7 +128,7 @@ typedef struct {
 
 /*
  * Gives up the ring after it failed (it never has here): the sweep writes with write(2) from now on.
- * The batch's viewers it has no answer for are reported short: with 0 bytes taken if nothing was
+ * The batch's viewers it has no answer for are reported short: with 0 bytes taken if they were never
  * submitted (their owners write the whole wire), else -EIO (sent or not, their streams can no longer
  * be trusted: their sockets are closed and the viewers reconnect and resume from their last strike).
  */
@@ -146,8 +146,12 @@ static void submit_and_reap(Instance *instance, Sweep *sweep, Batch *batch) {
     submitted = io_uring_submit_and_wait(&instance->ring, batch->queued);
   } while (submitted == -EINTR);
   if (submitted < 0) return abandon_ring(instance, sweep, batch, false);
-  instance->ring_sends += batch->queued;
-  for (unsigned reaped = 0; reaped < batch->queued; reaped++) {
+  // A ring set up without IORING_SETUP_SUBMIT_ALL (kernels before 5.18) stops submitting at a send
+  // it cannot even start; those after it would wait in the ring for the next submission. Only the
+  // submitted ones are waited for, and then the ring is given up.
+  unsigned taken = (unsigned)submitted < batch->queued ? (unsigned)submitted : batch->queued;
+  instance->ring_sends += taken;
+  for (unsigned reaped = 0; reaped < taken; reaped++) {
     struct io_uring_cqe *cqe;
     int waited;
     do {
@@ -159,6 +163,7 @@ static void submit_and_reap(Instance *instance, Sweep *sweep, Batch *batch) {
     sent_whole_or_short(sweep, batch->index[slot], cqe->res);
     io_uring_cqe_seen(&instance->ring, cqe);
   }
+  if (taken < batch->queued) abandon_ring(instance, sweep, batch, false); // the rest were never sent
 }
 
 static int32_t sweep_by_ring(Instance *instance, Sweep *sweep, int32_t i, int32_t end) {
@@ -254,7 +259,10 @@ static Instance *new_instance(void) {
   const char *wanted = getenv("AEOLIAN_IO_URING");
   instance->ring_enabled = wanted == NULL || strcmp(wanted, "0") != 0;
 #ifdef HAVE_IO_URING
-  instance->ring_ready = instance->ring_enabled && io_uring_queue_init(RING_ENTRIES, &instance->ring, 0) == 0;
+  // SUBMIT_ALL: a send the kernel refuses before starting it (never seen) does not hold back the
+  // rest of its submission. Kernels before 5.18 lack it: then without (see submit_and_reap).
+  instance->ring_ready = instance->ring_enabled && (io_uring_queue_init(RING_ENTRIES, &instance->ring, IORING_SETUP_SUBMIT_ALL) == 0 ||
+                                                    io_uring_queue_init(RING_ENTRIES, &instance->ring, 0) == 0);
 #endif
   return instance;
 }

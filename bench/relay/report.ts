@@ -3,6 +3,7 @@ import os from 'node:os';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
 import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/viewers/rollingFanOut';
 import { floorSection, type FloorPair, type PhaseLoad } from './floorCompare';
+import { GENERATOR } from './generators';
 import type { LoadRow } from './measure';
 import { formatLoad } from './procStats';
 import type { CompareResult } from './relayUnderTest';
@@ -121,8 +122,8 @@ function reading(rows: RateRow[]): string {
         `two together need ${int(TARGET.viewers)} x ${(relayUs + generatorUs).toFixed(1)} us per sweep: even spread perfectly over both ` +
         `cores, a sweep cannot be shorter than ~${bothCoresMs.toFixed(0)} ms. Relay and generators used ${((target.cpu + target.generatorCpu) * 100).toFixed(0)} % ` +
         `of the 200 % this machine has, and the tail above one sweep is queueing for a core at that load. Two ways out were built and ` +
-        'measured, and neither helped here: splitting the viewers over two fan-out processes (commit c7e6fe7: p99 335-375 ms against ' +
-        'this TypeScript generator), and the same with a generator in C that costs half as much per read (commit 2ec81f7: p99 ' +
+        'measured on 2026-11-25, and neither helped then: splitting the viewers over two fan-out processes (commit c7e6fe7: p99 335-375 ms against ' +
+        'the TypeScript generator of the time), and the same with a first C generator (commit 2ec81f7: p99 ' +
         '207-211 ms with two fan-out processes, 199 ms in-process): four busy processes then share two cores at ~93 % of the machine. ' +
         'On a server whose viewers are across a network, a write costs only the sending half, and the generator is not on the machine.',
     );
@@ -176,7 +177,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
         : ''),
     '',
     `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
-      `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process on raw sockets from their own 127.x.y.z source addresses; ` +
+      `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process (${GENERATOR === 'c' ? '`viewerSwarm.c`, built with gcc by the bench' : '`viewerSwarm.ts`, Node (BENCH_GENERATOR=node)'}) on raw sockets from their own 127.x.y.z source addresses; ` +
       `${benchDevices} devices send single-strike frames from the bench process. Every process shares the same 2 cores. ` +
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
       `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +

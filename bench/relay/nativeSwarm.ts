@@ -1,0 +1,68 @@
+// The C viewer generator (viewerSwarm.c) behind the same face as a forked viewerSwarm.ts: commands
+// in, 'message' events out. Built with gcc once per bench process, into a temp folder removed on exit.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SwarmCommand } from './viewerSwarm';
+
+let builtBinary: string | undefined;
+
+function nativeSwarmBinary(): string {
+  if (builtBinary) return builtBinary;
+  const dir = mkdtempSync(join(tmpdir(), 'aeolian-viewer-swarm-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const binary = join(dir, 'viewerSwarm');
+  execFileSync('gcc', ['-O2', '-Wall', '-o', binary, new URL('./viewerSwarm.c', import.meta.url).pathname], { stdio: 'inherit' });
+  builtBinary = binary;
+  return binary;
+}
+
+/** The command as viewerSwarm.c reads it: one line of words. */
+function commandLine(command: SwarmCommand): string {
+  switch (command.cmd) {
+    case 'connect':
+      return `connect ${command.port} ${command.count} ${command.concurrency} ${command.spreadMs ?? 0} ${command.localAddresses.join(' ')}`;
+    case 'stall':
+      return `stall ${command.fraction}`;
+    default:
+      return command.cmd;
+  }
+}
+
+export class NativeSwarm extends EventEmitter {
+  private readonly child: ChildProcess;
+
+  constructor() {
+    super();
+    // stdin is its command pipe: when the bench exits, the generator reads end-of-file and exits.
+    this.child = spawn(nativeSwarmBinary(), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let text = '';
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+        this.emit('message', JSON.parse(text.slice(0, end)));
+        text = text.slice(end + 1);
+      }
+    });
+    this.child.stdin!.on('error', () => undefined);
+    this.child.once('exit', (code) => this.emit('exit', code));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get connected(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  send(command: SwarmCommand): boolean {
+    return this.child.stdin!.write(`${commandLine(command)}\n`);
+  }
+
+  kill(signal?: NodeJS.Signals): boolean {
+    return this.child.kill(signal);
+  }
+}

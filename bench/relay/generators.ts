@@ -10,11 +10,12 @@ export const VIEWERS_PER_GENERATOR = 10_000;
 const CONNECT_CONCURRENCY = 256;
 
 /**
- * Which generator holds the viewers: `c` (default; viewerSwarm.c, a read(2) per ready socket, so it
- * stays clear of saturating its core at 10,000 viewers) or `node` (viewerSwarm.ts, as published
- * before 2026-12-01 15:30: about 8 us of its CPU a read, 90-97 % of its core at 10,000 viewers).
+ * Which generator holds the viewers: `c` (default; viewerSwarm.c receiving through io_uring, so it
+ * stays clear of saturating its core at 10,000 viewers), `c-read` (the same, a read(2) per ready
+ * socket; the default from 15:00 to 16:00 on 2026-12-01) or `node` (viewerSwarm.ts, as published
+ * before 2026-12-01 15:00: about 8 us of its CPU a read, 90-97 % of its core at 10,000 viewers).
  */
-export const GENERATOR: 'c' | 'node' = process.env.BENCH_GENERATOR === 'node' ? 'node' : 'c';
+export const GENERATOR: 'c' | 'c-read' | 'node' = process.env.BENCH_GENERATOR === 'node' ? 'node' : process.env.BENCH_GENERATOR === 'c-read' ? 'c-read' : 'c';
 
 /** A generator process, either kind: commands in, replies as 'message' events. */
 export interface GeneratorProcess extends EventEmitter {
@@ -51,7 +52,7 @@ export class Generators {
   private constructor(readonly children: GeneratorProcess[]) {}
 
   static start(viewers: number): Generators {
-    const start = (): GeneratorProcess => (GENERATOR === 'c' ? new NativeSwarm() : forkTs('./viewerSwarm.ts'));
+    const start = (): GeneratorProcess => (GENERATOR === 'node' ? forkTs('./viewerSwarm.ts') : new NativeSwarm(GENERATOR === 'c' ? 'io_uring' : 'read'));
     return new Generators(Array.from({ length: Math.ceil(viewers / VIEWERS_PER_GENERATOR) }, start));
   }
 

@@ -9,12 +9,18 @@ import type { SwarmCommand } from './viewerSwarm';
 
 let builtBinary: string | undefined;
 
+/** Builds viewerSwarm.c once per bench process, with liburing where it is installed (what `--io-uring` needs). */
 function nativeSwarmBinary(): string {
   if (builtBinary) return builtBinary;
   const dir = mkdtempSync(join(tmpdir(), 'aeolian-viewer-swarm-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const binary = join(dir, 'viewerSwarm');
-  execFileSync('gcc', ['-O2', '-Wall', '-o', binary, new URL('./viewerSwarm.c', import.meta.url).pathname], { stdio: 'inherit' });
+  const source = new URL('./viewerSwarm.c', import.meta.url).pathname;
+  try {
+    execFileSync('gcc', ['-O2', '-Wall', '-DSWARM_IO_URING', '-o', binary, source, '-l:liburing.a'], { stdio: 'pipe' });
+  } catch {
+    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
+  }
   builtBinary = binary;
   return binary;
 }
@@ -34,10 +40,11 @@ function commandLine(command: SwarmCommand): string {
 export class NativeSwarm extends EventEmitter {
   private readonly child: ChildProcess;
 
-  constructor() {
+  /** `receives`: through io_uring (falling back to read(2) where it cannot), or read(2) per ready socket. */
+  constructor(receives: 'io_uring' | 'read') {
     super();
     // stdin is its command pipe: when the bench exits, the generator reads end-of-file and exits.
-    this.child = spawn(nativeSwarmBinary(), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(nativeSwarmBinary(), receives === 'io_uring' ? ['--io-uring'] : [], { stdio: ['pipe', 'pipe', 'inherit'] });
     let text = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       text += chunk.toString();

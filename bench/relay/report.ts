@@ -163,6 +163,12 @@ function verdict(rows: RateRow[], maxViewers: number): string[] {
  */
 const BUSY_LOAD_AVERAGE_AT_START = 1.5;
 
+const GENERATOR_LABEL: Record<typeof GENERATOR, string> = {
+  c: '`viewerSwarm.c`, built with gcc by the bench, receiving through io_uring',
+  'c-read': '`viewerSwarm.c` reading with read(2) (BENCH_GENERATOR=c-read)',
+  node: '`viewerSwarm.ts`, Node (BENCH_GENERATOR=node)',
+};
+
 export function report(results: Results, settings: BenchSettings, startedAt: Date, loadAtStart: number[]): string {
   const { measureS, viewersPerGenerator, benchDevices, slowPhaseRate, stormWindowMs, healthzPollMs, maxViewers } = settings;
   const load = formatLoad();
@@ -177,7 +183,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
         : ''),
     '',
     `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
-      `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process (${GENERATOR === 'c' ? '`viewerSwarm.c`, built with gcc by the bench' : '`viewerSwarm.ts`, Node (BENCH_GENERATOR=node)'}) on raw sockets from their own 127.x.y.z source addresses; ` +
+      `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process (${GENERATOR_LABEL[GENERATOR]}) on raw sockets from their own 127.x.y.z source addresses; ` +
       `${benchDevices} devices send single-strike frames from the bench process. Every process shares the same 2 cores. ` +
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +
       `at every viewer, so it includes the generators' own scheduling delay on the shared cores; "relay fan-out p99" is the relay's ` +

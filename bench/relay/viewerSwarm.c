@@ -6,10 +6,14 @@
  * Why a C twin of viewerSwarm.ts: on a 2-core host the Node generator spends about 8 us of its CPU
  * on each read (libuv, a JS callback, then the kernel's copy) and runs its core at 90-97 % at
  * 10,000 viewers, so the latency it reports grows with its own queue, not only with the server's
- * sweep. A viewer on a real network reads on its own machine; this generator reads with one
- * read(2) per ready socket from a level-triggered epoll, so it stays well clear of saturation and
- * the tail it measures is the server's. Both generators answer the same commands with the same
- * reports (bench/relay/generators.ts picks one: BENCH_GENERATOR=c|node).
+ * sweep, and a server that writes each viewer more often in thinner writes measures worse for it.
+ * A viewer on a real network reads on its own machine. This generator reads every open viewer
+ * through one io_uring (`--io-uring`, built with liburing: -DSWARM_IO_URING): a multishot receive
+ * per socket into a shared pool of buffers, every completion collected in one io_uring_enter, so a
+ * receive costs no system call of its own. Without the flag, without liburing or where io_uring is
+ * refused, it reads with one read(2) per ready socket from a level-triggered epoll. Connecting and
+ * the upgrade request always go through epoll. Both generators answer the same commands with the
+ * same reports (bench/relay/generators.ts picks one: BENCH_GENERATOR=c|c-read|node).
  *
  * Commands, one per line on stdin (stdin closing ends the process: it never outlives the bench):
  *   connect <port> <count> <concurrency> <spreadMs> <localAddress>...
@@ -23,6 +27,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +38,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef SWARM_IO_URING
+#include <liburing.h>
+#endif
 
 /* Same as latencyHistogram.ts. */
 #define MAX_LATENCY_MS 60000
@@ -42,6 +50,8 @@
 #define MAX_LOCAL_ADDRESSES 16
 #define COMMAND_LINE_MAX_BYTES 4096
 #define STDIN_TAG UINT64_MAX
+#define EPOLL_TAG (UINT64_MAX - 1)
+#define CANCEL_TAG (UINT64_MAX - 2)
 
 static const char KEY[] = "dGhlIHNhbXBsZSBub25jZQ==";
 static const char STRIKE_PREFIX[] = "{\"type\":\"strike\",\"seq\":";
@@ -56,6 +66,7 @@ typedef struct {
   bool greeted;
   bool stalled;
   bool closed;
+  bool upgraded_by_ring; /* a multishot receive is armed on the ring for it */
   long long last_seq;
   int close_code;
   /* Bytes of a frame (or the handshake) not yet complete, carried to the next read. */
@@ -86,6 +97,25 @@ static int viewer_count, viewer_cap;
 static int epoll_fd;
 static unsigned char read_buffer[READ_BUFFER_BYTES];
 
+#ifdef SWARM_IO_URING
+/*
+ * With --io-uring, an open viewer is read by a multishot receive on one ring instead of a read(2)
+ * per ready socket: the kernel fills a buffer from a shared pool each time data arrives and the
+ * generator collects every completion in one io_uring_enter, so a receive costs no system call of
+ * its own. (The relay's side is the server's business; this is the instrument's: its reads are
+ * cheaper, so it stays clear of saturating its core.)
+ */
+#define RING_ENTRIES 4096
+#define RING_CQ_ENTRIES 65536
+#define RECV_BUFFER_COUNT 8192 /* a power of two */
+#define RECV_BUFFER_BYTES 4096
+#define RECV_BUFFER_GROUP 0
+static struct io_uring ring;
+static bool use_ring;
+static struct io_uring_buf_ring *recv_buffers;
+static unsigned char *recv_memory;
+#endif
+
 static double monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -107,6 +137,8 @@ static void record_latency(long long ms) {
 }
 
 static void start_next(void);
+static void stop_receiving(viewer_t *v);
+static void on_stdin(void);
 
 static void check_connected(void) {
   if (!conn.active || conn.hello_count + conn.failed != conn.count) return;
@@ -131,6 +163,7 @@ static void close_viewer(viewer_t *v) {
   v->closed = true;
   v->open = false;
   epoll_ctl(epoll_fd, EPOLL_CTL_DEL, v->fd, NULL);
+  stop_receiving(v);
   close(v->fd);
   free(v->pending);
   v->pending = NULL;
@@ -155,6 +188,30 @@ static void reserve_pending(viewer_t *v, size_t len) {
 }
 
 /* `from` may point into v->pending itself (what is left of it after parsing). */
+#ifdef SWARM_IO_URING
+static struct io_uring_sqe *next_sqe(void) {
+  struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+  if (!sqe) {
+    io_uring_submit(&ring);
+    sqe = io_uring_get_sqe(&ring);
+  }
+  return sqe;
+}
+#endif
+
+/* A stalled or closing viewer's multishot receive is cancelled (its last completion is ignored). */
+static void stop_receiving(viewer_t *v) {
+#ifdef SWARM_IO_URING
+  if (!use_ring || !v->upgraded_by_ring) return;
+  struct io_uring_sqe *sqe = next_sqe();
+  io_uring_prep_cancel_fd(sqe, v->fd, 0);
+  io_uring_sqe_set_data64(sqe, CANCEL_TAG);
+  v->upgraded_by_ring = false;
+#else
+  (void)v;
+#endif
+}
+
 static void keep_pending(viewer_t *v, const unsigned char *from, size_t len) {
   reserve_pending(v, len);
   memmove(v->pending, from, len);
@@ -201,15 +258,15 @@ static void send_pong(viewer_t *v, const unsigned char *payload, size_t length) 
   if (write(v->fd, frame, 6 + length) < 0 && errno != EAGAIN) close_viewer(v);
 }
 
-/* `length` bytes just read into read_buffer. */
-static void on_data(viewer_t *v, size_t length) {
+/* `length` bytes just read into `bytes` (a shared buffer: nothing may keep a pointer into it). */
+static void on_data(viewer_t *v, unsigned char *bytes, size_t length) {
   stats.reads++;
-  unsigned char *data = read_buffer;
+  unsigned char *data = bytes;
   size_t end = length;
   if (v->pending_len) {
     end = v->pending_len + length;
     reserve_pending(v, end);
-    memcpy(v->pending + v->pending_len, read_buffer, length);
+    memcpy(v->pending + v->pending_len, bytes, length);
     data = v->pending;
   }
   size_t offset = 0;
@@ -260,7 +317,7 @@ static void on_readable(viewer_t *v) {
   for (;;) {
     ssize_t n = read(v->fd, read_buffer, sizeof read_buffer);
     if (n > 0) {
-      on_data(v, (size_t)n);
+      on_data(v, read_buffer, (size_t)n);
       if (v->closed || v->stalled || (size_t)n < sizeof read_buffer) return;
       continue;
     }
@@ -269,6 +326,97 @@ static void on_readable(viewer_t *v) {
     return;
   }
 }
+
+#ifdef SWARM_IO_URING
+static void arm_receive(viewer_t *v) {
+  struct io_uring_sqe *sqe = next_sqe();
+  io_uring_prep_recv_multishot(sqe, v->fd, NULL, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = RECV_BUFFER_GROUP;
+  io_uring_sqe_set_data64(sqe, (uint64_t)v->index);
+  v->upgraded_by_ring = true;
+}
+
+static void arm_poll(int fd, uint64_t tag) {
+  struct io_uring_sqe *sqe = next_sqe();
+  io_uring_prep_poll_multishot(sqe, fd, POLLIN);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+static bool setup_ring(void) {
+  struct io_uring_params params = {.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+                                   .cq_entries = RING_CQ_ENTRIES};
+  if (io_uring_queue_init_params(RING_ENTRIES, &ring, &params) < 0) return false;
+  /* The pool of receive buffers (liburing 2.3 has no io_uring_setup_buf_ring): its ring must be
+     page-aligned memory the kernel shares. */
+  void *ring_memory = NULL;
+  size_t ring_bytes = (size_t)RECV_BUFFER_COUNT * sizeof(struct io_uring_buf);
+  recv_memory = malloc((size_t)RECV_BUFFER_COUNT * RECV_BUFFER_BYTES);
+  if (posix_memalign(&ring_memory, (size_t)sysconf(_SC_PAGESIZE), ring_bytes) || !recv_memory) {
+    io_uring_queue_exit(&ring);
+    return false;
+  }
+  recv_buffers = ring_memory;
+  io_uring_buf_ring_init(recv_buffers);
+  struct io_uring_buf_reg registration = {.ring_addr = (uint64_t)(uintptr_t)ring_memory, .ring_entries = RECV_BUFFER_COUNT, .bgid = RECV_BUFFER_GROUP};
+  if (io_uring_register_buf_ring(&ring, &registration, 0) < 0) {
+    io_uring_queue_exit(&ring);
+    return false;
+  }
+  for (int id = 0; id < RECV_BUFFER_COUNT; id++)
+    io_uring_buf_ring_add(recv_buffers, recv_memory + (size_t)id * RECV_BUFFER_BYTES, RECV_BUFFER_BYTES, (unsigned short)id,
+                          io_uring_buf_ring_mask(RECV_BUFFER_COUNT), id);
+  io_uring_buf_ring_advance(recv_buffers, RECV_BUFFER_COUNT);
+  return true;
+}
+
+static void on_epoll_ready(void);
+
+/* The ring's loop: receives, plus stdin and the epoll set (connects) as multishot polls. */
+static void run_ring(void) {
+  arm_poll(STDIN_FILENO, STDIN_TAG);
+  arm_poll(epoll_fd, EPOLL_TAG);
+  for (;;) {
+    bool spreading = conn.active && conn.started < conn.count && conn.in_flight < conn.concurrency;
+    struct io_uring_cqe *cqe;
+    struct __kernel_timespec one_ms = {.tv_sec = 0, .tv_nsec = 1000000};
+    int waited = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, spreading ? &one_ms : NULL, NULL);
+    if (waited < 0 && waited != -ETIME && waited != -EINTR) {
+      fprintf(stderr, "viewerSwarm: io_uring wait: %s\n", strerror(-waited));
+      exit(1);
+    }
+    unsigned head, seen = 0, returned = 0;
+    io_uring_for_each_cqe(&ring, head, cqe) {
+      seen++;
+      uint64_t tag = io_uring_cqe_get_data64(cqe);
+      bool more = cqe->flags & IORING_CQE_F_MORE;
+      if (tag == CANCEL_TAG) continue;
+      if (tag == STDIN_TAG || tag == EPOLL_TAG) {
+        if (!more) arm_poll(tag == STDIN_TAG ? STDIN_FILENO : epoll_fd, tag);
+        if (tag == STDIN_TAG) on_stdin();
+        else on_epoll_ready();
+        continue;
+      }
+      if (tag >= (uint64_t)viewer_count) continue; /* a cancel's own completion */
+      viewer_t *v = viewers[tag];
+      if (cqe->flags & IORING_CQE_F_BUFFER) {
+        unsigned id = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+        unsigned char *bytes = recv_memory + (size_t)id * RECV_BUFFER_BYTES;
+        if (cqe->res > 0 && !v->closed && !v->stalled) on_data(v, bytes, (size_t)cqe->res);
+        io_uring_buf_ring_add(recv_buffers, bytes, RECV_BUFFER_BYTES, (unsigned short)id, io_uring_buf_ring_mask(RECV_BUFFER_COUNT),
+                              (int)returned++);
+      }
+      if (more || v->closed || v->stalled) continue;
+      /* The receive ended: out of buffers (arm it again), or the connection is over. */
+      if (cqe->res > 0 || cqe->res == -ENOBUFS) arm_receive(v);
+      else close_viewer(v);
+    }
+    if (returned) io_uring_buf_ring_advance(recv_buffers, (int)returned);
+    io_uring_cq_advance(&ring, seen);
+    if (conn.active) start_next();
+  }
+}
+#endif
 
 static void on_connected(viewer_t *v) {
   int error = 0;
@@ -287,6 +435,13 @@ static void on_connected(viewer_t *v) {
     close_viewer(v);
     return;
   }
+#ifdef SWARM_IO_URING
+  if (use_ring) {
+    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, v->fd, NULL);
+    arm_receive(v);
+    return;
+  }
+#endif
   struct epoll_event event = {.events = EPOLLIN, .data.u64 = (uint64_t)v->index};
   epoll_ctl(epoll_fd, EPOLL_CTL_MOD, v->fd, &event);
 }
@@ -401,7 +556,10 @@ static void command(char *line) {
     for (int i = 0; i < viewer_count; i += every) {
       viewer_t *v = viewers[i];
       v->stalled = true;
-      if (!v->closed) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, v->fd, NULL);
+      if (!v->closed) {
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, v->fd, NULL);
+        stop_receiving(v);
+      }
     }
     printf("{\"type\":\"stalled\"}\n");
     fflush(stdout);
@@ -434,7 +592,31 @@ static void on_stdin(void) {
   if (held == sizeof line - 1) held = 0; /* an over-long line: dropped */
 }
 
-int main(void) {
+/* One epoll_wait: connects completing, and (without the ring) readable viewers and stdin. */
+static int wait_epoll(int timeout_ms) {
+  struct epoll_event events[MAX_EVENTS];
+  int n = epoll_wait(epoll_fd, events, MAX_EVENTS, timeout_ms);
+  for (int i = 0; i < n; i++) {
+    if (events[i].data.u64 == STDIN_TAG) {
+      on_stdin();
+      continue;
+    }
+    viewer_t *v = viewers[events[i].data.u64];
+    if (v->closed) continue;
+    if (v->connecting) on_connected(v);
+    else on_readable(v);
+  }
+  return n;
+}
+
+#ifdef SWARM_IO_URING
+/* Drains the epoll set: its multishot poll fires on a new event, not on events left unread. */
+static void on_epoll_ready(void) {
+  while (wait_epoll(0) == MAX_EVENTS) continue;
+}
+#endif
+
+int main(int argc, char **argv) {
   /* 10,000 sockets per process: lift the soft descriptor limit to the hard one (Node does too). */
   struct rlimit limit;
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
@@ -443,23 +625,20 @@ int main(void) {
   }
   epoll_fd = epoll_create1(0);
   fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+#ifdef SWARM_IO_URING
+  use_ring = argc > 1 && !strcmp(argv[1], "--io-uring") && setup_ring();
+  if (argc > 1 && !use_ring) fprintf(stderr, "viewerSwarm: io_uring unavailable, reading with read(2)\n");
+  if (use_ring) run_ring();
+#else
+  (void)argv;
+  if (argc > 1) fprintf(stderr, "viewerSwarm: built without liburing, reading with read(2)\n");
+#endif
   struct epoll_event stdin_event = {.events = EPOLLIN, .data.u64 = STDIN_TAG};
   epoll_ctl(epoll_fd, EPOLL_CTL_ADD, STDIN_FILENO, &stdin_event);
-  struct epoll_event events[MAX_EVENTS];
   for (;;) {
     /* Waiting on a storm's spread: look again within a millisecond. */
     bool spreading = conn.active && conn.started < conn.count && conn.in_flight < conn.concurrency;
-    int n = epoll_wait(epoll_fd, events, MAX_EVENTS, spreading ? 1 : -1);
-    for (int i = 0; i < n; i++) {
-      if (events[i].data.u64 == STDIN_TAG) {
-        on_stdin();
-        continue;
-      }
-      viewer_t *v = viewers[events[i].data.u64];
-      if (v->closed) continue;
-      if (v->connecting) on_connected(v);
-      else on_readable(v);
-    }
+    wait_epoll(spreading ? 1 : -1);
     if (conn.active) start_next();
   }
 }

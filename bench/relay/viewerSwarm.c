@@ -66,7 +66,7 @@ typedef struct {
   bool greeted;
   bool stalled;
   bool closed;
-  bool upgraded_by_ring; /* a multishot receive is armed on the ring for it */
+  bool receiving_on_ring; /* a multishot receive is armed on the ring for it */
   long long last_seq;
   int close_code;
   /* Bytes of a frame (or the handshake) not yet complete, carried to the next read. */
@@ -154,6 +154,7 @@ static void check_connected(void) {
 
 static void on_hello(viewer_t *v) {
   v->greeted = true;
+  if (!conn.active) return; /* a hello after its connect command was answered: nothing to count */
   conn.in_flight--;
   conn.hello_at_ms[conn.hello_count++] = monotonic_ms() - conn.started_at;
 }
@@ -202,11 +203,11 @@ static struct io_uring_sqe *next_sqe(void) {
 /* A stalled or closing viewer's multishot receive is cancelled (its last completion is ignored). */
 static void stop_receiving(viewer_t *v) {
 #ifdef SWARM_IO_URING
-  if (!use_ring || !v->upgraded_by_ring) return;
+  if (!use_ring || !v->receiving_on_ring) return;
   struct io_uring_sqe *sqe = next_sqe();
   io_uring_prep_cancel_fd(sqe, v->fd, 0);
   io_uring_sqe_set_data64(sqe, CANCEL_TAG);
-  v->upgraded_by_ring = false;
+  v->receiving_on_ring = false;
 #else
   (void)v;
 #endif
@@ -334,7 +335,7 @@ static void arm_receive(viewer_t *v) {
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = RECV_BUFFER_GROUP;
   io_uring_sqe_set_data64(sqe, (uint64_t)v->index);
-  v->upgraded_by_ring = true;
+  v->receiving_on_ring = true;
 }
 
 static void arm_poll(int fd, uint64_t tag) {

@@ -1,28 +1,19 @@
 // The C viewer generator (viewerSwarm.c) behind the same face as a forked viewerSwarm.ts: commands
 // in, 'message' events out. Built with gcc once per bench process, into a temp folder removed on exit.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { buildC } from './buildC';
 import type { SwarmCommand } from './viewerSwarm';
 
 let builtBinary: string | undefined;
 
-/** Builds viewerSwarm.c once per bench process, with liburing where it is installed (what `--io-uring` needs). */
+/** Builds viewerSwarm.c once per bench process (with liburing where it is installed: what `--io-uring` needs). */
 function nativeSwarmBinary(): string {
   if (builtBinary) return builtBinary;
-  const dir = mkdtempSync(join(tmpdir(), 'aeolian-viewer-swarm-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const binary = join(dir, 'viewerSwarm');
-  const source = new URL('./viewerSwarm.c', import.meta.url).pathname;
-  try {
-    execFileSync('gcc', ['-O2', '-Wall', '-DSWARM_IO_URING', '-o', binary, source, '-l:liburing.a'], { stdio: 'pipe' });
-  } catch {
-    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
-  }
-  builtBinary = binary;
-  return binary;
+  const built = buildC('viewerSwarm.c', 'SWARM_IO_URING');
+  process.once('exit', built.dispose);
+  builtBinary = built.binary;
+  return builtBinary;
 }
 
 /** The command as viewerSwarm.c reads it: one line of words. */

@@ -1,13 +1,11 @@
 // The C sweep floor (sweepFloor.c): built with gcc into the temp folder once per bench run, then
 // started per measurement. The bench feeds it the strikes the relay would broadcast, on a plain
 // TCP socket, on the same device timers as the relay's devices.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveStrikes } from './benchDevices';
+import { buildC } from './buildC';
 
 /**
  * The floor's sweep: write(2) per viewer, as the issue defines it (the goal's floor), or a chunk's
@@ -21,16 +19,12 @@ export const FLOOR_WRITES: FloorWrites = process.env.BENCH_FLOOR_IO_URING === '1
  * (what `--io-uring` needs); `dispose()` removes it.
  */
 export function buildSweepFloor(): { binary: string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'aeolian-sweep-floor-'));
-  const binary = join(dir, 'sweepFloor');
-  const source = new URL('./sweepFloor.c', import.meta.url).pathname;
-  try {
-    execFileSync('gcc', ['-O2', '-Wall', '-DFLOOR_IO_URING', '-o', binary, source, '-l:liburing.a'], { stdio: 'pipe' });
-  } catch {
-    if (FLOOR_WRITES === 'io_uring') throw new Error('BENCH_FLOOR_IO_URING=1 needs liburing (apt-get install liburing-dev)');
-    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
+  const built = buildC('sweepFloor.c', 'FLOOR_IO_URING');
+  if (FLOOR_WRITES === 'io_uring' && !built.withLiburing) {
+    built.dispose();
+    throw new Error('BENCH_FLOOR_IO_URING=1 needs liburing (apt-get install liburing-dev)');
   }
-  return { binary, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return built;
 }
 
 export class SweepFloor {

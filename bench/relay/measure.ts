@@ -124,6 +124,9 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   console.log(
     `${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ` +
       `${(frames / writes).toFixed(2)} frames per write; p50 / p99 / max ${latency.percentile(50)} / ${latency.percentile(99)} / ${latency.max} ms; ` +
+      // The server's own CPU in this slice: a slow slice with it low means the server was waiting
+      // (or not scheduled), with it high that its own work grew.
+      `${target.name} CPU ${Math.round(((end.userS - start.userS) / windowS) * 100)} % user, ${Math.round(((end.sysS - start.sysS) / windowS) * 100)} % system; ` +
       `generator CPU ${Math.round((generatorCpuS / windowS) * 100)} %; ` +
       (uncounted > 0 ? `${uncounted} of its ${writes} writes through io_uring; ` : '') +
       // The whole machine's CPU (servers, generators, softirq) per server write: a server that only

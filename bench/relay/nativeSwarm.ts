@@ -2,6 +2,7 @@
 // in, 'message' events out. Built with gcc once per bench process, into a temp folder removed on exit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
 import { buildC } from './buildC';
 import type { SwarmCommand } from './viewerSwarm';
 
@@ -36,14 +37,7 @@ export class NativeSwarm extends EventEmitter {
     super();
     // stdin is its command pipe: when the bench exits, the generator reads end-of-file and exits.
     this.child = spawn(nativeSwarmBinary(), receives === 'io_uring' ? ['--io-uring'] : [], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let text = '';
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
-        this.emit('message', JSON.parse(text.slice(0, end)));
-        text = text.slice(end + 1);
-      }
-    });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => this.emit('message', JSON.parse(line)));
     this.child.stdin!.on('error', () => undefined);
     this.child.once('exit', (code) => this.emit('exit', code));
   }

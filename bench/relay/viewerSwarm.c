@@ -77,7 +77,6 @@ typedef struct {
 static struct {
   unsigned long long frames, reads, bytes, strikes, gaps;
   uint32_t latency[MAX_LATENCY_MS + 1];
-  unsigned long long latency_total;
   int latency_max;
 } stats;
 
@@ -132,11 +131,13 @@ static long long wall_ms(void) {
 static void record_latency(long long ms) {
   int bucket = ms < 0 ? 0 : ms > MAX_LATENCY_MS ? MAX_LATENCY_MS : (int)ms;
   stats.latency[bucket]++;
-  stats.latency_total++;
   if (bucket > stats.latency_max) stats.latency_max = bucket;
 }
 
 static void start_next(void);
+
+/* A storm's spread is holding the next connect back: the loop must look again within a millisecond. */
+static bool spreading(void) { return conn.active && conn.started < conn.count && conn.in_flight < conn.concurrency; }
 static void stop_receiving(viewer_t *v);
 static void on_stdin(void);
 
@@ -378,10 +379,9 @@ static void run_ring(void) {
   arm_poll(STDIN_FILENO, STDIN_TAG);
   arm_poll(epoll_fd, EPOLL_TAG);
   for (;;) {
-    bool spreading = conn.active && conn.started < conn.count && conn.in_flight < conn.concurrency;
     struct io_uring_cqe *cqe;
     struct __kernel_timespec one_ms = {.tv_sec = 0, .tv_nsec = 1000000};
-    int waited = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, spreading ? &one_ms : NULL, NULL);
+    int waited = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, spreading() ? &one_ms : NULL, NULL);
     if (waited < 0 && waited != -ETIME && waited != -EINTR) {
       fprintf(stderr, "viewerSwarm: io_uring wait: %s\n", strerror(-waited));
       exit(1);
@@ -637,9 +637,7 @@ int main(int argc, char **argv) {
   struct epoll_event stdin_event = {.events = EPOLLIN, .data.u64 = STDIN_TAG};
   epoll_ctl(epoll_fd, EPOLL_CTL_ADD, STDIN_FILENO, &stdin_event);
   for (;;) {
-    /* Waiting on a storm's spread: look again within a millisecond. */
-    bool spreading = conn.active && conn.started < conn.count && conn.in_flight < conn.concurrency;
-    wait_epoll(spreading ? 1 : -1);
+    wait_epoll(spreading() ? 1 : -1);
     if (conn.active) start_next();
   }
 }

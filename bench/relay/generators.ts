@@ -15,7 +15,13 @@ const CONNECT_CONCURRENCY = 256;
  * socket; the default from 15:00 to 16:00 on 2026-12-01) or `node` (viewerSwarm.ts, as published
  * before 2026-12-01 15:00: about 8 us of its CPU a read, 90-97 % of its core at 10,000 viewers).
  */
-export const GENERATOR: 'c' | 'c-read' | 'node' = process.env.BENCH_GENERATOR === 'node' ? 'node' : process.env.BENCH_GENERATOR === 'c-read' ? 'c-read' : 'c';
+export const GENERATOR = generatorKind(process.env.BENCH_GENERATOR);
+
+function generatorKind(value: string | undefined): 'c' | 'c-read' | 'node' {
+  if (value === undefined || value === '') return 'c';
+  if (value === 'c' || value === 'c-read' || value === 'node') return value;
+  throw new Error(`BENCH_GENERATOR=${value}: expected c, c-read or node`);
+}
 
 /** A generator process, either kind: commands in, replies as 'message' events. */
 export interface GeneratorProcess extends EventEmitter {

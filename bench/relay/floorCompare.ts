@@ -15,14 +15,23 @@ export const FLOOR_GOAL_RATIO = 1.2;
 const SETTLE_MS = 1_000;
 /**
  * Each row is measured in this many slices per side, relay and floor taking turns (relay, floor,
- * floor, relay, relay, floor, floor, relay: ABBA twice), so a machine whose speed drifts within the
- * row's minute (neighbours, its own load) weighs on both sides alike instead of on whichever went
- * second. Four of 5 s rather than two of 10 s (until 2026-12-01): some misses of the two-slice runs
- * were one slow slice of one side (a relay slice with 27 % fewer writes than its twin), a
- * disturbance of a few seconds that shorter turns share between the sides. (The first set measured
- * this way missed as often, in whole rows: docs/benchmarks.md, "Where it stands".)
+ * floor, relay, relay, floor, floor, relay, ...: ABBA repeated), so a machine whose speed drifts
+ * within the row's minute (neighbours, its own load) weighs on both sides alike instead of on
+ * whichever went second. Eight of 2.5 s since 2026-12-01 18:00 (`BENCH_FLOOR_SLICES`; four of 5 s
+ * before, two of 10 s before that): the misses left with four were one slice of one side with about
+ * half the writes at the same CPU, and the one such spell caught with per-slice CPU slowed every
+ * write on the machine, the floor's too, for about half a minute. A spell that long covered one
+ * side's slice more than the other's when a turn took 12 s; with turns of about 7 s it falls on
+ * both sides more evenly. (docs/benchmarks.md, "Where it stands".)
  */
-export const FLOOR_SLICES_PER_SIDE = 4;
+export const FLOOR_SLICES_PER_SIDE = slicesPerSide(process.env.BENCH_FLOOR_SLICES);
+
+function slicesPerSide(value: string | undefined): number {
+  if (value === undefined || value === '') return 8;
+  const slices = Number(value);
+  if (!Number.isInteger(slices) || slices < 1) throw new Error(`BENCH_FLOOR_SLICES=${value}: expected a whole number of slices per side, 1 or more`);
+  return slices;
+}
 /**
  * After a side is resumed (SIGCONT), before its slice: it reads the pongs and runs the timers it
  * slept through (a relay drops a viewer only after DEVICE_MISSED_PONGS_ALLOWED unanswered pings,

@@ -17,7 +17,7 @@ const SETTLE_MS = 1_000;
  * Each row is measured in this many slices per side, relay and floor taking turns (relay, floor,
  * floor, relay, relay, floor, floor, relay, ...: ABBA repeated), so a machine whose speed drifts
  * within the row's minute (neighbours, its own load) weighs on both sides alike instead of on
- * whichever went second. Eight of 2.5 s since 2026-12-01 18:00 (`BENCH_FLOOR_SLICES`; four of 5 s
+ * whichever went second. Eight of 2.5 s since 2026-12-01 17:40 (`BENCH_FLOOR_SLICES`; four of 5 s
  * before, two of 10 s before that): the misses left with four were one slice of one side with about
  * half the writes at the same CPU, and the one such spell caught with per-slice CPU slowed every
  * write on the machine, the floor's too, for about half a minute. A spell that long covered one

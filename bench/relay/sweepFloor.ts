@@ -3,6 +3,7 @@
 // TCP socket, on the same device timers as the relay's devices.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveStrikes } from './benchDevices';
 import { buildC } from './buildC';
@@ -38,24 +39,13 @@ export class SweepFloor {
     readonly port: number,
     private readonly strikes: net.Socket,
   ) {
-    let text = '';
-    strikes.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
-        this.countWaiters.shift()?.(Number(text.slice(0, end)));
-        text = text.slice(end + 1);
-      }
-    });
+    createInterface({ input: strikes }).on('line', (line) => this.countWaiters.shift()?.(Number(line)));
   }
 
   static async start(binary: string, writes: FloorWrites = FLOOR_WRITES): Promise<SweepFloor> {
     const child = spawn(binary, writes === 'io_uring' ? ['--io-uring'] : [], { stdio: ['ignore', 'pipe', 'inherit'] });
     const ready = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\n')) resolve(text);
-      });
+      createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`sweep floor exited (${code}) before READY`)));
     });
     const [, viewerPort, strikePort] = ready.trim().split(' ').map(Number);

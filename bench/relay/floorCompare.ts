@@ -2,6 +2,7 @@
 // from the same generator, fed the same strikes at the same rates, measured back to back in one
 // run. Goal (issue 17): the relay within FLOOR_GOAL_RATIO of the floor's CPU per write and p99.
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
@@ -60,6 +61,19 @@ export const FLOOR_WARM_UP_S = Number(process.env.BENCH_FLOOR_WARM_UP_S ?? 10);
  * "Capacity model").
  */
 const PIN_CORES = process.env.BENCH_PIN_CORES !== '0';
+const SERVER_CORE = '0';
+/**
+ * The generators' core, and since 2026-12-02 the bench's own process's too (every thread of it, for
+ * the floor phase): it drives the devices, samples /proc every slice and gathers the generators'
+ * reports. Left to the scheduler, a diagnostic set (2026-12-01 19:53) found its running threads on the
+ * server's core in 28 % of 1,739 samples, so a slice of either side could lose its core to it.
+ */
+const GENERATOR_CORE = '1';
+
+/** Every thread of process `pid` on `cores` (a taskset list: "1", "0-1"). */
+function pinProcess(pid: number, cores: string): void {
+  execFileSync('taskset', ['-a', '-pc', cores, String(pid)], { stdio: 'ignore' });
+}
 
 export interface FloorPair {
   viewers: number;
@@ -105,8 +119,8 @@ async function holdViewers(target: LoadTarget, port: number, options: FloorOptio
     const connected = await generators.connect(port, options.viewers, addressRun);
     if (PIN_CORES) {
       // Every thread of the server on core 0, of its generators on core 1 (both sides alike).
-      execFileSync('taskset', ['-a', '-pc', '0', String(target.pid)], { stdio: 'ignore' });
-      for (const pid of generators.pids) execFileSync('taskset', ['-a', '-pc', '1', String(pid)], { stdio: 'ignore' });
+      pinProcess(target.pid, SERVER_CORE);
+      for (const pid of generators.pids) pinProcess(pid, GENERATOR_CORE);
     }
     await sleep(SETTLE_MS);
     return {
@@ -186,6 +200,8 @@ async function takeTurn<T>(side: Side, work: () => Promise<T>): Promise<T> {
  */
 export async function compareWithFloor(options: FloorOptions, run: number): Promise<FloorPair[]> {
   const sides: Side[] = [];
+  // Servers and generators started from here inherit this core until holdViewers pins them.
+  if (PIN_CORES) pinProcess(process.pid, GENERATOR_CORE);
   try {
     const relay = await openRelay(options, run);
     sides.push(relay);
@@ -222,6 +238,7 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
       }
     }
     await Promise.all(sides.map((side) => side.close()));
+    if (PIN_CORES) pinProcess(process.pid, `0-${availableParallelism() - 1}`);
   }
 }
 
@@ -267,7 +284,7 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
         ? ', a chunk of 500 viewers\' sends submitted in one io_uring_enter as the relay\'s native sweep does (`BENCH_FLOOR_IO_URING=1`: the floor of the relay\'s design, not the goal\'s floor). '
         : ' (write(2), the goal\'s floor; the relay\'s sweep submits its sends through io_uring). ') +
       `Per run: relay and floor each hold the viewers at once` +
-      (PIN_CORES ? ' (every thread of each server pinned to core 0, its generators to core 1, with taskset), ' : ', ') +
+      (PIN_CORES ? ' (every thread of each server pinned to core 0, its generators and the bench\'s own process to core 1, with taskset), ' : ', ') +
       (FLOOR_WARM_UP_S > 0
         ? `each first serves the run's highest rate for ${FLOOR_WARM_UP_S} s unmeasured (warm-up: the relay's JIT compiles its hot paths there, as a relay running for weeks did long ago), `
         : 'with no warm-up (the relay measured in its first minute, JIT compiling included), ') +

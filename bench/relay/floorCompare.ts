@@ -2,7 +2,7 @@
 // from the same generator, fed the same strikes at the same rates, measured back to back in one
 // run. Goal (issue 17): the relay within FLOOR_GOAL_RATIO of the floor's CPU per write and p99.
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
@@ -238,7 +238,8 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
       }
     }
     await Promise.all(sides.map((side) => side.close()));
-    if (PIN_CORES) pinProcess(process.pid, `0-${availableParallelism() - 1}`);
+    // Every core of the machine: availableParallelism() would count only the core this process is pinned to.
+    if (PIN_CORES) pinProcess(process.pid, `0-${cpus().length - 1}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Generators } from './generators';
 import { LatencyHistogram } from './latencyHistogram';
 import { recordPerf } from './perfRecord';
-import { sampleMachine, sampleProcess, type ProcSample } from './procStats';
+import { accountedShare, sampleMachine, sampleProcess, type ProcSample } from './procStats';
 import type { SwarmReport } from './viewerSwarm';
 
 /** A fan-out server under load: its process, how strikes reach it, and the last seq it numbered. */
@@ -132,7 +132,8 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
       // The whole machine's CPU (servers, generators, softirq) per server write: a server that only
       // moved its kernel work out of its own process would not be cheaper here.
       `machine CPU per server write ${(((machineAfter.busyS - machineBefore.busyS) * 1e6) / writes).toFixed(1)} us ` +
-      `(softirq ${(((machineAfter.softirqS - machineBefore.softirqS) * 1e6) / writes).toFixed(1)})`,
+      `(softirq ${(((machineAfter.softirqS - machineBefore.softirqS) * 1e6) / writes).toFixed(1)}); ` +
+      `machine time accounted ${(accountedShare(machineBefore, machineAfter) * 100).toFixed(1)} % of the wall clock`,
   );
   return {
     latency,

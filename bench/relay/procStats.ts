@@ -2,7 +2,7 @@
 // (Linux): for the relay under test and the C sweep floor beside it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on mainstream builds). */
 const CLOCK_TICKS_PER_S = (() => {
@@ -46,12 +46,31 @@ export interface MachineSample {
    * and a kernel that accounts interrupt time apart charges it to no process.
    */
   softirqS: number;
+  /**
+   * Every state of every core, idle and iowait included: between two samples it should equal the
+   * cores times the wall clock. Short of it means time the VM did not run and did not account for
+   * (no steal reported): a slice with it short was paused by the host, whichever server ran.
+   */
+  accountedS: number;
+  /** When it was taken (performance.now(), ms). */
+  at: number;
 }
 
 export function sampleMachine(): MachineSample {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
-  return { busyS: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S, softirqS: softirq / CLOCK_TICKS_PER_S };
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
+  const busy = user + nice + system + irq + softirq + steal;
+  return {
+    busyS: busy / CLOCK_TICKS_PER_S,
+    softirqS: softirq / CLOCK_TICKS_PER_S,
+    accountedS: (busy + idle + iowait) / CLOCK_TICKS_PER_S,
+    at: performance.now(),
+  };
+}
+
+/** The machine's accounted time between two samples as a share of its cores' wall clock (1 = all of it). */
+export function accountedShare(from: MachineSample, to: MachineSample): number {
+  return (to.accountedS - from.accountedS) / (cpus().length * ((to.at - from.at) / 1000));
 }
 
 /** CPU use between two samples, as a fraction of one core. */

@@ -63,7 +63,7 @@ export const FLOOR_WARM_UP_S = Number(process.env.BENCH_FLOOR_WARM_UP_S ?? 10);
 const PIN_CORES = process.env.BENCH_PIN_CORES !== '0';
 const SERVER_CORE = '0';
 /**
- * The generators' core, and since 2026-12-02 the bench's own process's too (every thread of it, for
+ * The generators' core, and since 2026-12-01 20:22 the bench's own process's too (every thread of it, for
  * the floor phase): it drives the devices, samples /proc every slice and gathers the generators'
  * reports. Left to the scheduler, a diagnostic set (2026-12-01 19:53) found its running threads on the
  * server's core in 28 % of 1,739 samples, so a slice of either side could lose its core to it.

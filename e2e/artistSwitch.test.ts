@@ -10,6 +10,21 @@ const replayFolder = (page: Page) =>
 const windFolderTitle = (page: Page) => page.getByTestId('artist-panel').locator('.tp-fldv_t', { hasText: /^Simulated wind$/ });
 const source = (page: Page) => page.evaluate(() => window.aeolian!.store.getState().source);
 /** The Chicago checkbox of the current "Stations on/off" folder. */
+/** Resolves once the page has published its per-station activity `count` more times. */
+const activityRefreshes = (page: Page, count: number) =>
+  page.evaluate(
+    (wanted) =>
+      new Promise<void>((resolve) => {
+        let refreshes = 0;
+        const unsubscribe = window.aeolian!.store.subscribe((state, previous) => {
+          if (state.activity !== previous.activity && ++refreshes >= wanted) {
+            unsubscribe();
+            resolve();
+          }
+        });
+      }),
+    count,
+  );
 const chicagoWind = (page: Page) => knob(page, 'Chicago').filter({ has: page.locator('input[type=checkbox]') });
 
 it('switched from the simulation to a replay and back to live, the panel no longer offers a wind that does not blow', async () => {
@@ -49,23 +64,12 @@ it('switched to another simulation, the wind controls steer the one feeding the 
   await poll(() => page.evaluate((id) => window.aeolian!.page.source.wind?.controls?.enabled[id], STATION)).toBe(false);
   // The count is published every 250 ms, so the first refreshes after the switch-off may still add
   // strikes made just before it: wait for two refreshes, then Chicago's count must not move at all.
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        let refreshes = 0;
-        const unsubscribe = window.aeolian!.store.subscribe((state, previous) => {
-          if (state.activity !== previous.activity && ++refreshes >= 2) {
-            unsubscribe();
-            resolve();
-          }
-        });
-      }),
-  );
+  await activityRefreshes(page, 2);
   const settled = await chicagoStrikes();
   const othersAfter = await page.evaluate(() => window.aeolian!.stats.strikesReceived);
   // Other stations keep striking meanwhile: the page is live, Chicago alone is calm.
   await poll(() => page.evaluate(() => window.aeolian!.stats.strikesReceived)).toBeGreaterThan(othersAfter + 20);
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 600)));
+  await activityRefreshes(page, 2);
   expect(await chicagoStrikes()).toBe(settled);
   expect(errors).toEqual([]);
 });

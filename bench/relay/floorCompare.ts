@@ -2,12 +2,12 @@
 // from the same generator, fed the same strikes at the same rates, measured back to back in one
 // run. Goal (issue 17): the relay within FLOOR_GOAL_RATIO of the floor's CPU per write and p99.
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { Generators } from './generators';
 import { loadRow, measureSlice, type LoadRow, type LoadSlice, type LoadTarget } from './measure';
+import { MACHINE_CORES } from './procStats';
 import { fanOutBuckets, fanOutPercentileMs, healthz, metric, startRelayProcess, stopRelayProcess } from './relayControl';
 import { FLOOR_WRITES, SweepFloor } from './sweepFloor';
 
@@ -238,8 +238,7 @@ export async function compareWithFloor(options: FloorOptions, run: number): Prom
       }
     }
     await Promise.all(sides.map((side) => side.close()));
-    // Every core of the machine: availableParallelism() would count only the core this process is pinned to.
-    if (PIN_CORES) pinProcess(process.pid, `0-${cpus().length - 1}`);
+    if (PIN_CORES) pinProcess(process.pid, `0-${MACHINE_CORES - 1}`);
   }
 }
 

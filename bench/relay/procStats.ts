@@ -68,9 +68,15 @@ export function sampleMachine(): MachineSample {
   };
 }
 
+/**
+ * Every core of the machine, read once. Not availableParallelism(): that counts only the cores this
+ * process may run on, one while the floor phase pins the bench.
+ */
+export const MACHINE_CORES = cpus().length;
+
 /** The machine's accounted time between two samples as a share of its cores' wall clock (1 = all of it). */
 export function accountedShare(from: MachineSample, to: MachineSample): number {
-  return (to.accountedS - from.accountedS) / (cpus().length * ((to.at - from.at) / 1000));
+  return (to.accountedS - from.accountedS) / (MACHINE_CORES * ((to.at - from.at) / 1000));
 }
 
 /** CPU use between two samples, as a fraction of one core. */

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from './benchDevices';
 import { BENCH_DEVICES } from './benchStations';
 import { Generators } from './generators';
+import { numberKnob } from './knobs';
 import { loadRow, measureSlice, type LoadRow, type LoadSlice, type LoadTarget } from './measure';
 import { MACHINE_CORES } from './procStats';
 import { fanOutBuckets, fanOutPercentileMs, healthz, metric, startRelayProcess, stopRelayProcess } from './relayControl';
@@ -25,14 +26,7 @@ const SETTLE_MS = 1_000;
  * side's slice more than the other's when a turn took 12 s; with turns of about 7 s it falls on
  * both sides more evenly. (docs/benchmarks.md, "Where it stands".)
  */
-export const FLOOR_SLICES_PER_SIDE = slicesPerSide(process.env.BENCH_FLOOR_SLICES);
-
-function slicesPerSide(value: string | undefined): number {
-  if (value === undefined || value === '') return 8;
-  const slices = Number(value);
-  if (!Number.isInteger(slices) || slices < 1) throw new Error(`BENCH_FLOOR_SLICES=${value}: expected a whole number of slices per side, 1 or more`);
-  return slices;
-}
+export const FLOOR_SLICES_PER_SIDE = numberKnob('BENCH_FLOOR_SLICES', 8, { integer: true, min: 1 });
 /**
  * After a side is resumed (SIGCONT), before its slice: it reads the pongs and runs the timers it
  * slept through (a relay drops a viewer only after DEVICE_MISSED_PONGS_ALLOWED unanswered pings,
@@ -50,7 +44,7 @@ const RESUME_SETTLE_MS = 1_000;
  * once, long ago, and the C floor never does; the goal compares their steady costs. The floor is
  * warmed alike.
  */
-export const FLOOR_WARM_UP_S = Number(process.env.BENCH_FLOOR_WARM_UP_S ?? 10);
+export const FLOOR_WARM_UP_S = numberKnob('BENCH_FLOOR_WARM_UP_S', 10, { min: 0 });
 /**
  * Every thread of the server under test on core 0 and its viewers' generators on core 1, both sides
  * alike (BENCH_PIN_CORES=0: left to the scheduler, as until 2026-12-01 06:19). Unpinned, whole rows
@@ -252,6 +246,7 @@ const meetsGoal = (pair: FloorPair) => {
   return r.cpu <= FLOOR_GOAL_RATIO && r.p99 <= FLOOR_GOAL_RATIO;
 };
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 const us = (row: LoadRow) => `${row.userUsPerWrite.toFixed(1)} / ${row.sysUsPerWrite.toFixed(1)}`;
 
 export function formatFloorPair(pair: FloorPair): string {
@@ -260,7 +255,7 @@ export function formatFloorPair(pair: FloorPair): string {
   return (
     `| ${int(pair.viewers)} | ${pair.rate} | ${pair.run} | ${relay.p50} / ${relay.p99} | ${floor.p50} / ${floor.p99} | ` +
     `${int(relay.writesPerS)} | ${int(floor.writesPerS)} | ${us(relay)} | ${us(floor)} | ${(relay.cpu * 100).toFixed(0)} % / ${(floor.cpu * 100).toFixed(0)} % | ` +
-    `${r.cpu.toFixed(2)} | ${r.p99.toFixed(2)} | ${int(relay.drops)} / ${int(floor.drops)} | ${meetsGoal(pair) ? 'yes' : 'no'} |`
+    `${r.cpu.toFixed(2)} | ${r.p99.toFixed(2)} | ${int(relay.drops)} / ${int(floor.drops)} | ${percent(relay.lowestAccounted)} / ${percent(floor.lowestAccounted)} | ${meetsGoal(pair) ? 'yes' : 'no'} |`
   );
 }
 
@@ -293,11 +288,14 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
       `measured stopped with SIGSTOP so it costs nothing, and each side's slices summed into its row: a machine whose speed drifts within ` +
       `the row weighs on both sides alike. ${runs} run(s) back to back, ${seconds} s per side and row. Writes are the ` +
       'server\'s own: its write syscalls (`syscw` in /proc/<pid>/io, every write of the process) plus the sends it submits ' +
-      'through io_uring (no write syscall each; the relay\'s `aeolian_viewer_ring_sends_total`, the floor\'s own count); CPU is its user / system time from /proc/<pid>/stat per write.' +
+      'through io_uring (no write syscall each; the relay\'s `aeolian_viewer_ring_sends_total`, the floor\'s own count); CPU is its user / system time from /proc/<pid>/stat per write. ' +
+      '"Lowest accounted" is, of each side\'s slices in the row, the lowest share of the wall clock that the machine accounted for ' +
+      '(every state of both cores in /proc/stat, idle included, over the slice): this VM reports no steal, so time the host took from it shows only ' +
+      'as a shortfall here; a slice well under 100 % was paused, whichever server ran (nothing is discarded or rerun for it).' +
       (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',
-    '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | within 1.2x |',
-    '|---:|---:|---:|---|---|---:|---:|---|---|---|---:|---:|---|---|',
+    '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | lowest accounted relay / floor | within 1.2x |',
+    '|---:|---:|---:|---|---|---:|---:|---|---|---|---:|---:|---|---|---|',
     ...pairs.map(formatFloorPair),
     '',
     (FLOOR_WRITES === 'io_uring' ? 'Against the io_uring floor (a diagnostic: the goal is judged against the write(2) floor). ' : '') +

@@ -44,6 +44,11 @@ export interface LoadRow {
   generatorCpu: number;
   rssBytes: number;
   drops: number;
+  /**
+   * The machine's accounted time (every state of every core, idle included) as a share of the wall
+   * clock, in the row's lowest slice: well under 1 means the host paused the VM within it.
+   */
+  lowestAccounted: number;
 }
 
 const REPORT_WAIT_MS = 10_000;
@@ -67,6 +72,8 @@ export interface LoadSlice {
   generatorCpuS: number;
   rssBytes: number;
   drops: number;
+  /** The machine's accounted time over the window as a share of the wall clock (accountedShare). */
+  accounted: number;
 }
 
 export async function measureLoad(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number): Promise<LoadRow> {
@@ -121,6 +128,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   // What the writes carried, as the viewers read it: a server whose writes carry more bytes pays
   // more kernel time per write for the same strikes.
   const windowS = (end.at - start.at) / 1000;
+  const accounted = accountedShare(machineBefore, machineAfter);
   console.log(
     `${name}: viewers read ${Math.round(bytes / frames)} bytes per frame, ${Math.round(bytes / writes)} bytes per server write, ` +
       `${(frames / writes).toFixed(2)} frames per write; p50 / p99 / max ${latency.percentile(50)} / ${latency.percentile(99)} / ${latency.max} ms; ` +
@@ -133,7 +141,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
       // moved its kernel work out of its own process would not be cheaper here.
       `machine CPU per server write ${(((machineAfter.busyS - machineBefore.busyS) * 1e6) / writes).toFixed(1)} us ` +
       `(softirq ${(((machineAfter.softirqS - machineBefore.softirqS) * 1e6) / writes).toFixed(1)}); ` +
-      `machine time accounted ${(accountedShare(machineBefore, machineAfter) * 100).toFixed(1)} % of the wall clock`,
+      `machine time accounted ${(accounted * 100).toFixed(1)} % of the wall clock`,
   );
   return {
     latency,
@@ -147,6 +155,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
     generatorCpuS,
     rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
     drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
+    accounted,
   };
 }
 
@@ -173,5 +182,6 @@ export function loadRow(viewers: number, rate: number, slices: readonly LoadSlic
     generatorCpu: sum((s) => s.generatorCpuS) / windowS,
     rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
     drops: sum((s) => s.drops),
+    lowestAccounted: Math.min(...slices.map((s) => s.accounted)),
   };
 }

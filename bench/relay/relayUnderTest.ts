@@ -11,6 +11,7 @@ import { createLogger } from '../../src/relay/log';
 import { toPublicStation } from '../../src/relay/stations/stationRegistry';
 import { logGcPausesIfAsked } from './gcLog';
 import { benchStations } from './benchStations';
+import { numberKnob } from './knobs';
 
 export type RelayCommand = { cmd: 'compare'; broadcasts: number } | { cmd: 'exit' };
 
@@ -31,7 +32,7 @@ const relay = await startRelay({
   maxViewersPerAddress: 1_000_000,
   // BENCH_RELAY_PING_MS: a diagnostic only, to see what the heartbeat (pings out, pongs read) costs
   // the relay against the floor, which has none. Never set for published rows.
-  ...(process.env.BENCH_RELAY_PING_MS ? { pingIntervalMs: Number(process.env.BENCH_RELAY_PING_MS) } : {}),
+  ...(process.env.BENCH_RELAY_PING_MS ? { pingIntervalMs: numberKnob('BENCH_RELAY_PING_MS', 0, { positive: true }) } : {}),
 });
 
 logGcPausesIfAsked('relay');

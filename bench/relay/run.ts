@@ -12,6 +12,7 @@ import { summarizeProfiles } from './cpuProfile';
 import { writeDocSection } from './docSection';
 import { compareWithFloor, formatFloorPair } from './floorCompare';
 import { Generators, nextMessage, VIEWERS_PER_GENERATOR } from './generators';
+import { numberKnob, numberListKnob } from './knobs';
 import { measureLoad } from './measure';
 import { sampleProcess } from './procStats';
 import { fanOutBuckets, fanOutPercentileMs, healthz, metric, relayPhases, startRelayProcess, stopRelayProcess } from './relayControl';
@@ -19,26 +20,26 @@ import type { CompareResult } from './relayUnderTest';
 import { formatRateRow, report, TARGET_P99_MS, type RateRow, type Results, type StormResult } from './report';
 import { buildSweepFloor } from './sweepFloor';
 
-const list = (name: string, fallback: number[]) =>
-  process.env[name] !== undefined ? process.env[name]!.split(',').filter(Boolean).map(Number) : fallback;
+const COUNT = { integer: true, min: 1 };
+const POSITIVE = { positive: true };
 /** The relay needs one descriptor per viewer; this container's hard RLIMIT_NOFILE is 20,000. */
-const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 2_500, 5_000, 7_500, 10_000, 19_900]);
-const RATES = list('BENCH_RATES', [50, 200]);
+const VIEWER_COUNTS = numberListKnob('BENCH_VIEWERS', [1_000, 2_500, 5_000, 7_500, 10_000, 19_900], COUNT);
+const RATES = numberListKnob('BENCH_RATES', [50, 200], POSITIVE);
 /** Rates tried on the largest viewer count to find the ceiling, until p99 >= the target or drops. */
-const CEILING_RATES = list('BENCH_CEILING_RATES', [400, 800, 1_600]);
-const MEASURE_S = Number(process.env.BENCH_MEASURE_S ?? 10);
-const STORM_VIEWERS = Number(process.env.BENCH_STORM_VIEWERS ?? 5_000);
+const CEILING_RATES = numberListKnob('BENCH_CEILING_RATES', [400, 800, 1_600], POSITIVE);
+const MEASURE_S = numberKnob('BENCH_MEASURE_S', 10, POSITIVE);
+const STORM_VIEWERS = numberKnob('BENCH_STORM_VIEWERS', 5_000, { integer: true, min: 0 });
 /** Viewer counts compared with the C sweep floor (empty: skip), and back-to-back runs of each. */
-const FLOOR_VIEWERS = list('BENCH_FLOOR_VIEWERS', [5_000, 10_000]);
-const FLOOR_RUNS = Number(process.env.BENCH_FLOOR_RUNS ?? 3);
+const FLOOR_VIEWERS = numberListKnob('BENCH_FLOOR_VIEWERS', [5_000, 10_000], COUNT);
+const FLOOR_RUNS = numberKnob('BENCH_FLOOR_RUNS', 3, COUNT);
 /**
  * Window of each floor-comparison row: longer than the other rows', because relay and floor are
  * compared pair by pair and a 10 s window left each side's CPU per write varying by +-15 % run to run.
  */
-const FLOOR_MEASURE_S = Number(process.env.BENCH_FLOOR_MEASURE_S ?? 20);
+const FLOOR_MEASURE_S = numberKnob('BENCH_FLOOR_MEASURE_S', 20, POSITIVE);
 /** BENCH_PROFILE=1: every relay process runs under `node --cpu-prof`; a self-time summary is printed at the end. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const PROFILE_TOP = Number(process.env.BENCH_PROFILE_TOP ?? 25);
+const PROFILE_TOP = numberKnob('BENCH_PROFILE_TOP', 25, COUNT);
 const STORM_WINDOW_MS = 1_000;
 const WRITE_DOC = process.env.BENCH_WRITE !== '0';
 /** On the smallest viewer count: this share of viewers stops reading, and the others' latency is compared. */

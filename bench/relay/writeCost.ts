@@ -12,11 +12,12 @@ import { bareViewerWriter, viewerBacklogBytes, viewerWriter, writeRawFrames } fr
 import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames } from '../../src/relay/viewers/rollingFanOut';
 import { VIEWER_SERVER_OPTIONS } from '../../src/relay/viewers/viewerGateway';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
+import { numberListKnob, numberKnob } from './knobs';
 import { formatLoad } from './procStats';
 
-const VIEWERS = Number(process.env.WRITE_VIEWERS ?? 2_000);
-const SWEEPS = Number(process.env.WRITE_SWEEPS ?? 40);
-const RUNS = Number(process.env.WRITE_RUNS ?? 5);
+const VIEWERS = numberKnob('WRITE_VIEWERS', 2_000, { integer: true, min: 1 });
+const SWEEPS = numberKnob('WRITE_SWEEPS', 40, { integer: true, min: 1 });
+const RUNS = numberKnob('WRITE_RUNS', 5, { integer: true, min: 1 });
 const STRIKE_PREFIX = '{"type":"strike","seq":';
 const CONNECT_CONCURRENCY = 64;
 
@@ -117,7 +118,11 @@ const ALL_VARIANTS: Variant[] = [
   bareSweepVariant(),
 ];
 /** WRITE_VARIANTS: indexes into the list above (e.g. "1,3"); all by default. */
-const VARIANTS = process.env.WRITE_VARIANTS ? process.env.WRITE_VARIANTS.split(',').map((i) => ALL_VARIANTS[Number(i)]!) : ALL_VARIANTS;
+const VARIANTS = numberListKnob('WRITE_VARIANTS', [...ALL_VARIANTS.keys()], { integer: true, min: 0 }).map((index) => {
+  const variant = ALL_VARIANTS[index];
+  if (!variant) throw new Error(`WRITE_VARIANTS: no variant ${index} (0 to ${ALL_VARIANTS.length - 1})`);
+  return variant;
+});
 
 /** Write syscalls of this process so far (every write-family call), from /proc/self/io. */
 function writeSyscalls(): number {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { driveStrikes } from './benchDevices';
-import { buildC } from './buildC';
+import { buildC, type BuiltC } from './buildC';
 
 /**
  * The floor's sweep: write(2) per viewer, as the issue defines it (the goal's floor), or a chunk's
@@ -19,7 +19,7 @@ export const FLOOR_WRITES: FloorWrites = process.env.BENCH_FLOOR_IO_URING === '1
  * Compiles the floor with `gcc -O2` into a fresh temp folder, with liburing where it is installed
  * (what `--io-uring` needs); `dispose()` removes it.
  */
-export function buildSweepFloor(): { binary: string; dispose(): void } {
+export function buildSweepFloor(): BuiltC {
   const built = buildC('sweepFloor.c', 'FLOOR_IO_URING');
   if (FLOOR_WRITES === 'io_uring' && !built.withLiburing) {
     built.dispose();

@@ -158,7 +158,7 @@ export const stationRemovedMessageSchema = z.object({ type: z.literal('station_r
 export const presenceMessageSchema = z.object({
   type: z.literal('presence'),
   viewers: int(0),
-  /** Addresses with a touch accepted in the last VISITOR_PRESENCE_WINDOW_MS (this relay's own). */
+  /** Addresses with a touch accepted in the last VISITOR_PRESENCE_WINDOW_MS (with a backplane: on every relay, each once). */
   visitors: z.optional(int(0)),
 });
 export const errorMessageSchema = z.object({

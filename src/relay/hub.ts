@@ -47,6 +47,10 @@ export interface SharedNumbering {
   viewerCount(localViewers: number): number;
   /** Whether numbering works now (Redis reachable); touches are refused while it does not. */
   available?(): boolean;
+  /** A visitor's touch was accepted on this relay (so that visitors are counted across relays). */
+  visitorTouched?(address: string, at: number): void;
+  /** Distinct visitors across all relays, given this relay's own count. */
+  visitorCount?(localVisitors: number): number;
 }
 
 /** Keeps every delivered strike beyond the in-memory history (the archive, src/relay/archive). */
@@ -75,7 +79,7 @@ export class StrikeHub {
   private readonly recorder: StrikeRecorder | undefined;
   private readonly stopListening: () => void;
   private readonly touchListeners = new Set<TouchListener>();
-  private visitorCount: (() => number) | undefined;
+  private localVisitorCount: (() => number) | undefined;
   readonly stats = { strikesAccepted: 0, touchesDelivered: 0, framesBroadcast: 0 };
 
   constructor(
@@ -118,7 +122,12 @@ export class StrikeHub {
 
   /** Where `presence.visitors` comes from (src/relay/visitors); without it presence has no visitors. */
   attachVisitorCount(count: () => number): void {
-    this.visitorCount = count;
+    this.localVisitorCount = count;
+  }
+
+  /** A visitor's touch was accepted here: with a backplane, `presence.visitors` counts it on every relay. */
+  visitorTouched(address: string, at: number): void {
+    this.shared?.visitorTouched?.(address, at);
   }
 
   /** Numbers and broadcasts strikes of one station, in the order given. */
@@ -214,7 +223,8 @@ export class StrikeHub {
 
   private broadcastPresence(): void {
     this.lastPresenceAt = this.now();
-    const visitors = this.visitorCount?.();
+    const local = this.localVisitorCount?.();
+    const visitors = local === undefined ? undefined : (this.shared?.visitorCount?.(local) ?? local);
     const frame = Buffer.from(
       JSON.stringify({ type: 'presence', viewers: this.totalViewers(this.viewerCount), ...(visitors === undefined ? {} : { visitors }) }),
     );

@@ -41,6 +41,29 @@ describe('touches on the backplane', () => {
     expect(b.hub.stats).toMatchObject({ strikesAccepted: 10, touchesDelivered: 5 });
   });
 
+  it("presence.visitors is the same on every relay: each address once, whichever relays it played through", async () => {
+    const redis = await startRedis();
+    const a = await testRelay({ redisUrl: redis.url, trustedProxies: 1 });
+    const b = await testRelay({ redisUrl: redis.url, trustedProxies: 1 });
+    const onA = await record(a.ws('/live'));
+    const onB = await record(b.ws('/live'));
+    // Station state is each relay's own: chicago's device is on A, tokyo's on B.
+    await device(a.ws('/device'), TEST_TOKENS.chicago);
+    await device(b.ws('/device'), TEST_TOKENS.tokyo);
+    await expect.poll(() => a.stations.get('chicago')?.online && b.stations.get('tokyo')?.online).toBe(true);
+    const visitor = (relay: typeof a, address: string) => touchClient(relay.url, { forwardedFor: address });
+    const onlyOnA = await visitor(a, '203.0.113.1');
+    const onBoth = [await visitor(a, '203.0.113.2'), await visitor(b, '203.0.113.2')];
+    const onlyOnB = await visitor(b, '203.0.113.3');
+    expect(await onlyOnA.touch()).toMatchObject({ type: 'touch_ack' });
+    expect(await onBoth[0]!.touch()).toMatchObject({ type: 'touch_ack' });
+    expect(await onBoth[1]!.touch({ station: 'tokyo' })).toMatchObject({ type: 'touch_ack' });
+    expect(await onlyOnB.touch({ station: 'tokyo' })).toMatchObject({ type: 'touch_ack' });
+    const visitorsNow = (messages: RelayMessage[]) => messages.findLast((m) => m.type === 'presence')?.visitors;
+    // Each relay saw two addresses itself; together there were three.
+    for (const viewer of [onA, onB]) await viewer.waitFor((m) => visitorsNow(m) === 3, 8_000);
+  });
+
   it('refuses touches slow_down while Redis is unreachable, and accepts them again once it is back', async () => {
     const redis = await startRedis();
     const a = await testRelay({ redisUrl: redis.url });

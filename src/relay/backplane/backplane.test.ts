@@ -7,6 +7,7 @@ import { createLogger } from '../log';
 import type { AcceptedStrike } from '../hub';
 import { startRedis } from '../../../test/support/redis';
 import { Backplane, type BackplaneHub } from './backplane';
+import { GlobalPresence, PRESENCE_STALE_MS } from './globalPresence';
 
 /** The hub as the backplane sees it: records what is delivered, with a settable viewer count. */
 class RecordingHub implements BackplaneHub {
@@ -112,6 +113,39 @@ describe('Backplane', () => {
     await b.backplane.close(0);
     opened.splice(opened.indexOf(b.backplane), 1);
     await until(() => a.backplane.viewerCount(3) === 3, 'the closed relay to stop counting');
+  });
+
+  it('counts visitors across relays, an address that played through two relays once, and only inside the window', async () => {
+    const redis = await startRedis();
+    const a = await join(redis.url);
+    const b = await join(redis.url);
+    const now = Date.now();
+    a.backplane.visitorTouched('203.0.113.1', now);
+    b.backplane.visitorTouched('203.0.113.1', now);
+    b.backplane.visitorTouched('203.0.113.2', now - 50_000); // inside the 60 s window at the next sync
+    b.backplane.visitorTouched('203.0.113.3', now - 61_000); // outside it: never counted
+    await until(() => a.backplane.visitorCount(1) === 2 && b.backplane.visitorCount(2) === 2, 'both relays to count 2 visitors');
+    expect(a.hub.presenceChanges).toBeGreaterThan(0);
+    // Redis holds keyed hashes of the addresses, not the addresses.
+    const keys = new Redis(redis.url);
+    opened.push(keys);
+    const members = await keys.zrange('aeolian:visitors', '0', '-1');
+    expect(members).toHaveLength(2);
+    expect(members.join(' ')).not.toMatch(/203\.0\.113/);
+  });
+
+  it('shows its own visitors, never fewer, when the shared count is missing or stale', async () => {
+    const redis = await startRedis();
+    const client = new Redis(redis.url);
+    opened.push(client);
+    const presence = new GlobalPresence(client, { viewers: 'v', visitors: 'vis' }, 'relay-1', 'key');
+    expect(presence.visitorCount(3, Date.now())).toBe(3); // never synced
+    presence.visitorTouched('203.0.113.1', 1_000_000);
+    presence.visitorTouched('203.0.113.2', 1_000_000);
+    expect(await presence.sync(0, 1_000_500)).toBe(true);
+    expect(presence.visitorCount(1, 1_000_500)).toBe(2);
+    expect(presence.visitorCount(4, 1_000_500)).toBe(4); // a touch here since the sync
+    expect(presence.visitorCount(1, 1_000_500 + PRESENCE_STALE_MS + 1)).toBe(1);
   });
 
   it('keeps installations with different key prefixes apart on one Redis', async () => {

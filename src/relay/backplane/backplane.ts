@@ -68,7 +68,7 @@ export type BackplaneHub = Pick<StrikeHub, 'deliver' | 'seq' | 'viewerCount' | '
 
 export class Backplane implements SharedNumbering {
   private readonly relayId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; batch: string };
+  private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; visitors: string; batch: string };
   private readonly reader: Redis;
   private readonly presence: GlobalPresence;
   private hub: BackplaneHub | undefined;
@@ -90,17 +90,19 @@ export class Backplane implements SharedNumbering {
     readonly epoch: string,
     private readonly log: Logger,
     prefix: string,
+    visitorKey: string,
   ) {
     this.keys = {
       epoch: `${prefix}epoch`,
       seq: `${prefix}seq`,
       stream: `${prefix}strikes`,
       viewers: `${prefix}viewers`,
+      visitors: `${prefix}visitors`,
       batch: `${prefix}batch:`,
     };
     this.reader = redis.duplicate();
     this.reader.on('error', () => undefined); // reported once through the command connection
-    this.presence = new GlobalPresence(redis, this.keys.viewers, this.relayId);
+    this.presence = new GlobalPresence(redis, this.keys, this.relayId, visitorKey);
     this.seeded = true;
     redis.on('ready', () => void this.onReconnected());
     redis.on('close', () => {
@@ -129,7 +131,7 @@ export class Backplane implements SharedNumbering {
       const candidate = randomBytes(6).toString('base64url');
       const prefix = options.prefix ?? 'aeolian:';
       const epoch = String(await runScript(redis, SEED_SCRIPT, [`${prefix}epoch`, `${prefix}seq`], [candidate, 0]));
-      return new Backplane(redis, epoch, options.log, prefix);
+      return new Backplane(redis, epoch, options.log, prefix, await sharedVisitorKey(redis, `${prefix}visitorKey`));
     } catch (error) {
       redis.disconnect();
       throw new BackplaneError(`Redis at ${redactUrl(url)}: ${(error as Error).message}`);
@@ -175,6 +177,16 @@ export class Backplane implements SharedNumbering {
 
   viewerCount(localViewers: number): number {
     return localViewers + this.presence.otherViewers;
+  }
+
+  /** A touch from `address` was accepted on this relay: every relay counts its visitor from the next sync. */
+  visitorTouched(address: string, at: number): void {
+    this.presence.visitorTouched(address, at);
+  }
+
+  /** Distinct visitors across all relays, given this relay's own count (GlobalPresence.visitorCount). */
+  visitorCount(localVisitors: number): number {
+    return this.presence.visitorCount(localVisitors);
   }
 
   health(): BackplaneHealth {
@@ -292,6 +304,17 @@ export class Backplane implements SharedNumbering {
       // Redis away: the last known counts stand until it returns.
     }
   }
+}
+
+/**
+ * The key every relay of an installation hashes visitor addresses with before they go to Redis: the
+ * first relay sets it, later ones read it. It lives in the same Redis, so it keeps addresses out of
+ * plain sight in the set, not secret from whoever can read Redis.
+ */
+async function sharedVisitorKey(redis: Redis, key: string): Promise<string> {
+  const [, [error, value]] = (await redis.multi().set(key, randomBytes(16).toString('base64url'), 'NX').get(key).exec()) as [unknown, [Error | null, string]];
+  if (error) throw error;
+  return value;
 }
 
 function waitReady(redis: Redis, timeoutMs: number): Promise<void> {

@@ -63,7 +63,7 @@ export interface TouchGatewayOptions {
   now?: () => number;
 }
 
-export type TouchHub = Pick<StrikeHub, 'publish' | 'numberingAvailable' | 'onTouch' | 'attachVisitorCount' | 'presenceChanged'>;
+export type TouchHub = Pick<StrikeHub, 'publish' | 'numberingAvailable' | 'onTouch' | 'attachVisitorCount' | 'visitorTouched' | 'presenceChanged'>;
 
 export class TouchGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: TOUCH_CLOSE_FRAME_BYTES, perMessageDeflate: false });
@@ -209,6 +209,7 @@ export class TouchGateway {
     link.acceptedIds.add(id);
     if (link.acceptedIds.size > TOUCH_IDS_REMEMBERED) link.acceptedIds.delete(link.acceptedIds.values().next().value!);
     this.presence.touched(link.address, now);
+    this.hub.visitorTouched(link.address, now);
     const ref = `${this.refPrefix}.${++this.refCounter}`;
     this.pending.set(ref, { link, id });
     link.pendingRefs.add(ref);

@@ -132,13 +132,23 @@ describe('Backplane', () => {
     const members = await keys.zrange('aeolian:visitors', '0', '-1');
     expect(members).toHaveLength(2);
     expect(members.join(' ')).not.toMatch(/203\.0\.113/);
+    // Redis emptied (restarted without its data): the relays put their key back, so a relay that
+    // joins afterwards hashes the same address to the same member.
+    const key = await keys.get('aeolian:visitorKey');
+    await keys.flushall();
+    await expect.poll(() => keys.get('aeolian:visitorKey'), { timeout: 5_000 }).toBe(key);
+    const late = await join(redis.url);
+    a.backplane.visitorTouched('203.0.113.1', Date.now());
+    late.backplane.visitorTouched('203.0.113.1', Date.now());
+    await expect.poll(() => keys.zcard('aeolian:visitors'), { timeout: 5_000 }).toBe(1);
+    await until(() => late.backplane.visitorCount(1) === 1 && a.backplane.visitorCount(0) === 1, 'one visitor on both relays');
   });
 
   it('shows its own visitors, never fewer, when the shared count is missing or stale', async () => {
     const redis = await startRedis();
     const client = new Redis(redis.url);
     opened.push(client);
-    const presence = new GlobalPresence(client, { viewers: 'v', visitors: 'vis' }, 'relay-1', 'key');
+    const presence = new GlobalPresence(client, { viewers: 'v', visitors: 'vis', visitorKey: 'vk' }, 'relay-1', 'key');
     expect(presence.visitorCount(3, Date.now())).toBe(3); // never synced
     presence.visitorTouched('203.0.113.1', 1_000_000);
     presence.visitorTouched('203.0.113.2', 1_000_000);

@@ -68,7 +68,7 @@ export type BackplaneHub = Pick<StrikeHub, 'deliver' | 'seq' | 'viewerCount' | '
 
 export class Backplane implements SharedNumbering {
   private readonly relayId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; visitors: string; batch: string };
+  private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; visitors: string; visitorKey: string; batch: string };
   private readonly reader: Redis;
   private readonly presence: GlobalPresence;
   private hub: BackplaneHub | undefined;
@@ -98,6 +98,7 @@ export class Backplane implements SharedNumbering {
       stream: `${prefix}strikes`,
       viewers: `${prefix}viewers`,
       visitors: `${prefix}visitors`,
+      visitorKey: `${prefix}visitorKey`,
       batch: `${prefix}batch:`,
     };
     this.reader = redis.duplicate();

@@ -21,6 +21,8 @@ export interface PresenceKeys {
   viewers: string;
   /** Sorted set: visitor id -> time of its last accepted touch (ms). */
   visitors: string;
+  /** String: the key visitor ids are hashed with, the same for every relay of the installation. */
+  visitorKey: string;
 }
 
 export class GlobalPresence {
@@ -82,7 +84,12 @@ export class GlobalPresence {
     this.touchedSinceSync = new Map();
     const scored: (string | number)[] = [];
     for (const [id, at] of touched) if (at > cutoff) scored.push(at, id);
-    const transaction = this.redis.multi().hset(this.keys.viewers, this.relayId, `${localViewers}:${now}`).hgetall(this.keys.viewers);
+    const transaction = this.redis
+      .multi()
+      // Put back if Redis came back empty, so a relay joining later hashes addresses as this one does.
+      .set(this.keys.visitorKey, this.visitorKey, 'NX')
+      .hset(this.keys.viewers, this.relayId, `${localViewers}:${now}`)
+      .hgetall(this.keys.viewers);
     // GT: a relay that syncs late never moves a visitor's last touch back in time.
     if (scored.length > 0) transaction.zadd(this.keys.visitors, 'GT', ...scored);
     transaction
@@ -100,7 +107,7 @@ export class GlobalPresence {
       for (const [id, at] of touched) if (at > cutoff && !this.touchedSinceSync.has(id)) this.touchedSinceSync.set(id, at);
       throw error;
     }
-    const all = replies[1]![1] as Record<string, string>;
+    const all = replies[2]![1] as Record<string, string>;
     const visitors = Number(replies.at(-2)![1]);
     let others = 0;
     let relays = 1;

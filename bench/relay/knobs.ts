@@ -14,10 +14,10 @@ export interface NumberKnobLimits {
 function parseNumber(name: string, text: string, limits: NumberKnobLimits): number {
   const value = Number(text);
   const kind = limits.integer ? 'a whole number' : 'a number';
-  const floor = limits.positive ? ', above 0' : limits.min === undefined ? '' : `, ${limits.min} or more`;
+  const bound = limits.positive ? ', above 0' : limits.min === undefined ? '' : `, ${limits.min} or more`;
   const fits = Number.isFinite(value) && (!limits.integer || Number.isInteger(value)) && (limits.min === undefined || value >= limits.min) && (!limits.positive || value > 0);
   if (text.trim() === '' || !fits) {
-    throw new Error(`${name}=${text}: expected ${kind}${floor}`);
+    throw new Error(`${name}=${text}: expected ${kind}${bound}`);
   }
   return value;
 }

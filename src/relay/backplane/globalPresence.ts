@@ -107,6 +107,7 @@ export class GlobalPresence {
       for (const [id, at] of touched) if (at > cutoff && !this.touchedSinceSync.has(id)) this.touchedSinceSync.set(id, at);
       throw error;
     }
+    // Replies in the order queued: SET, HSET, HGETALL, [ZADD], ZREMRANGEBYSCORE, ZCARD, PEXPIRE.
     const all = replies[2]![1] as Record<string, string>;
     const visitors = Number(replies.at(-2)![1]);
     let others = 0;

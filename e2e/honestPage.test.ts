@@ -102,7 +102,7 @@ it('a ?relay= on a closed port, from a statically hosted page, is named unreacha
   expect(await page.getByRole('button', { name: 'Retry now' }).isVisible()).toBe(true);
 });
 
-it('an unknown ?stations= id and a ?speed= that is no number get a visible notice', async () => {
+it('an unknown ?stations= id, a ?speed= that is no number and a ?speed= on the live relay get a visible notice', async () => {
   const relay = await spawnRelay({ SIM: '1', SIM_SEED: '4' });
   const page = await newPage();
   await page.goto(`${relay.url}/?stations=nope`);
@@ -111,6 +111,10 @@ it('an unknown ?stations= id and a ?speed= that is no number get a visible notic
   expect(await notice.isVisible()).toBe(true);
   expect(new URL(page.url()).searchParams.has('stations')).toBe(false);
   expect(await page.getByRole('button', { name: 'Whole world' }).getAttribute('aria-pressed')).toBe('true');
+
+  await page.goto(`${relay.url}/?speed=3`);
+  await notice.filter({ hasText: 'A speed (&speed=) changes only the simulation and replays: live strikes play as they arrive.' }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('status').filter({ hasText: /live/ }).waitFor();
 
   await page.goto(`${relay.url}/?source=sim&speed=abc`);
   await notice.filter({ hasText: 'Speed "abc" is not a number above 0: playing at 1×' }).waitFor({ timeout: 10_000 });

@@ -22,7 +22,17 @@ describe('transport registry', () => {
     for (const bad of ['', '0', '-2', 'Infinity', 'NaN']) expect(addressNotice(params(`source=sim&speed=${bad}`))).toMatch(/^Speed ".*" is not a number/);
     expect(addressNotice(params('source=sim&speed=2.5'))).toBeNull();
     expect(addressNotice(params('source=sim'))).toBeNull();
-    expect(addressNotice(params('source=weather&speed=x'))).toMatch(/^Unknown source "weather".* Speed "x"/);
+    expect(addressNotice(params('source=sim&speed=x'))).toMatch(/^Speed "x"/);
+  });
+
+  it('says that a speed does nothing to the live relay, which plays strikes as they arrive', () => {
+    const live = 'A speed (&speed=) changes only the simulation and replays: live strikes play as they arrive.';
+    expect(addressNotice(params('speed=3'))).toBe(live);
+    expect(addressNotice(params('source=relay&speed=abc'))).toBe(live);
+    // An unknown source falls back to the relay: both are said.
+    expect(addressNotice(params('source=weather&speed=3'))).toMatch(/^Unknown source "weather".* A speed \(&speed=\) changes only/);
+    expect(addressNotice(params(''))).toBeNull();
+    expect(addressNotice(params('source=relay'))).toBeNull();
   });
 
   it("says what speed plays when ?speed= is out of the source's range, and plays that", () => {

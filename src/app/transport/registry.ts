@@ -23,8 +23,24 @@ export function createTransport(options: TransportOptions, location: Location): 
 
 /** What to tell the viewer about options in the address the page cannot honour; null if none. */
 export function addressNotice(options: TransportOptions): string | null {
-  const notices = [unknownSourceNotice(options), readSpeed(options.get('speed'), speedLimitsFor(options)).notice].filter((notice) => notice !== null);
+  const notices = [unknownSourceNotice(options), speedNotice(options)].filter((notice) => notice !== null);
   return notices.length > 0 ? notices.join(' ') : null;
+}
+
+/** The source the address picks: the one `?source=` names, the default when it names nothing we have. */
+function sourceName(options: TransportOptions): string {
+  const name = options.get('source') ?? DEFAULT_SOURCE;
+  return name in transports ? name : DEFAULT_SOURCE;
+}
+
+/**
+ * What to tell the viewer about `?speed=`: the relay plays strikes as they arrive, so a speed there
+ * changes nothing and the viewer is told instead of left wondering; other sources clamp it.
+ */
+function speedNotice(options: TransportOptions): string | null {
+  const raw = options.get('speed');
+  if (raw !== null && sourceName(options) === 'relay') return 'A speed (&speed=) changes only the simulation and replays: live strikes play as they arrive.';
+  return readSpeed(raw, speedLimitsFor(options)).notice;
 }
 
 /** What to tell the viewer when `?source=` names nothing we have (the default source is used). */

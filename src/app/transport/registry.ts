@@ -16,9 +16,7 @@ export const transports: Record<string, (options: TransportOptions, location: Lo
 export const DEFAULT_SOURCE = 'relay';
 
 export function createTransport(options: TransportOptions, location: Location): Transport {
-  const name = options.get('source') ?? DEFAULT_SOURCE;
-  const make = transports[name] ?? transports[DEFAULT_SOURCE]!;
-  return make(options, location);
+  return transports[sourceName(options)]!(options, location);
 }
 
 /** What to tell the viewer about options in the address the page cannot honour; null if none. */

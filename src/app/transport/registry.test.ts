@@ -15,6 +15,11 @@ describe('transport registry', () => {
     expect(createTransport(params('source=weather'), location).label).toBe('relay');
     expect(unknownSourceNotice(params('source=weather'))).toMatch(/Unknown source "weather".*relay, sim, replay/);
     expect(unknownSourceNotice(params('source=sim'))).toBeNull();
+    // Names an object has from its prototype are no sources either.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(createTransport(params(`source=${name}`), location).label).toBe('relay');
+      expect(unknownSourceNotice(params(`source=${name}`))).toMatch(/^Unknown source/);
+    }
   });
 
   it('says so when ?speed= is no number above 0, and plays at 1x', () => {

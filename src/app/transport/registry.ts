@@ -28,7 +28,7 @@ export function addressNotice(options: TransportOptions): string | null {
 /** The source the address picks: the one `?source=` names, the default when it names nothing we have. */
 function sourceName(options: TransportOptions): string {
   const name = options.get('source') ?? DEFAULT_SOURCE;
-  return name in transports ? name : DEFAULT_SOURCE;
+  return Object.hasOwn(transports, name) ? name : DEFAULT_SOURCE;
 }
 
 /**
@@ -44,7 +44,7 @@ function speedNotice(options: TransportOptions): string | null {
 /** What to tell the viewer when `?source=` names nothing we have (the default source is used). */
 export function unknownSourceNotice(options: TransportOptions): string | null {
   const name = options.get('source');
-  if (name === null || name in transports) return null;
+  if (name === null || Object.hasOwn(transports, name)) return null;
   return `Unknown source "${name.slice(0, 40)}": showing ${DEFAULT_SOURCE} instead (choose ${Object.keys(transports).join(', ')}).`;
 }
 

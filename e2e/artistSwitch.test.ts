@@ -9,7 +9,6 @@ const replayFolder = (page: Page) =>
 /** The title of the "Simulated wind" folder (inside the "Play" folder). */
 const windFolderTitle = (page: Page) => page.getByTestId('artist-panel').locator('.tp-fldv_t', { hasText: /^Simulated wind$/ });
 const source = (page: Page) => page.evaluate(() => window.aeolian!.store.getState().source);
-/** The Chicago checkbox of the current "Stations on/off" folder. */
 /** Resolves once the page has published its per-station activity `count` more times. */
 const activityRefreshes = (page: Page, count: number) =>
   page.evaluate(
@@ -25,6 +24,7 @@ const activityRefreshes = (page: Page, count: number) =>
       }),
     count,
   );
+/** The Chicago checkbox of the current "Stations on/off" folder. */
 const chicagoWind = (page: Page) => knob(page, 'Chicago').filter({ has: page.locator('input[type=checkbox]') });
 
 it('switched from the simulation to a replay and back to live, the panel no longer offers a wind that does not blow', async () => {

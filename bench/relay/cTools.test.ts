@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { waitUntil } from '../../test/faults/support';
 import { nextMessage } from './generators';
 import { NativeSwarm } from './nativeSwarm';
 import { buildSweepFloor, SweepFloor, type FloorWrites } from './sweepFloor';
@@ -51,13 +52,6 @@ async function openViewer(port: number): Promise<Viewer> {
   return viewer;
 }
 
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !done(); waited += 20) {
-    if (waited > WAIT_MS) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('the C sweep floor', () => {
@@ -67,14 +61,14 @@ describe('the C sweep floor', () => {
       if (writes === 'io_uring' && !built.withLiburing) context.skip(); // built without liburing: no --io-uring
       const floor = await startFloor(writes);
       const viewers = await Promise.all([1, 2, 3].map(() => openViewer(floor.port)));
-      await until(() => viewers.every((v) => v.messages.length === 1), 'hellos');
+      await waitUntil(() => viewers.every((v) => v.messages.length === 1), WAIT_MS, 'hellos');
       expect(viewers.map((v) => v.messages[0])).toEqual(viewers.map(() => ({ type: 'hello', seq: 0 })));
 
       const before = Date.now();
       await floor.drive(DEVICES, RATE, DRIVE_S);
       const sent = floor.latestSeq;
       expect(sent).toBeGreaterThanOrEqual(RATE * DRIVE_S * 0.5);
-      await until(() => viewers.every((v) => v.messages.length === 1 + sent), 'every strike at every viewer');
+      await waitUntil(() => viewers.every((v) => v.messages.length === 1 + sent), WAIT_MS, 'every strike at every viewer');
       const after = Date.now();
       for (const viewer of viewers) {
         const strikes = viewer.messages.slice(1);

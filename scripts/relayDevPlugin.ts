@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Plugin } from 'vite';
+import { RELAY_FROM_SOURCE_ARGS } from '../src/relay/nodeFlags';
 
 /** The relay's start-up line naming its own URL (src/relay/main.ts). */
 const RELAY_URL_LINE = /\baeolian is live at /;
@@ -18,7 +19,7 @@ export function relayDevPlugin(port: number): Plugin {
     name: 'aeolian-relay',
     configureServer(server) {
       const terminal = process.stdout.isTTY === true;
-      relay = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+      relay = spawn(process.execPath, RELAY_FROM_SOURCE_ARGS, {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: {
           ...process.env,

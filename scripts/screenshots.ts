@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchBrowser, type Browser } from '../e2e/support/browser';
+import { RELAY_FROM_SOURCE_ARGS } from '../src/relay/nodeFlags';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_START_TIMEOUT_MS = 15_000;
@@ -87,7 +88,7 @@ const SHOTS: Shot[] = [
 
 /** The relay (src/relay/main.ts) on a free loopback port, serving `distDir`, with simulated stations. */
 function startRelay(distDir: string, shot: Shot): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+  const child = spawn(process.execPath, RELAY_FROM_SOURCE_ARGS, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', DIST_DIR: distDir, SIM: '1', SIM_SEED: shot.simSeed, SIM_SPEED: shot.simSpeed, STATIONS: 'config/stations.json', ARCHIVE_PATH: '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

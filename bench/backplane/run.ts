@@ -14,6 +14,7 @@ import { nextMessage } from '../relay/generators';
 import { LatencyHistogram } from '../relay/latencyHistogram';
 import { cpuShare, formatLoad, sampleProcess } from '../relay/procStats';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from '../relay/viewerSwarm';
+import { RELAY_NODE_FLAGS } from '../../src/relay/nodeFlags';
 
 const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
 const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 5_000]);
@@ -36,9 +37,9 @@ interface Row {
 }
 
 
-function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
+function forkTs(file: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []): ChildProcess {
   return fork(new URL(file, import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeFlags, '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -68,7 +69,7 @@ async function startRedis(): Promise<ChildProcess> {
 }
 
 async function startRelay(redisUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = forkTs('./relayProcess.ts', { REDIS_URL: redisUrl });
+  const child = forkTs('./relayProcess.ts', { REDIS_URL: redisUrl }, RELAY_NODE_FLAGS);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return { child, port };
 }

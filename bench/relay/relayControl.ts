@@ -2,6 +2,7 @@
 // and what the bench reads from it over HTTP (/healthz, /metrics).
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RELAY_NODE_FLAGS } from '../../src/relay/nodeFlags';
 import { forkTs, nextMessage } from './generators';
 
 /** A relay writing its CPU profile on exit needs longer than one that only closes sockets. */
@@ -18,10 +19,10 @@ export interface RelayProcess {
 /** What each relay process started so far was for, by pid (names the CPU profiles). */
 export const relayPhases = new Map<number, string>();
 
-/** BENCH_RELAY_NODE_FLAGS: more node flags for the relay alone (e.g. --perf-basic-prof, for perf). */
+/** The relay runs with production's node flags (RELAY_NODE_FLAGS); BENCH_RELAY_NODE_FLAGS adds more for the relay alone (e.g. --perf-basic-prof, for perf). */
 export async function startRelayProcess(phase: string, profileDir?: string): Promise<RelayProcess> {
   const extraFlags = (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = forkTs('./relayUnderTest.ts', [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags]);
+  const child = forkTs('./relayUnderTest.ts', [...RELAY_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags]);
   relayPhases.set(child.pid!, phase);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return profileDir ? { child, port, profileDir } : { child, port };

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { RELAY_FROM_SOURCE_ARGS } from '../../src/relay/nodeFlags';
 
 /** A relay that has not said "live at" within this is a failed start. */
 export const RELAY_START_TIMEOUT_MS = 20_000;
@@ -25,7 +26,7 @@ export async function freePort(): Promise<number> {
 }
 
 export function startRelayChild(port: number, env: Record<string, string>): Promise<RelayChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+  const child = spawn(process.execPath, RELAY_FROM_SOURCE_ARGS, {
     env: { ...process.env, PORT: String(port), SIM: '1', LOG_LEVEL: 'warn', ARCHIVE_PATH: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,4 +9,5 @@ if [ "${1:-}" = stations ]; then
   shift
   exec node /app/relay/stations.mjs "$@"
 fi
-exec node /app/relay/main.mjs "$@"
+# --no-memory-reducer: see src/relay/nodeFlags.ts.
+exec node --no-memory-reducer /app/relay/main.mjs "$@"

@@ -55,6 +55,19 @@ describe('relay process', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a relay started without its node flags says which and why; one started with them says nothing', async () => {
+    const stations = stationsFile(testStations());
+    const bare = await spawnRelay({ STATIONS: stations }, ['--import', 'tsx', 'src/relay/main.ts']);
+    const flagged = await spawnRelay({ STATIONS: stations });
+    expect(bare.output()).toContain('"event":"node_flags_missing"');
+    expect(bare.output()).toContain('started without node --no-memory-reducer: full garbage collections will stall the fan-out');
+    expect(flagged.output()).not.toContain('node_flags_missing');
+    bare.child.kill('SIGTERM');
+    flagged.child.kill('SIGTERM');
+    expect(await bare.exited).toBe(0);
+    expect(await flagged.exited).toBe(0);
+  });
+
   it('with SIM on, simulated stations connect over /device and their strikes reach viewers', async () => {
     const realChicago = { ...testStations()[0]!, name: 'Chicago rooftop' };
     const relay = await spawnRelay({ SIM: '1', SIM_SEED: '7', STATIONS: stationsFile([realChicago]) });

@@ -7,6 +7,7 @@ import { portTakenMessage } from './cli/portCheck';
 import { ConfigError, readConfig } from './config';
 import { startSimulatedStations } from './devices/simulatedStations';
 import { createLogger } from './log';
+import { missingRelayNodeFlags } from './nodeFlags';
 import { readParticleConfig, secret, startParticle } from './particle';
 import { startRelay } from './server';
 import { StationsFileError, loadStationsFile } from './stations/stationsFile';
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
   const particleConfig = readParticleConfig();
   const adminToken = secret(process.env, 'ADMIN_TOKEN');
   const log = createLogger(config.logLevel);
+  const missingFlags = missingRelayNodeFlags();
+  if (missingFlags.length > 0) {
+    log.warn(
+      { event: 'node_flags_missing', missing: missingFlags },
+      `started without node ${missingFlags.join(' ')}: full garbage collections will stall the fan-out when traffic settles (see src/relay/nodeFlags.ts)`,
+    );
+  }
   const stations = loadStationsFile(config.stationsPath);
   const relay = await startRelay({
     port: config.port,

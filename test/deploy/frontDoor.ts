@@ -6,6 +6,7 @@ import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { freePort } from '../support/freePort';
+import { RELAY_FROM_SOURCE_ARGS } from '../../src/relay/nodeFlags';
 
 export const CADDY_PATH = '/usr/bin/caddy';
 /** The site name Caddy serves in tests; *.localhost never leaves the machine. */
@@ -23,7 +24,7 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv): ManagedProcess {
+export function startProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ManagedProcess {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const waiters = new Set<() => void>();
@@ -75,9 +76,9 @@ export interface RelayUnderTest extends ManagedProcess {
   address: string;
 }
 
-/** `node --import tsx src/relay/main.ts` with a free loopback port and the given environment. */
+/** The relay from source (RELAY_FROM_SOURCE_ARGS) with a free loopback port and the given environment. */
 export async function startRelayProcess(env: Record<string, string>): Promise<RelayUnderTest> {
-  const relay = startProcess(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+  const relay = startProcess(process.execPath, RELAY_FROM_SOURCE_ARGS, {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { StationConfig } from '../../src/protocol';
+import { RELAY_FROM_SOURCE_ARGS } from '../../src/relay/nodeFlags';
 
 export interface RelayProcess {
   child: ChildProcess;
@@ -23,8 +24,9 @@ afterEach(() => {
   for (const dir of stationsDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-export function spawnRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+/** `nodeArgs`: how node starts it (production's flags, then main.ts, unless a test asks otherwise). */
+export function spawnRelay(env: Record<string, string> = {}, nodeArgs: readonly string[] = RELAY_FROM_SOURCE_ARGS): Promise<RelayProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
     // No archive unless the test asks for one: an ARCHIVE_PATH exported in the shell (say data/archive)
     // would otherwise have every test relay write into the checkout.
     env: { ...process.env, PORT: '0', SIM: '0', LOG_LEVEL: 'warn', ARCHIVE_PATH: '', ...env },

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Plugin } from 'vite';
-import { RELAY_FROM_SOURCE_ARGS } from '../src/relay/nodeFlags';
+import { RELAY_FROM_SOURCE_ARGS } from '../src/relay/nodeFlags.ts';
 
 /** The relay's start-up line naming its own URL (src/relay/main.ts). */
 const RELAY_URL_LINE = /\baeolian is live at /;

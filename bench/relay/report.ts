@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { VIEWER_BACKLOG_BYTES } from '../../src/protocol';
 import { FAN_OUT_CHUNK_VIEWERS } from '../../src/relay/viewers/rollingFanOut';
+import { RELAY_NODE_FLAGS } from '../../src/relay/nodeFlags';
 import { floorSection, type FloorPair, type PhaseLoad } from './floorCompare';
 import { GENERATOR } from './generators';
 import type { LoadRow } from './measure';
@@ -182,7 +183,7 @@ export function report(results: Results, settings: BenchSettings, startedAt: Dat
         ? ` **The machine was not idle when this run started** (1-minute load average above ${BUSY_LOAD_AVERAGE_AT_START}: other work was running, or had just run, such as the run before this one): if anything else ran on the 2 cores meanwhile, latencies include waiting for a core.`
         : ''),
     '',
-    `The relay runs alone in its process (production \`startRelay\`, info-level JSON logs to /dev/null); ` +
+    `The relay runs alone in its process (production \`startRelay\` with production's node flags, ${RELAY_NODE_FLAGS.join(' ')}; info-level JSON logs to /dev/null); ` +
       `${viewersPerGenerator.toLocaleString('en-US')} viewers per generator process (${GENERATOR_LABEL[GENERATOR]}) on raw sockets from their own 127.x.y.z source addresses; ` +
       `${benchDevices} devices send single-strike frames from the bench process. Every process shares the same 2 cores. ` +
       `Latency is strike accepted (the relay's \`t\`, age 0) -> frame parsed by the viewer, same clock, 1 ms resolution, over every strike ` +

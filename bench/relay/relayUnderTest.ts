@@ -74,6 +74,8 @@ async function compare(broadcasts: number): Promise<CompareResult> {
  * BENCH_ALLOC_PROFILE=<folder>: V8's sampling heap profiler, counting objects the GC has already
  * collected too (what young-generation pauses are made of), from the moment the viewer count has
  * stopped growing for 2 s (set-up done) until exit; written as <folder>/relay-<pid>.heapprofile.
+ * With BENCH_ALLOC_PROFILE_PROMOTED=1, only objects that outlived the young generation (promoted,
+ * whether a later mark-compact collected them or not): what fills the old generation.
  */
 const allocProfileDir = process.env.BENCH_ALLOC_PROFILE;
 let stopAllocProfile: () => Promise<void> = () => Promise.resolve();
@@ -87,7 +89,7 @@ if (allocProfileDir) {
     if (count !== lastCount) [lastCount, steadySince] = [count, Date.now()];
     if (count === 0 || Date.now() - steadySince < 2_000) return;
     clearInterval(waitForSetUp);
-    void session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    void session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOC_PROFILE_PROMOTED !== '1' });
     stopAllocProfile = async () => {
       const { profile } = await session.post('HeapProfiler.stopSampling');
       writeFileSync(join(allocProfileDir, `relay-${process.pid}.heapprofile`), JSON.stringify(profile));

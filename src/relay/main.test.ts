@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnRelay } from '../../test/support/relayProcess';
 import { TEST_TOKENS, testStations } from '../../test/support/relayFixture';
 import { device, record } from '../../test/support/wsClient';
+import { RELAY_FROM_SOURCE_ARGS, RELAY_NODE_FLAGS } from './nodeFlags';
 
 function stationsFile(content: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'aeolian-')), 'stations.json');
@@ -29,7 +30,7 @@ describe('relay process', () => {
 
   it('a bad stations file stops start-up with a message naming the entry and field', async () => {
     const path = stationsFile([testStations()[0], { ...testStations()[1], chimes: 0 }]);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+    const child = spawn(process.execPath, RELAY_FROM_SOURCE_ARGS, {
       env: { ...process.env, PORT: '0', SIM: '0', STATIONS: path },
     });
     let stderr = '';
@@ -42,7 +43,7 @@ describe('relay process', () => {
   it('a port already in use stops start-up with one line saying what to do, not a stack trace', async () => {
     const holder = await spawnRelay({ STATIONS: stationsFile(testStations()) });
     const port = new URL(holder.url).port;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+    const child = spawn(process.execPath, RELAY_FROM_SOURCE_ARGS, {
       env: { ...process.env, PORT: port, SIM: '0', STATIONS: stationsFile(testStations()), ARCHIVE_PATH: '' },
     });
     let stderr = '';
@@ -57,7 +58,7 @@ describe('relay process', () => {
 
   it('a relay started without its node flags says which and why; one started with them says nothing', async () => {
     const stations = stationsFile(testStations());
-    const bare = await spawnRelay({ STATIONS: stations }, ['--import', 'tsx', 'src/relay/main.ts']);
+    const bare = await spawnRelay({ STATIONS: stations }, RELAY_FROM_SOURCE_ARGS.slice(RELAY_NODE_FLAGS.length));
     const flagged = await spawnRelay({ STATIONS: stations });
     expect(bare.output()).toContain('"event":"node_flags_missing"');
     expect(bare.output()).toContain('started without node --no-memory-reducer: full garbage collections will stall the fan-out');

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { STRIKE_HISTORY_SIZE } from '../../protocol';
 import type { AcceptedStrike, SharedNumbering, StrikeHub } from '../hub';
 import type { Logger } from '../log';
-import { GlobalPresence, PRESENCE_SYNC_INTERVAL_MS } from './globalPresence';
+import { GlobalPresence, PRESENCE_SYNC_INTERVAL_MS, type PresenceKeys } from './globalPresence';
 import { PUBLISH_SCRIPT, SEED_SCRIPT, runScript } from './scripts';
 
 /** Strikes held while Redis is unreachable; beyond this new strikes are refused (counted), so
@@ -68,7 +68,7 @@ export type BackplaneHub = Pick<StrikeHub, 'deliver' | 'seq' | 'viewerCount' | '
 
 export class Backplane implements SharedNumbering {
   private readonly relayId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly keys: { epoch: string; seq: string; stream: string; viewers: string; visitors: string; visitorKey: string; batch: string };
+  private readonly keys: PresenceKeys & { epoch: string; seq: string; stream: string; batch: string };
   private readonly reader: Redis;
   private readonly presence: GlobalPresence;
   private hub: BackplaneHub | undefined;

@@ -9,5 +9,5 @@ if [ "${1:-}" = stations ]; then
   shift
   exec node /app/relay/stations.mjs "$@"
 fi
-# --no-memory-reducer: see src/relay/nodeFlags.ts.
-exec node --no-memory-reducer /app/relay/main.mjs "$@"
+# --no-memory-reducer --heap-growing-percent=100: see src/relay/nodeFlags.ts.
+exec node --no-memory-reducer --heap-growing-percent=100 /app/relay/main.mjs "$@"

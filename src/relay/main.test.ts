@@ -61,7 +61,7 @@ describe('relay process', () => {
     const bare = await spawnRelay({ STATIONS: stations }, RELAY_FROM_SOURCE_ARGS.slice(RELAY_NODE_FLAGS.length));
     const flagged = await spawnRelay({ STATIONS: stations });
     expect(bare.output()).toContain('"event":"node_flags_missing"');
-    expect(bare.output()).toContain('started without node --no-memory-reducer: full garbage collections will stall the fan-out');
+    expect(bare.output()).toContain('started without node --no-memory-reducer --heap-growing-percent=100: full garbage collections will stall the fan-out');
     expect(flagged.output()).not.toContain('node_flags_missing');
     bare.child.kill('SIGTERM');
     flagged.child.kill('SIGTERM');

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (missingFlags.length > 0) {
     log.warn(
       { event: 'node_flags_missing', missing: missingFlags },
-      `started without node ${missingFlags.join(' ')}: full garbage collections will stall the fan-out when traffic settles (see src/relay/nodeFlags.ts)`,
+      `started without node ${missingFlags.join(' ')}: full garbage collections will stall the fan-out more often than they need to (see src/relay/nodeFlags.ts)`,
     );
   }
   const stations = loadStationsFile(config.stationsPath);

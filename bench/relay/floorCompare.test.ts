@@ -29,10 +29,10 @@ const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.
 describe('the floor comparison table', () => {
   it('judges each row on both ratios: within 1.2x of the floor in CPU per write and in p99', () => {
     const within = cells(formatFloorPair(pair(row(54, 4, 0.98), row(50, 7, 0.99))));
-    expect(within.slice(-5)).toEqual(['0.57', '1.08', '0 / 0', '98.0 % / 99.0 %', 'yes']);
+    expect(within.slice(-6)).toEqual(['0.57', '1.08', '0 / 0', '98.0 % / 99.0 %', '-', 'yes']);
     // The 21:37 miss of 2026-12-01: cheaper per write, but p99 68 against 54 ms.
     const slowTail = cells(formatFloorPair(pair(row(68, 4, 0.92), row(54, 7, 0.99))));
-    expect(slowTail.at(-4)).toBe('1.26');
+    expect(slowTail.at(-5)).toBe('1.26');
     expect(slowTail.at(-1)).toBe('no');
     const costly = cells(formatFloorPair(pair(row(50, 9, 1), row(50, 7, 1))));
     expect(costly.at(-1)).toBe('no');
@@ -40,7 +40,16 @@ describe('the floor comparison table', () => {
 
   it("shows each side's lowest accounted slice, so a row the host paused can be seen", () => {
     const line = cells(formatFloorPair(pair(row(68, 4, 0.919), row(54, 7, 1.021))));
-    expect(line.at(-2)).toBe('91.9 % / 102.1 %');
+    expect(line.at(-3)).toBe('91.9 % / 102.1 %');
+  });
+
+  it("shows how many of the relay's slices held a mark-compact, so a row a full collection stalled can be seen", () => {
+    const stalled = { ...row(90, 4, 0.99), slicesWithFullCollection: { count: 1, of: 8 } };
+    const line = cells(formatFloorPair(pair(stalled, row(54, 7, 0.99))));
+    expect(line.at(-2)).toBe('1 of 8');
+    expect(line.at(-1)).toBe('no');
+    const header = floorSection([pair(stalled, row(54, 7, 0.99))], 1, 20).find((l) => l.startsWith('| viewers'))!;
+    expect(cells(header).at(-2)).toBe('relay slices with a mark-compact');
   });
 
   it('counts the goal rows that held, and calls the goal met only when every one did', () => {

@@ -147,6 +147,7 @@ async function openRelay(options: FloorOptions, run: number): Promise<Side> {
     drive: (rate, seconds) => driveBenchDevices(devices, rate, seconds),
     latestSeq: async () => (await healthz(relay.port)).seq,
     uncountedWrites: () => metric(relay.port, 'aeolian_viewer_ring_sends_total'),
+    fullCollections: () => metric(relay.port, 'nodejs_gc_duration_seconds_count{kind="major"}'),
     // Whether viewers were written bare, how often a viewer read too slowly to take a write whole,
     // and the relay's own fan-out time (strike appended -> written to every viewer).
     observe: async () => {
@@ -248,6 +249,7 @@ const meetsGoal = (pair: FloorPair) => {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 const us = (row: LoadRow) => `${row.userUsPerWrite.toFixed(1)} / ${row.sysUsPerWrite.toFixed(1)}`;
+const fullCollectionSlices = (row: LoadRow) => (row.slicesWithFullCollection ? `${row.slicesWithFullCollection.count} of ${row.slicesWithFullCollection.of}` : '-');
 
 export function formatFloorPair(pair: FloorPair): string {
   const { relay, floor } = pair;
@@ -255,7 +257,7 @@ export function formatFloorPair(pair: FloorPair): string {
   return (
     `| ${int(pair.viewers)} | ${pair.rate} | ${pair.run} | ${relay.p50} / ${relay.p99} | ${floor.p50} / ${floor.p99} | ` +
     `${int(relay.writesPerS)} | ${int(floor.writesPerS)} | ${us(relay)} | ${us(floor)} | ${(relay.cpu * 100).toFixed(0)} % / ${(floor.cpu * 100).toFixed(0)} % | ` +
-    `${r.cpu.toFixed(2)} | ${r.p99.toFixed(2)} | ${int(relay.drops)} / ${int(floor.drops)} | ${percent(relay.lowestAccounted)} / ${percent(floor.lowestAccounted)} | ${meetsGoal(pair) ? 'yes' : 'no'} |`
+    `${r.cpu.toFixed(2)} | ${r.p99.toFixed(2)} | ${int(relay.drops)} / ${int(floor.drops)} | ${percent(relay.lowestAccounted)} / ${percent(floor.lowestAccounted)} | ${fullCollectionSlices(relay)} | ${meetsGoal(pair) ? 'yes' : 'no'} |`
   );
 }
 
@@ -291,11 +293,14 @@ export function floorSection(pairs: FloorPair[], runs: number, seconds: number, 
       'through io_uring (no write syscall each; the relay\'s `aeolian_viewer_ring_sends_total`, the floor\'s own count); CPU is its user / system time from /proc/<pid>/stat per write. ' +
       '"Lowest accounted" is, of each side\'s slices in the row, the lowest share of the wall clock that the machine accounted for ' +
       '(every state of both cores in /proc/stat, idle included, over the slice): this VM reports no steal, so time the host took from it shows only ' +
-      'as a shortfall here; a slice well under 100 % was paused, whichever server ran (nothing is discarded or rerun for it).' +
+      'as a shortfall here; a slice well under 100 % was paused, whichever server ran (nothing is discarded or rerun for it). ' +
+      '"Relay slices with a mark-compact": of the relay\'s slices in the row, those in which it ran a full garbage collection ' +
+      '(its `nodejs_gc_duration_seconds_count{kind="major"}` rose): one marks every viewer\'s socket on the relay\'s core and stalls its ' +
+      'sweep, which the floor, in C, never does; the bench neither avoids nor discards such slices.' +
       (load ? ` Load average (1 / 5 / 15 min) at the start of this phase ${loads(load.start)}, at its end ${loads(load.end)}.` : ''),
     '',
-    '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | lowest accounted relay / floor | within 1.2x |',
-    '|---:|---:|---:|---|---|---:|---:|---|---|---|---:|---:|---|---|---|',
+    '| viewers | strikes/s | run | relay p50 / p99 (ms) | floor p50 / p99 (ms) | relay writes/s | floor writes/s | relay CPU per write user / sys (us) | floor CPU per write user / sys (us) | CPU relay / floor | relay / floor CPU per write | relay / floor p99 | drops relay / floor | lowest accounted relay / floor | relay slices with a mark-compact | within 1.2x |',
+    '|---:|---:|---:|---|---|---:|---:|---|---|---|---:|---:|---|---|---|---|',
     ...pairs.map(formatFloorPair),
     '',
     (FLOOR_WRITES === 'io_uring' ? 'Against the io_uring floor (a diagnostic: the goal is judged against the write(2) floor). ' : '') +

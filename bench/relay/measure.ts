@@ -20,6 +20,11 @@ export interface LoadTarget {
    * through io_uring), added to the syscalls counted from /proc.
    */
   uncountedWrites?(): Promise<number>;
+  /**
+   * Full garbage collections (mark-compacts) the server has run so far: the relay's
+   * `nodejs_gc_duration_seconds_count{kind="major"}`. The floor, in C, has no collector.
+   */
+  fullCollections?(): Promise<number>;
   /** Starts observing the server's own view of the window; what the returned function says after it is printed. */
   observe?(): Promise<() => Promise<string>>;
 }
@@ -49,6 +54,8 @@ export interface LoadRow {
    * clock, in the row's lowest slice: well under 1 means the host paused the VM within it.
    */
   lowestAccounted: number;
+  /** Of the row's slices, how many held a full collection of the server's heap (targets that say). */
+  slicesWithFullCollection?: { count: number; of: number };
 }
 
 const REPORT_WAIT_MS = 10_000;
@@ -74,6 +81,8 @@ export interface LoadSlice {
   drops: number;
   /** The machine's accounted time over the window as a share of the wall clock (accountedShare). */
   accounted: number;
+  /** Full collections the server ran in the window (undefined: the target does not say). */
+  fullCollections?: number;
 }
 
 export async function measureLoad(target: LoadTarget, generators: Generators, viewers: number, rate: number, seconds: number): Promise<LoadRow> {
@@ -87,6 +96,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   const observed = await target.observe?.();
   const generatorsBefore = generators.pids.map(sampleProcess);
   const uncountedBefore = (await target.uncountedWrites?.()) ?? 0;
+  const fullCollectionsBefore = await target.fullCollections?.();
   const machineBefore = sampleMachine();
   const samples: ProcSample[] = [sampleProcess(target.pid)];
   const sampler = setInterval(() => samples.push(sampleProcess(target.pid)), SAMPLE_EVERY_MS);
@@ -96,6 +106,8 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
   const end = sampleProcess(target.pid);
   const machineAfter = sampleMachine();
   const uncounted = ((await target.uncountedWrites?.()) ?? 0) - uncountedBefore;
+  const fullCollectionsAfter = await target.fullCollections?.();
+  const fullCollections = fullCollectionsBefore === undefined || fullCollectionsAfter === undefined ? undefined : fullCollectionsAfter - fullCollectionsBefore;
   await stopPerf();
   samples.push(end);
   const generatorCpuS = generators.pids.reduce((sum, pid, index) => sum + (sampleProcess(pid).cpuS - generatorsBefore[index]!.cpuS), 0);
@@ -137,6 +149,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
       `${target.name} CPU ${Math.round(((end.userS - start.userS) / windowS) * 100)} % user, ${Math.round(((end.sysS - start.sysS) / windowS) * 100)} % system; ` +
       `generator CPU ${Math.round((generatorCpuS / windowS) * 100)} %; ` +
       (uncounted > 0 ? `${uncounted} of its ${writes} writes through io_uring; ` : '') +
+      (fullCollections === undefined ? '' : `${fullCollections} full collection(s) of its heap; `) +
       // The whole machine's CPU (servers, generators, softirq) per server write: a server that only
       // moved its kernel work out of its own process would not be cheaper here.
       `machine CPU per server write ${(((machineAfter.busyS - machineBefore.busyS) * 1e6) / writes).toFixed(1)} us ` +
@@ -156,6 +169,7 @@ export async function measureSlice(target: LoadTarget, generators: Generators, v
     rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
     drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
     accounted,
+    ...(fullCollections === undefined ? {} : { fullCollections }),
   };
 }
 
@@ -183,5 +197,8 @@ export function loadRow(viewers: number, rate: number, slices: readonly LoadSlic
     rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
     drops: sum((s) => s.drops),
     lowestAccounted: Math.min(...slices.map((s) => s.accounted)),
+    ...(slices.every((s) => s.fullCollections !== undefined)
+      ? { slicesWithFullCollection: { count: slices.filter((s) => s.fullCollections! > 0).length, of: slices.length } }
+      : {}),
   };
 }

@@ -44,7 +44,8 @@ export async function healthz(port: number): Promise<{ seq: number; viewers: num
 
 export async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); // labels: name{kind="major"}
+  return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 /** Cumulative bucket counts of the relay's fan-out histogram, by upper bound in seconds. */

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
@@ -33,6 +35,19 @@ describe('GET /metrics', () => {
     expect(metricValue(text, 'aeolian_slow_viewer_closes_total')).toBe(0);
     expect(metricValue(text, 'aeolian_broadcast_duration_seconds_count')).toBeGreaterThan(0);
     expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(1e6);
+  });
+});
+
+describe('GET /metrics: garbage collection', () => {
+  it("counts the main thread's collection pauses by kind, a full collection as major", async () => {
+    const relay = await testRelay();
+    const fullCollections = async () => metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_count{kind="major"}');
+    const before = await fullCollections();
+    // A full mark-compact, as V8 runs one when the old generation reaches its limit.
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    await vi.waitFor(async () => expect(await fullCollections()).toBeGreaterThan(before));
+    expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_sum{kind="major"}')).toBeGreaterThan(0);
   });
 });
 

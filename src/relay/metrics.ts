@@ -1,7 +1,8 @@
 // GET /metrics in Prometheus text format (prom-client). Counters read the gateways' own stats at
-// scrape time, so the hot paths only bump plain numbers; the one histogram is the fan-out time.
+// scrape time, so the hot paths only bump plain numbers; the histograms are the fan-out time and
+// the garbage collector's pauses (a full collection stops the sweep: docs/architecture.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceGateway } from './devices/deviceGateway';
 import { AuthLockout } from './http/authLockout';
@@ -21,11 +22,24 @@ export interface MetricsSources {
   viewers: Pick<ViewerGateway, 'stats' | 'bareWriteCounts'>;
 }
 
+/**
+ * perf_hooks' GC kinds under the label values prom-client's default `nodejs_gc_duration_seconds`
+ * uses, so dashboards made for it read ours. Only that one metric of prom-client's default set:
+ * the rest would clash with the process metrics below, which the relay reports its own way.
+ */
+const GC_KINDS: Readonly<Record<number, string>> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
 export class RelayMetrics {
   readonly registry = new Registry();
   readonly httpAbuse: HttpAbuseStats = { handshakeTimeouts: 0, oversizeHeaders: 0, badRequests: 0 };
   private readonly broadcastSeconds: Histogram;
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly gcObserver: PerformanceObserver;
 
   constructor(sources: MetricsSources) {
     const { hub, devices, viewers } = sources;
@@ -90,6 +104,23 @@ export class RelayMetrics {
       registers,
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5],
     });
+
+    // Main-thread pauses only: a mark-compact's concurrent marking before its pause is not in them.
+    const gcSeconds = new Histogram({
+      name: 'nodejs_gc_duration_seconds',
+      help: 'Garbage-collection pauses of the relay\'s main thread, by kind (major: a mark-compact of the whole heap).',
+      labelNames: ['kind'],
+      registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    });
+    for (const kind of Object.values(GC_KINDS)) gcSeconds.zero({ kind }); // each kind listed from the start
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = GC_KINDS[(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1];
+        if (kind) gcSeconds.observe({ kind }, entry.duration / 1000);
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
   }
 
   /** Called once per broadcast, when every viewer socket has been written (viewers/rollingFanOut.ts). */
@@ -119,5 +150,6 @@ export class RelayMetrics {
 
   dispose(): void {
     this.loopDelay.disable();
+    this.gcObserver.disconnect();
   }
 }

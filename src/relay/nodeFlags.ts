@@ -14,13 +14,14 @@
 /**
  * `--heap-growing-percent=100`: after each mark-compact, let the old generation grow to twice what
  * survived before the next one. V8 otherwise sizes that limit from how fast the program allocates,
- * and a relay allocates slowly, so it left only ~20 % of headroom: with 10,000 viewers (~60 MB of
- * sockets) at 200 strikes/s, promotion of ~5 MB a minute crossed it every minute or two. Each
- * mark-compact marks every socket (15-29 ms main-thread pause plus 120-200 ms of marking on the
- * relay's core); the bench slices holding one had p99 136-282 ms against 72-114 in the others
- * (`BENCH_RELAY_NODE_FLAGS=--trace-gc`, 2026-12-02). Twice the live heap leaves ~60 MB of headroom
- * instead of ~12, so they come about five times less often, for ~25 MB more heap at 10,000 viewers.
- * It does not make one cheaper: a relay running for hours still has them (docs/architecture.md).
+ * and a relay allocates slowly: with 10,000 viewers (~60 MB of sockets) at 200 strikes/s it set the
+ * limit 2-4 MB above the live heap and ran a mark-compact every 20 s or so of the relay's time (nine
+ * in a 180 s diagnostic, in seven of its eight slices; with this flag, one). Each marks every socket
+ * (10-25 ms main-thread pause plus 100-200 ms of marking on the relay's core), and a bench slice
+ * holding one had a p99 of up to twice the others' (75-282 ms against 72-138;
+ * `BENCH_RELAY_NODE_FLAGS=--trace-gc`, 2026-12-02). It makes them rarer, not cheaper: a relay that
+ * runs for hours still has one every few minutes at that load (docs/architecture.md). The heap may
+ * grow to twice its live size in between (~60 MB more at 10,000 viewers, at most).
  */
 export const RELAY_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--heap-growing-percent=100'];
 

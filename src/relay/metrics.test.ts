@@ -49,6 +49,18 @@ describe('GET /metrics: garbage collection', () => {
     await vi.waitFor(async () => expect(await fullCollections()).toBeGreaterThan(before));
     expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_sum{kind="major"}')).toBeGreaterThan(0);
   });
+
+  it('counts young-generation collections as minor', async () => {
+    const relay = await testRelay();
+    const youngCollections = async () => metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_count{kind="minor"}');
+    const before = await youngCollections();
+    let garbage: { i: number }[] = [];
+    for (let i = 0; i < 2_000_000; i++) {
+      garbage.push({ i }); // short-lived objects fill the young generation again and again
+      if (garbage.length > 1_000) garbage = [];
+    }
+    await vi.waitFor(async () => expect(await youngCollections()).toBeGreaterThan(before));
+  });
 });
 
 describe('GET /metrics with METRICS_TOKEN', () => {

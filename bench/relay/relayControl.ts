@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RELAY_NODE_FLAGS } from '../../src/relay/nodeFlags';
+import { findMetric } from '../../test/support/metrics';
 import { forkTs, nextMessage } from './generators';
 
 /** A relay writing its CPU profile on exit needs longer than one that only closes sockets. */
@@ -44,8 +45,7 @@ export async function healthz(port: number): Promise<{ seq: number; viewers: num
 
 export async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); // labels: name{kind="major"}
-  return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return findMetric(text, name) ?? NaN;
 }
 
 /** Cumulative bucket counts of the relay's fan-out histogram, by upper bound in seconds. */

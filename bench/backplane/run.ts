@@ -2,7 +2,7 @@
 // one lone relay measured the same way in the same run. Devices all connect to relay A; viewers are
 // split between A and B, so half of them hear every strike through Redis. Results go to
 // docs/benchmarks.md ("Backplane"). Small runs: BENCH_VIEWERS=1000 BENCH_RATES=50 BENCH_MEASURE_S=3 BENCH_WRITE=0.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { driveBenchDevices, openBenchDevices } from '../relay/benchDevices';
 import { BENCH_DEVICES } from '../relay/benchStations';
 import { writeDocSection } from '../relay/docSection';
-import { nextMessage } from '../relay/generators';
+import { forkTs, nextMessage } from '../relay/generators';
 import { LatencyHistogram } from '../relay/latencyHistogram';
 import { cpuShare, formatLoad, sampleProcess } from '../relay/procStats';
+import { benchRelayNodeFlags } from '../relay/relayControl';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from '../relay/viewerSwarm';
-import { RELAY_NODE_FLAGS } from '../../src/relay/nodeFlags';
+import { findMetric } from '../../test/support/metrics';
 
 const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
 const VIEWER_COUNTS = list('BENCH_VIEWERS', [1_000, 5_000]);
@@ -32,17 +33,15 @@ interface Row {
   all: LatencyHistogram;
   remote: LatencyHistogram | undefined;
   relayCpu: number[];
+  /** Per relay over the window: its garbage collector's main-thread pauses and how many were mark-compacts. */
+  relayGc: GcSample[];
   redisCpu: number | undefined;
   drops: number;
 }
 
-
-function forkTs(file: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []): ChildProcess {
-  return fork(new URL(file, import.meta.url).pathname, [], {
-    execArgv: [...nodeFlags, '--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+interface GcSample {
+  pauseMs: number;
+  markCompacts: number;
 }
 
 function ask<T>(child: ChildProcess, command: SwarmCommand, replyType: string): Promise<T> {
@@ -69,7 +68,7 @@ async function startRedis(): Promise<ChildProcess> {
 }
 
 async function startRelay(redisUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = forkTs('./relayProcess.ts', { REDIS_URL: redisUrl }, RELAY_NODE_FLAGS);
+  const child = forkTs(new URL('./relayProcess.ts', import.meta.url), benchRelayNodeFlags(), { REDIS_URL: redisUrl });
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return { child, port };
 }
@@ -87,6 +86,23 @@ async function latestSeq(port: number): Promise<number> {
   return ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { seq: number }).seq;
 }
 
+const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'];
+
+/** The relay's GC totals so far, from its nodejs_gc_duration_seconds histogram on /metrics. */
+async function gcTotals(port: number): Promise<GcSample> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const read = (name: string) => findMetric(text, name) ?? Number.NaN;
+  return {
+    pauseMs: GC_KINDS.reduce((sum, kind) => sum + read(`nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1_000, 0),
+    markCompacts: read('nodejs_gc_duration_seconds_count{kind="major"}'),
+  };
+}
+
+const gcBetween = (before: GcSample, after: GcSample): GcSample => ({
+  pauseMs: after.pauseMs - before.pauseMs,
+  markCompacts: after.markCompacts - before.markCompacts,
+});
+
 
 function histogram(reports: SwarmReport[]): LatencyHistogram {
   const merged = new LatencyHistogram();
@@ -96,7 +112,7 @@ function histogram(reports: SwarmReport[]): LatencyHistogram {
 
 /** One setup: `relayPorts[0]` gets the devices; viewers are split evenly over the relays. */
 async function measure(setup: string, relays: { child: ChildProcess; port: number }[], redis: ChildProcess | undefined, viewers: number, run: number): Promise<Row[]> {
-  const generators = relays.map(() => forkTs('../relay/viewerSwarm.ts'));
+  const generators = relays.map(() => forkTs('./viewerSwarm.ts'));
   const rows: Row[] = [];
   try {
     await Promise.all(
@@ -121,8 +137,10 @@ async function measure(setup: string, relays: { child: ChildProcess; port: numbe
       const seqBefore = await latestSeq(relays[0]!.port);
       const before = relays.map((relay) => sampleProcess(relay.child.pid!));
       const redisBefore = redis ? sampleProcess(redis.pid!) : undefined;
+      const gcBefore = await Promise.all(relays.map((relay) => gcTotals(relay.port)));
       await driveBenchDevices(devices, rate, MEASURE_S);
       const relayCpu = relays.map((relay, index) => cpuShare(before[index]!, sampleProcess(relay.child.pid!)));
+      const relayGc = (await Promise.all(relays.map((relay) => gcTotals(relay.port)))).map((after, index) => gcBetween(gcBefore[index]!, after));
       const redisCpu = redis && redisBefore ? cpuShare(redisBefore, sampleProcess(redis.pid!)) : undefined;
       const seqAfter = await latestSeq(relays[0]!.port);
       let reports: SwarmReport[] = [];
@@ -140,6 +158,7 @@ async function measure(setup: string, relays: { child: ChildProcess; port: numbe
         all: histogram(reports),
         remote: relays.length > 1 ? histogram(reports.slice(1)) : undefined,
         relayCpu,
+        relayGc,
         redisCpu,
         drops: Math.max(0, (seqAfter - seqBefore) * open - strikes),
       };
@@ -157,9 +176,10 @@ async function measure(setup: string, relays: { child: ChildProcess; port: numbe
 
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 const latency = (h: LatencyHistogram) => `${h.percentile(50)} / ${h.percentile(99)} / ${h.max}`;
+const gc = (sample: GcSample) => `${sample.pauseMs.toFixed(0)} (${sample.markCompacts})`;
 
 function format(row: Row): string {
-  return `| ${row.setup} | ${row.viewers.toLocaleString('en-US')} | ${row.rate} | ${latency(row.all)} | ${row.remote ? latency(row.remote) : '-'} | ${row.relayCpu.map(pct).join(' + ')} | ${row.redisCpu === undefined ? '-' : pct(row.redisCpu)} | ${row.drops} |`;
+  return `| ${row.setup} | ${row.viewers.toLocaleString('en-US')} | ${row.rate} | ${latency(row.all)} | ${row.remote ? latency(row.remote) : '-'} | ${row.relayCpu.map(pct).join(' + ')} | ${row.relayGc.map(gc).join(' + ')} | ${row.redisCpu === undefined ? '-' : pct(row.redisCpu)} | ${row.drops} |`;
 }
 
 async function main(): Promise<void> {
@@ -192,10 +212,12 @@ async function main(): Promise<void> {
       `against one lone relay measured the same way in the same run. ${BENCH_DEVICES} devices send to relay A; viewers are split evenly over the relays, ` +
       `so relay B's viewers hear every strike after a round trip through the Redis stream (publish script, then XREAD). ` +
       `Latency is strike accepted -> frame parsed by a viewer (ms), over every strike at every viewer, ${MEASURE_S} s per row. ` +
-      `CPU is per process over the window (100 % = one core); relays, Redis and generators share the same 2 cores.`,
+      `CPU is per process over the window (100 % = one core); relays, Redis and generators share the same ${os.cpus().length} cores. ` +
+      `Relay GC is each relay's garbage-collection pauses on its main thread over the window (their sum, from its \`nodejs_gc_duration_seconds\` on /metrics) ` +
+      `and how many of them were mark-compacts. Every relay runs as \`node ${benchRelayNodeFlags().join(' ')}\`.`,
     '',
-    '| setup | viewers | strikes/s | latency p50 / p99 / max (ms) | relay B viewers only | relay CPU | Redis CPU | drops |',
-    '|---|---:|---:|---|---|---|---:|---:|',
+    '| setup | viewers | strikes/s | latency p50 / p99 / max (ms) | relay B viewers only | relay CPU | relay GC pause ms (mark-compacts) | Redis CPU | drops |',
+    '|---|---:|---:|---|---|---|---|---:|---:|',
     ...rows.map(format),
   ].join('\n');
   console.log(`\n${body}\n`);

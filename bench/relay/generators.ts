@@ -45,11 +45,14 @@ export function nextMessage<T>(child: EventEmitter, type: string): Promise<T> {
   });
 }
 
-/** Forks a bench TypeScript file (relative to this folder); `nodeArgs` go before tsx (e.g. --cpu-prof). */
-export function forkTs(file: string, nodeArgs: string[] = []): ChildProcess {
-  return fork(new URL(file, import.meta.url).pathname, [], {
+/**
+ * Forks a bench TypeScript file (a path relative to this folder, or a URL); `nodeArgs` go before tsx
+ * (e.g. --cpu-prof), `env` is added to this process's environment.
+ */
+export function forkTs(file: string | URL, nodeArgs: readonly string[] = [], env: Record<string, string> = {}): ChildProcess {
+  return fork((typeof file === 'string' ? new URL(file, import.meta.url) : file).pathname, [], {
     execArgv: [...nodeArgs, '--import', 'tsx'],
-    env: process.env,
+    env: { ...process.env, ...env },
     stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
 }

@@ -20,10 +20,16 @@ export interface RelayProcess {
 /** What each relay process started so far was for, by pid (names the CPU profiles). */
 export const relayPhases = new Map<number, string>();
 
-/** The relay runs with production's node flags (RELAY_NODE_FLAGS); BENCH_RELAY_NODE_FLAGS adds more for the relay alone (e.g. --perf-basic-prof, for perf). */
+/**
+ * A bench relay's node flags: production's (RELAY_NODE_FLAGS), then BENCH_RELAY_NODE_FLAGS for the
+ * relay alone (e.g. --perf-basic-prof, for perf, or --trace-gc); V8 takes the last of a repeated flag.
+ */
+export function benchRelayNodeFlags(): string[] {
+  return [...RELAY_NODE_FLAGS, ...(process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+}
+
 export async function startRelayProcess(phase: string, profileDir?: string): Promise<RelayProcess> {
-  const extraFlags = (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = forkTs('./relayUnderTest.ts', [...RELAY_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags]);
+  const child = forkTs('./relayUnderTest.ts', [...benchRelayNodeFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]);
   relayPhases.set(child.pid!, phase);
   const { port } = await nextMessage<{ port: number }>(child, 'ready');
   return profileDir ? { child, port, profileDir } : { child, port };

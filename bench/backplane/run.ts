@@ -15,6 +15,7 @@ import { LatencyHistogram } from '../relay/latencyHistogram';
 import { cpuShare, formatLoad, sampleProcess } from '../relay/procStats';
 import { benchRelayNodeFlags } from '../relay/relayControl';
 import type { SwarmCommand, SwarmConnected, SwarmReport } from '../relay/viewerSwarm';
+import { GC_KINDS } from '../../src/relay/metrics';
 import { findMetric } from '../../test/support/metrics';
 
 const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
@@ -86,14 +87,12 @@ async function latestSeq(port: number): Promise<number> {
   return ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { seq: number }).seq;
 }
 
-const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'];
-
 /** The relay's GC totals so far, from its nodejs_gc_duration_seconds histogram on /metrics. */
 async function gcTotals(port: number): Promise<GcSample> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const read = (name: string) => findMetric(text, name) ?? Number.NaN;
   return {
-    pauseMs: GC_KINDS.reduce((sum, kind) => sum + read(`nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1_000, 0),
+    pauseMs: Object.values(GC_KINDS).reduce((sum, kind) => sum + read(`nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1_000, 0),
     markCompacts: read('nodejs_gc_duration_seconds_count{kind="major"}'),
   };
 }

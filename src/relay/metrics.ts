@@ -27,7 +27,7 @@ export interface MetricsSources {
  * uses, so dashboards made for it read ours. Only that one metric of prom-client's default set:
  * the rest would clash with the process metrics below, which the relay reports its own way.
  */
-const GC_KINDS: Readonly<Record<number, string>> = {
+export const GC_KINDS: Readonly<Record<number, string>> = {
   [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
   [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
   [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',

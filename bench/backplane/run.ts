@@ -134,9 +134,10 @@ async function measure(setup: string, relays: { child: ChildProcess; port: numbe
     for (const rate of RATES) {
       await Promise.all(generators.map((generator) => ask(generator, { cmd: 'reset' }, 'reset')));
       const seqBefore = await latestSeq(relays[0]!.port);
+      // Read before the CPU samples, so rendering /metrics is not counted in the relays' CPU.
+      const gcBefore = await Promise.all(relays.map((relay) => gcTotals(relay.port)));
       const before = relays.map((relay) => sampleProcess(relay.child.pid!));
       const redisBefore = redis ? sampleProcess(redis.pid!) : undefined;
-      const gcBefore = await Promise.all(relays.map((relay) => gcTotals(relay.port)));
       await driveBenchDevices(devices, rate, MEASURE_S);
       const relayCpu = relays.map((relay, index) => cpuShare(before[index]!, sampleProcess(relay.child.pid!)));
       const relayGc = (await Promise.all(relays.map((relay) => gcTotals(relay.port)))).map((after, index) => gcBetween(gcBefore[index]!, after));

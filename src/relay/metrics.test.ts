@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { TEST_TOKENS, testRelay } from '../../test/support/relayFixture';
-import { metricValue } from '../../test/support/metrics';
+import { metricValue, relayMetric } from '../../test/support/metrics';
 import { device, record } from '../../test/support/wsClient';
 
 describe('GET /metrics', () => {
@@ -41,18 +41,18 @@ describe('GET /metrics', () => {
 describe('GET /metrics: garbage collection', () => {
   it("counts the main thread's collection pauses by kind, a full collection as major", async () => {
     const relay = await testRelay();
-    const fullCollections = async () => metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_count{kind="major"}');
+    const fullCollections = () => relayMetric(relay.url, 'nodejs_gc_duration_seconds_count{kind="major"}');
     const before = await fullCollections();
     // A full mark-compact, as V8 runs one when the old generation reaches its limit.
     setFlagsFromString('--expose-gc');
     (runInNewContext('gc') as () => void)();
     await vi.waitFor(async () => expect(await fullCollections()).toBeGreaterThan(before));
-    expect(metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_sum{kind="major"}')).toBeGreaterThan(0);
+    expect(await relayMetric(relay.url, 'nodejs_gc_duration_seconds_sum{kind="major"}')).toBeGreaterThan(0);
   });
 
   it('counts young-generation collections as minor', async () => {
     const relay = await testRelay();
-    const youngCollections = async () => metricValue(await (await fetch(`${relay.url}/metrics`)).text(), 'nodejs_gc_duration_seconds_count{kind="minor"}');
+    const youngCollections = () => relayMetric(relay.url, 'nodejs_gc_duration_seconds_count{kind="minor"}');
     const before = await youngCollections();
     let garbage: { i: number }[] = [];
     for (let i = 0; i < 2_000_000; i++) {

@@ -63,7 +63,8 @@ function circlesOf(calls: Call[]): SeenCircle[] {
     const [image, x, y, w] = call.args as [unknown, number, number, number];
     if (call.name !== 'drawImage' || !(image instanceof FakeCanvas)) return [];
     const disc = image.context.calls.find((c) => c.name === 'arc');
-    if (!disc) return []; // the cached map background, not a circle
+    // Not the cached background (map, rings and chime dots: the whole canvas), not a name.
+    if (!disc || image.width >= WIDTH) return [];
     return [{ x: x + w / 2, y: y + w / 2, left: x, top: y, radius: disc.args[2] as number, color: disc.fill, alpha: call.alpha }];
   });
 }
@@ -187,16 +188,43 @@ describe('the scene renderer', () => {
     expect(drawAt(2_000)).toEqual([]);
   });
 
-  it("draws the station's name over its circles, with a halo", () => {
-    const { drawAt } = openScene({ markerStyle: 'ring' });
+  it("draws the station's name over its circles, with a halo, from a bitmap made once per layout", () => {
+    const { layout, drawAt } = openScene({ markerStyle: 'ring' });
     renderer!.strike('a', 1, 1, 1_000, 1_000);
     drawAt(1_000);
-    const calls = drawAt(1_100).length ? canvasCalls() : [];
-    const lastCircle = calls.map((c) => c.name).lastIndexOf('drawImage');
-    const halo = calls.findIndex((c) => c.name === 'strokeText' && c.args[0] === 'Alpha');
-    const name = calls.findIndex((c) => c.name === 'fillText' && c.args[0] === 'Alpha');
-    expect(halo).toBeGreaterThan(lastCircle);
-    expect(name).toBeGreaterThan(halo);
+    expect(drawAt(1_100)).toHaveLength(1);
+    const calls = canvasCalls();
+    const blits = calls.filter((c) => c.name === 'drawImage').map((c) => ({ image: c.args[0] as FakeCanvas, left: c.args[1] as number, top: c.args[2] as number }));
+    const name = blits.at(-1)!; // last: over the circle
+    const drawn = name.image.context.calls;
+    const halo = drawn.findIndex((c) => c.name === 'strokeText' && c.args[0] === 'Alpha');
+    const text = drawn.findIndex((c) => c.name === 'fillText' && c.args[0] === 'Alpha');
+    expect(halo).toBeGreaterThanOrEqual(0);
+    expect(text).toBeGreaterThan(halo);
+    // The bitmap holds the name where the layout puts it: drawn at the label's place, shifted by
+    // exactly where the bitmap is blitted, so it lands on the same pixels as text drawn in the frame.
+    const [, x, y] = drawn[text]!.args as [string, number, number];
+    const placed = layout.stations.get('a')!.label;
+    expect([x, y]).toEqual([placed.x, placed.y]);
+    const shift = drawn.find((c) => c.name === 'setTransform')!.args;
+    expect(shift).toEqual([1, 0, 0, 1, -name.left, -name.top]);
+    // A frame strokes no text and draws no path of its own: names and marks are cached.
+    expect(calls.filter((c) => ['strokeText', 'fillText', 'arc'].includes(c.name))).toEqual([]);
+  });
+
+  it("rings and chime dots are part of the cached background, redrawn when the artist changes them", () => {
+    const { store, drawAt } = openScene({ markerStyle: 'ring' });
+    const backgroundOf = () => canvasCalls().find((c) => c.name === 'drawImage' && (c.args[0] as FakeCanvas).width >= WIDTH)!.args[0] as FakeCanvas;
+    drawAt(1_000);
+    const dots = () => backgroundOf().context.calls.filter((c) => c.name === 'arc').length;
+    expect(dots()).toBe(1 + 3); // the station's ring and its three chime dots
+    const before = backgroundOf().context.calls.length;
+    drawAt(1_100);
+    expect(backgroundOf().context.calls.length).toBe(before); // not redrawn per frame
+    store.getState().setVisual({ markerStyle: 'dots' });
+    drawAt(1_200);
+    const calls = backgroundOf().context.calls;
+    expect(calls.slice(before).filter((c) => c.name === 'arc')).toHaveLength(3); // dots, no ring now
   });
 
   it('a change of view fades the old picture out over the new one, then stops', () => {

@@ -1,5 +1,6 @@
-// The canvas: one requestAnimationFrame loop, outside React, draws the map (cached per size),
-// station markers, strike circles and station names (on top) from the store and the circle pool.
+// The canvas: one requestAnimationFrame loop, outside React, draws the map and station markers
+// (cached per layout), strike circles, and station names (on top, pre-drawn per layout) from the
+// store and the circle pool.
 // HiDPI-sharp, resize-aware, crossfades between views, silent while the tab is hidden (and shows
 // only the present when it returns).
 import { geoGraticule10, geoPath } from 'd3';
@@ -10,7 +11,7 @@ import { RingSprites } from './ringSprites';
 import { layoutScene, type SceneLayout } from './layout';
 import type { VisualSettings } from '../store/visualSettings';
 import type { TouchSettings } from '../store/touchSettings';
-import { drawLabels, drawStationMarks, placeLabels, type StationLabels } from './stationMarks';
+import { drawLabelSprites, drawStationMarks, placeLabels, releaseLabelSprites, renderLabelSprites, type LabelSprite } from './stationMarks';
 import { loadLand, type Land } from './worldMap';
 
 /** Circle alpha is quantised to this many levels so a frame is a few dozen paths, not one per circle. */
@@ -30,6 +31,8 @@ const INVISIBLE_ALPHA = 1 / 255;
  * whole frame later.
  */
 export const DRAW_EARLY_MS = 16;
+/** Settings the cached background (map, rings, chime dots) and the names' halos are drawn with. */
+const BACKGROUND_SETTINGS = ['background', 'landStyle', 'landColor', 'markerStyle', 'palette'] as const;
 /** A change of view (world, close-up, ensemble) fades the old picture out over this long: never a blank frame. */
 export const VIEW_CROSSFADE_MS = 700;
 
@@ -55,8 +58,8 @@ export class SceneRenderer implements StrikeOutput {
   /** The last picture of the previous view, fading out, and when it started to. */
   private readonly fading = document.createElement('canvas');
   private fadeStart = -Infinity;
-  /** Station names where the current layout draws them (null: to be measured on the next frame). */
-  private labels: StationLabels | null = null;
+  /** Station names drawn where the current layout puts them (null: to be drawn on the next frame). */
+  private labels: LabelSprite[] | null = null;
   private layout: SceneLayout;
   private land: Land | null = null;
   private frame = 0;
@@ -85,7 +88,10 @@ export class SceneRenderer implements StrikeOutput {
       // Circles sit where their chime was: a new projection would leave them stranded.
       if (v.projection !== was.projection) this.pool.clear();
       if (state.stations !== previous.stations || state.focusStation !== previous.focusStation || state.view !== previous.view || v.projection !== was.projection) this.relayout();
-      else if (v.background !== was.background || v.landStyle !== was.landStyle || v.landColor !== was.landColor) this.drawBackground();
+      else if (BACKGROUND_SETTINGS.some((key) => v[key] !== was[key])) {
+        this.drawBackground();
+        this.forgetLabels();
+      }
     });
     document.addEventListener('visibilitychange', this.onVisibility);
     loadLand()
@@ -122,6 +128,12 @@ export class SceneRenderer implements StrikeOutput {
     this.pixelRatioQuery?.removeEventListener('change', this.onPixelRatioChange);
     this.unsubscribe();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.forgetLabels();
+  }
+
+  private forgetLabels(): void {
+    if (this.labels) releaseLabelSprites(this.labels);
+    this.labels = null;
   }
 
   /** A window dragged to a screen of another density changes devicePixelRatio without resizing. */
@@ -156,7 +168,7 @@ export class SceneRenderer implements StrikeOutput {
     this.background.height = this.canvas.height;
     this.fadeStart = -Infinity;
     this.layout = this.layoutOf(width, height);
-    this.labels = null;
+    this.forgetLabels();
     this.pool.clear();
     this.drawBackground();
     this.options.onLayout?.(this.layout);
@@ -171,7 +183,7 @@ export class SceneRenderer implements StrikeOutput {
     const { width, height } = this.layout;
     const before = this.layout;
     this.layout = this.layoutOf(width, height);
-    this.labels = null;
+    this.forgetLabels();
     if (sceneOf(before) !== sceneOf(this.layout)) {
       // Another view: the circles' places are gone; the old picture fades out over the new one.
       this.pool.clear();
@@ -221,6 +233,8 @@ export class SceneRenderer implements StrikeOutput {
         context.stroke();
       }
     }
+    // Under the circles and still between frames: part of the background.
+    drawStationMarks(context, this.layout, this.store.getState().visual);
   }
 
   private readonly draw = (frameTime: number): void => {
@@ -231,13 +245,10 @@ export class SceneRenderer implements StrikeOutput {
     const { visual, touch } = this.store.getState();
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.background, 0, 0);
-    context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
-    drawStationMarks(context, this.layout, visual);
     this.drawCircles(context, now, visual, touch);
-    drawLabels(context, (this.labels ??= placeLabels(context, this.layout)), visual);
+    drawLabelSprites(context, (this.labels ??= renderLabelSprites(context, placeLabels(context, this.layout), visual, this.pixelRatio)));
     const fade = 1 - (now - this.fadeStart) / VIEW_CROSSFADE_MS;
     if (fade > 0) {
-      context.setTransform(1, 0, 0, 1, 0, 0);
       context.globalAlpha = fade * fade;
       context.drawImage(this.fading, 0, 0);
       context.globalAlpha = 1;
@@ -281,8 +292,8 @@ export class SceneRenderer implements StrikeOutput {
     const sorted = this.sorted;
     this.sprites.configure(palette, circleStyle, this.pixelRatio);
     this.touchSprites.configure(palette, circleStyle, this.pixelRatio, touch);
-    // Pass 3: one alpha per bucket, one sprite blit per circle (in device pixels: see RingSprites.draw).
-    context.setTransform(1, 0, 0, 1, 0, 0);
+    // Pass 3: one alpha per bucket, one sprite blit per circle (in device pixels: see RingSprites.draw;
+    // the frame's context has no transform).
     context.globalCompositeOperation = visual.blendMode;
     for (let b = 0; b < buckets; b++) {
       const from = bucketStart[b]!;
@@ -312,7 +323,6 @@ export class SceneRenderer implements StrikeOutput {
     }
     context.globalAlpha = 1;
     context.globalCompositeOperation = 'source-over';
-    context.setTransform(this.pixelRatio, 0, 0, this.pixelRatio, 0, 0);
   }
 }
 

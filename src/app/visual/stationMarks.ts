@@ -1,7 +1,9 @@
 // What marks the stations on the canvas, as plain functions of the layout: each station's ring (a
 // faint disc close up) and chime dots under the circles, and the names over them, each with a dark
-// halo, kept inside the stage. Names are placed and measured once per layout, so a frame allocates
-// nothing for them.
+// halo, kept inside the stage. Neither changes between frames, so neither is drawn per frame: the
+// rings and dots go into the renderer's cached background, and each name is drawn once per layout
+// into a small bitmap that a frame blits (stroking text on a software canvas costs as much as a
+// hundred strike circles).
 import type { VisualSettings } from '../store/visualSettings';
 import type { SceneLayout } from './layout';
 
@@ -51,6 +53,8 @@ export function drawStationMarks(context: CanvasRenderingContext2D, layout: Scen
 
 export interface StationLabels {
   font: string;
+  /** Font size, CSS px. */
+  px: number;
   haloPx: number;
   placed: { text: string; x: number; y: number; online: boolean }[];
 }
@@ -65,23 +69,73 @@ export function placeLabels(context: CanvasRenderingContext2D, layout: SceneLayo
     const half = context.measureText(text).width / 2 + haloPx;
     return { text, x: Math.min(layout.width - half, Math.max(half, label.x)), y: label.y, online: station.online };
   });
-  return { font, haloPx, placed };
+  return { font, px: layout.labelPx, haloPx, placed };
 }
 
-/** The names, over the circles (drawn after them). */
-export function drawLabels(context: CanvasRenderingContext2D, labels: StationLabels, visual: VisualSettings): void {
-  if (visual.markerStyle === 'hidden' || visual.markerStyle === 'bare') return;
+/** A station's name drawn once, with its halo, at its place: device pixels, no transform needed. */
+export interface LabelSprite {
+  image: CanvasImageSource;
+  left: number;
+  top: number;
+}
+
+/** Room kept around a name's measured ink for anti-aliasing, device px. */
+const LABEL_SPRITE_MARGIN_PX = 2;
+
+/**
+ * The names as bitmaps for `pixelRatio`, blitted over the circles each frame (drawLabelSprites),
+ * measured on `measure` (any 2D context). Each is drawn at the same sub-pixel place as a name drawn
+ * straight onto the canvas, so the picture is the same.
+ */
+export function renderLabelSprites(measure: CanvasRenderingContext2D, labels: StationLabels, visual: VisualSettings, pixelRatio: number): LabelSprite[] {
+  if (visual.markerStyle === 'hidden' || visual.markerStyle === 'bare') return [];
+  setLabelStyle(measure, labels, visual);
+  return labels.placed.map((label) => {
+    const ink = measure.measureText(label.text);
+    const half = ink.width / 2;
+    // Glyphs may reach past the advance width; the halo reaches half its stroke past the glyphs.
+    const reach = labels.haloPx / 2;
+    const leftCss = label.x - Math.max(half, ink.actualBoundingBoxLeft ?? half) - reach;
+    const rightCss = label.x + Math.max(half, ink.actualBoundingBoxRight ?? half) + reach;
+    const upCss = Math.max(ink.actualBoundingBoxAscent ?? labels.px, labels.px / 2) + reach;
+    const downCss = Math.max(ink.actualBoundingBoxDescent ?? labels.px, labels.px / 2) + reach;
+    const left = Math.floor(leftCss * pixelRatio) - LABEL_SPRITE_MARGIN_PX;
+    const top = Math.floor((label.y - upCss) * pixelRatio) - LABEL_SPRITE_MARGIN_PX;
+    const width = Math.ceil(rightCss * pixelRatio) + LABEL_SPRITE_MARGIN_PX - left;
+    const height = Math.ceil((label.y + downCss) * pixelRatio) + LABEL_SPRITE_MARGIN_PX - top;
+    const offscreen = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : null;
+    const canvas = offscreen ?? Object.assign(document.createElement('canvas'), { width, height });
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    context.setTransform(pixelRatio, 0, 0, pixelRatio, -left, -top);
+    setLabelStyle(context, labels, visual);
+    drawLabel(context, label);
+    return { image: offscreen ? offscreen.transferToImageBitmap() : canvas, left, top };
+  });
+}
+
+/** Lets go of the bitmaps at once (not when collected): a page retuned live makes many. */
+export function releaseLabelSprites(sprites: readonly LabelSprite[]): void {
+  for (const { image } of sprites) if (image instanceof Object && 'close' in image && typeof image.close === 'function') image.close();
+}
+
+/** The names, over the circles (drawn after them), on a context with no transform. */
+export function drawLabelSprites(context: CanvasRenderingContext2D, sprites: readonly LabelSprite[]): void {
+  for (const { image, left, top } of sprites) context.drawImage(image, left, top);
+}
+
+function setLabelStyle(context: CanvasRenderingContext2D, labels: StationLabels, visual: VisualSettings): void {
   context.font = labels.font;
   context.textBaseline = 'middle';
   context.textAlign = 'center';
   context.lineJoin = 'round';
   context.lineWidth = labels.haloPx;
   context.strokeStyle = visual.background;
-  for (const { text, x, y, online } of labels.placed) {
-    context.globalAlpha = online ? 0.85 : 0.7;
-    context.strokeText(text, x, y);
-    context.globalAlpha = 1;
-    context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
-    context.fillText(text, x, y);
-  }
+}
+
+function drawLabel(context: CanvasRenderingContext2D, { text, x, y, online }: StationLabels['placed'][number]): void {
+  context.globalAlpha = online ? 0.85 : 0.7;
+  context.strokeText(text, x, y);
+  context.globalAlpha = 1;
+  context.fillStyle = online ? MARKER_COLOR : OFFLINE_COLOR;
+  context.fillText(text, x, y);
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from './support/browser';
 import { serveHarness, type HarnessServer } from './harness/serveHarness';
-import type { RenderRequest, RenderResult } from './harness/audio/main';
+import type { RenderRequest, RenderResult, VoiceRequest } from './harness/audio/main';
 
 let server: HarnessServer | undefined;
 let browser: Browser | undefined;
@@ -24,6 +24,9 @@ afterAll(async () => {
 });
 
 const render = (request: RenderRequest): Promise<RenderResult> => page.evaluate((r) => window.audioHarness.render(r), request);
+const renderVoice = (request: VoiceRequest): Promise<number[]> => page.evaluate((r) => window.audioHarness.renderVoice(r), request);
+const rmsOf = (samples: number[]) => Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+const peakOf = (samples: number[]) => samples.reduce((peak, x) => Math.max(peak, Math.abs(x)), 0);
 const oneStation = (lon: number) => [{ id: 'a', lon, chimes: 6 }];
 
 describe('chime sound (offline render of the real engine)', () => {
@@ -71,6 +74,23 @@ describe('chime sound (offline render of the real engine)', () => {
 });
 
 describe('Listen', () => {
+  it('stopping partials and FM when their own decay is 60 / 80 dB down leaves the voice sounding the same, swells included', async () => {
+    // A low, a middle and a high chime; the last swells hard after its partials have stopped.
+    const cases: Omit<VoiceRequest, 'stopDecayed'>[] = [
+      { hz: 220, level: 1, durationS: 3.5 },
+      { hz: 660, level: 0.4, durationS: 3.5 },
+      { hz: 1320, level: 1, durationS: 5, swell: { atS: 2.5, toLevel: 2 } },
+    ];
+    for (const request of cases) {
+      const [trimmed, full] = [await renderVoice({ ...request, stopDecayed: true }), await renderVoice({ ...request, stopDecayed: false })];
+      const difference = trimmed.map((x, i) => x - full[i]!);
+      expect(rmsOf(full)).toBeGreaterThan(0.005);
+      // At least 60 dB below the voice, in energy and at every sample.
+      expect(rmsOf(difference)).toBeLessThan(rmsOf(full) * 1e-3);
+      expect(peakOf(difference)).toBeLessThan(peakOf(full) * 1e-3);
+    }
+  });
+
   it('unlockAudio loads the engine lazily, the context runs and notes are played', async () => {
     const result = await page.evaluate(() => window.audioHarness.unlockAndPlay(5));
     expect(result.state).toBe('running');

@@ -2,6 +2,7 @@
 // live, exposing both on window.audioHarness for playwright to call.
 import * as Tone from 'tone';
 import { ChimeEngine } from '../../../src/app/audio/chimeEngine';
+import { strikeChime } from '../../../src/app/audio/chimeVoice';
 import { defaultSoundSettings, unlockAudio, type AudioEngine, type SoundSettings } from '../../../src/app/audio';
 import { measureLateness } from './lateness';
 
@@ -49,6 +50,26 @@ async function render(request: RenderRequest): Promise<RenderResult> {
   return { rms: Math.hypot(rms(left), rms(right)) / Math.SQRT2, peak, leftRms: rms(left), rightRms: rms(right), stats };
 }
 
+export interface VoiceRequest {
+  hz: number;
+  level: number;
+  /** Swell the ringing voice to this level at this time (s), as merged strikes do. */
+  swell?: { atS: number; toLevel: number };
+  stopDecayed: boolean;
+  durationS: number;
+}
+
+/** One chime voice alone on a raw OfflineAudioContext: its samples, to compare voice schedules. */
+async function renderVoice(request: VoiceRequest): Promise<number[]> {
+  const sampleRate = 48_000;
+  const context = new OfflineAudioContext(1, Math.ceil(request.durationS * sampleRate), sampleRate);
+  const { timbre } = defaultSoundSettings;
+  const voice = strikeChime(context, context.destination, { hz: request.hz, level: request.level, atS: 0.01, timbre, stopDecayed: request.stopDecayed }, () => undefined);
+  if (request.swell) voice.swell(request.level / 4, request.swell.toLevel, request.swell.atS, timbre.decayS);
+  const buffer = await context.startRendering();
+  return Array.from(buffer.getChannelData(0));
+}
+
 /** The page's path: unlock (lazy Tone import), play, read stats. */
 async function unlockAndPlay(noteCount: number): Promise<{ state: string; stats: AudioEngine['stats'] }> {
   const engine = await unlockAudio();
@@ -61,7 +82,7 @@ async function unlockAndPlay(noteCount: number): Promise<{ state: string; stats:
   return { state, stats };
 }
 
-const harness = { render, unlockAndPlay, measureLateness };
+const harness = { render, renderVoice, unlockAndPlay, measureLateness };
 declare global {
   interface Window {
     audioHarness: typeof harness;

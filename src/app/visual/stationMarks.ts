@@ -115,7 +115,7 @@ export function renderLabelSprites(measure: CanvasRenderingContext2D, labels: St
 
 /** Lets go of the bitmaps at once (not when collected): a page retuned live makes many. */
 export function releaseLabelSprites(sprites: readonly LabelSprite[]): void {
-  for (const { image } of sprites) if (image instanceof Object && 'close' in image && typeof image.close === 'function') image.close();
+  for (const { image } of sprites) if (typeof ImageBitmap === 'function' && image instanceof ImageBitmap) image.close();
 }
 
 /** The names, over the circles (drawn after them), on a context with no transform. */

@@ -1,8 +1,10 @@
 // The ceiling of a page with frames uncapped (--disable-frame-rate-limit --disable-gpu-vsync): the
-// strike rate at which renderer main-thread work per frame passes one 60 Hz frame. Doubling from a
-// start rate until over, then bisecting between the last rate under and the first over. Work is the
-// main thread's CPU time by default (task wall time also counts waiting for a core, which on a
-// shared 2-core machine is other processes' doing), or its task time with `by: 'task'`.
+// strike rate at which renderer main-thread work per frame passes one 60 Hz frame, or the page's
+// socket worker is nearly always busy, or the page falls behind (stale strikes, or fewer received
+// than sent). Doubling from a start rate until over, then bisecting between the last rate under and
+// the first over. Work is the main thread's CPU time by default (task wall time also counts waiting
+// for a core, which on a shared 2-core machine is other processes' doing), or its task time with
+// `by: 'task'`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { measurePhase, waitForQuiet, type PageUnderTest } from './phase';
@@ -14,13 +16,27 @@ export interface CeilingStep {
   rate: number;
   workPerFrameMs: number;
   cpuPerFrameMs: number;
+  /** Share of the window the browser's dedicated workers were on a core (ours: the relay socket's). */
+  workerBusyShare: number;
   framesPerS: number;
   receivedPerS: number;
   stalePerS: number;
 }
 
-export const overBudget = (step: CeilingStep, by: CeilingOptions['by']) =>
-  (by === 'cpu' ? step.cpuPerFrameMs : step.workPerFrameMs) > WORK_PER_FRAME_BUDGET_MS;
+/** A worker thread busier than this share of the time can no longer keep up with what comes. */
+export const WORKER_BUSY_LIMIT = 0.9;
+/** A page that takes in less than this share of the strikes sent has fallen behind (or was not fed). */
+export const RECEIVED_SHARE_LIMIT = 0.95;
+
+/** Why a step is over (null: within): the main thread, the socket worker, or the page fell behind. */
+export function overReason(step: CeilingStep, by: CeilingOptions['by']): 'main thread' | 'socket worker' | 'fell behind' | null {
+  if ((by === 'cpu' ? step.cpuPerFrameMs : step.workPerFrameMs) > WORK_PER_FRAME_BUDGET_MS) return 'main thread';
+  if (step.workerBusyShare > WORKER_BUSY_LIMIT) return 'socket worker';
+  if (step.stalePerS > 0 || step.receivedPerS < RECEIVED_SHARE_LIMIT * step.rate) return 'fell behind';
+  return null;
+}
+
+export const overBudget = (step: CeilingStep, by: CeilingOptions['by']) => overReason(step, by) !== null;
 
 export interface Ceiling {
   kind: PageUnderTest['kind'];
@@ -50,7 +66,7 @@ export async function searchCeiling(target: PageUnderTest, devices: WebSocket[],
   const over = async (rate: number) => {
     const phase = await measurePhase(target, devices, rate, options.phaseMs, 1, options.warmupMs);
     const seconds = options.phaseMs / 1000;
-    const step = { rate, workPerFrameMs: phase.workPerFrameMs, cpuPerFrameMs: phase.cpuPerFrameMs, framesPerS: phase.frames / seconds, receivedPerS: phase.received / seconds, stalePerS: phase.stale / seconds };
+    const step = { rate, workPerFrameMs: phase.workPerFrameMs, cpuPerFrameMs: phase.cpuPerFrameMs, workerBusyShare: phase.workerBusyShare, framesPerS: phase.frames / seconds, receivedPerS: phase.received / seconds, stalePerS: phase.stale / seconds };
     steps.push(step);
     console.log(`ceiling ${target.kind}`, step);
     await waitForQuiet(target);

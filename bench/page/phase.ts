@@ -5,6 +5,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import type { LongFrame } from './pageInstruments';
+import { dedicatedWorkerCpuMs } from './workerThreads';
 
 declare global {
   interface Window {
@@ -40,6 +41,8 @@ export interface PhaseResult {
   scriptPerFrameMs: number;
   /** Main-thread CPU time (ThreadTime) per frame, ms: the tasks' work without waiting for a core. */
   cpuPerFrameMs: number;
+  /** Share of the window the browser's dedicated-worker threads were on a core (ours: the relay socket's worker), 0..n. */
+  workerBusyShare: number;
   drawP50: number;
   drawP95: number;
   longFrames: LongFrame[];
@@ -125,9 +128,11 @@ export async function measurePhase(target: PageUnderTest, devices: WebSocket[], 
     };
   }, naive);
   const threadBefore = await mainThreadSeconds(target.cdp);
+  const workerBefore = { cpuMs: dedicatedWorkerCpuMs(), at: performance.now() };
   await feeding;
   await sleep(DRAIN_MS);
   const threadAfter = await mainThreadSeconds(target.cdp);
+  const workerBusyShare = Math.max(0, dedicatedWorkerCpuMs() - workerBefore.cpuMs) / (performance.now() - workerBefore.at);
   const after = await target.page.evaluate(
     ({ isNaive, since }) => {
       const bench = window.aeolian?.bench;
@@ -162,6 +167,7 @@ export async function measurePhase(target: PageUnderTest, devices: WebSocket[], 
     workPerFrameMs: ((threadAfter.task - threadBefore.task) * 1000) / frameCount,
     scriptPerFrameMs: ((threadAfter.script - threadBefore.script) * 1000) / frameCount,
     cpuPerFrameMs: ((threadAfter.cpu - threadBefore.cpu) * 1000) / frameCount,
+    workerBusyShare,
     drawP50: percentile(after.drawWork, 50),
     drawP95: percentile(after.drawWork, 95),
     longFrames: after.longFrames,

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { overBudget, WORK_PER_FRAME_BUDGET_MS, type Ceiling, type CeilingOptions } from './ceiling';
+import { overReason, RECEIVED_SHARE_LIMIT, WORKER_BUSY_LIMIT, WORK_PER_FRAME_BUDGET_MS, type Ceiling, type CeilingOptions } from './ceiling';
 import type { CirclesMemory, MemorySample } from './memory';
 import { topOffenders } from './pageInstruments';
 import type { PhaseResult } from './phase';
@@ -109,7 +109,11 @@ function offenders(title: string, phases: PhaseResult[]): string[] {
 }
 
 function ceilingLines(c: Ceiling, by: CeilingOptions['by']): string[] {
-  return c.steps.map((s) => `| ${c.kind} | ${s.rate} | ${s.receivedPerS.toFixed(0)} (${s.stalePerS.toFixed(0)}) | ${s.framesPerS.toFixed(0)} | ${ms(s.workPerFrameMs)} | ${ms(s.cpuPerFrameMs)} | ${overBudget(s, by) ? 'over' : s.framesPerS < FULL_FRAME_RATE_PER_S ? 'within, but under 60 frames/s' : 'within'} |`);
+  return c.steps.map((s) => {
+    const over = overReason(s, by);
+    const budget = over ? `over (${over})` : s.framesPerS < FULL_FRAME_RATE_PER_S ? 'within, but under 60 frames/s' : 'within';
+    return `| ${c.kind} | ${s.rate} | ${s.receivedPerS.toFixed(0)} (${s.stalePerS.toFixed(0)}) | ${s.framesPerS.toFixed(0)} | ${ms(s.workPerFrameMs)} | ${ms(s.cpuPerFrameMs)} | ${(s.workerBusyShare * 100).toFixed(0)} | ${budget} |`;
+  });
 }
 
 /**
@@ -211,7 +215,7 @@ export function pageReport(results: PageResults, settings: ReportSettings): stri
     const ratio = ceilingRatio(ours, naive);
     lines.push(
       '',
-      `### Ceilings: frames uncapped, rate raised until main-thread work per frame passes ${WORK_PER_FRAME_BUDGET_MS} ms`,
+      `### Ceilings: frames uncapped, rate raised until main-thread work per frame passes ${WORK_PER_FRAME_BUDGET_MS} ms, a worker is busy ${WORKER_BUSY_LIMIT * 100} % of the time, or the page falls behind`,
       '',
       load(results.ceilings),
       '',
@@ -219,10 +223,11 @@ export function pageReport(results: PageResults, settings: ReportSettings): stri
         `(goal ≥ ${CEILING_RATIO_GOAL}x: ${ratio.atLeast >= CEILING_RATIO_GOAL ? '**met**' : ratio.atMost !== undefined && ratio.atMost < CEILING_RATIO_GOAL ? '**missed**' : 'not decided by this run'}). ` +
         (settings.ceiling.by === 'cpu'
           ? 'Work per frame is the renderer main thread\'s CPU time (CDP Performance ThreadTime) over the frames drawn; its task time (TaskDuration, which also counts waiting for a core) is shown beside it.'
-          : 'Work per frame is the renderer main thread\'s task time (CDP Performance TaskDuration) over the frames drawn; its CPU time (ThreadTime) is shown beside it.'),
+          : 'Work per frame is the renderer main thread\'s task time (CDP Performance TaskDuration) over the frames drawn; its CPU time (ThreadTime) is shown beside it.') +
+        ` Worker threads busy: the CPU time of the browser's dedicated-worker threads (ours: the relay socket's worker, and Tone's clock; from /proc) over the window. A step is also over when the page fell behind: any stale strike, or under ${RECEIVED_SHARE_LIMIT * 100} % of the strikes sent received (which is also where the bench process could not feed the rate).`,
       '',
-      '| page | strikes/s | received/s (stale) | frames/s | main-thread task time per frame ms | main-thread CPU per frame ms | budget |',
-      '|---|---:|---:|---:|---:|---:|---|',
+      '| page | strikes/s | received/s (stale) | frames/s | main-thread task time per frame ms | main-thread CPU per frame ms | worker threads busy % | budget |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
       ...ceilingLines(ours, settings.ceiling.by),
       ...ceilingLines(naive, settings.ceiling.by),
     );

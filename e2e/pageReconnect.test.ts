@@ -6,7 +6,6 @@ import { LinkProxy } from '../test/support/linkProxy';
 import { record } from '../test/support/wsClient';
 import { spawnRelay } from '../test/support/relayProcess';
 import { launchBrowser, type Browser } from './support/browser';
-import { observeRelayFrames } from './support/relayFrames';
 
 let browser: Browser | undefined;
 let proxy: LinkProxy | undefined;
@@ -17,15 +16,20 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** Records the seq of every strike frame the page receives (test-only observation of its relay stream). */
+/** Records the seq of every strike frame the page receives (test-only observation of the socket). */
 async function recordSeqs(page: Page) {
-  await page.addInitScript(observeRelayFrames);
   await page.addInitScript(() => {
     const seqs: number[] = [];
     (window as unknown as { seenSeqs: number[] }).seenSeqs = seqs;
-    window.onRelayFrame = (text) => {
-      const match = /"type":"strike","seq":(\d+)/.exec(text);
-      if (match) seqs.push(Number(match[1]));
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (event: MessageEvent) => {
+          const match = /"type":"strike","seq":(\d+)/.exec(String(event.data));
+          if (match) seqs.push(Number(match[1]));
+        });
+      }
     };
   });
 }

@@ -2,7 +2,6 @@
 // the record itself never looks like a leak), and heap/DOM through the DevTools protocol after a
 // forced garbage collection.
 import type { CDPSession, Page } from 'playwright-core';
-import { observeRelayFrames } from '../../e2e/support/relayFrames';
 
 export interface EpochRecord {
   /** The relay's seq in the first hello of this epoch the page got: every later seq must arrive. */
@@ -19,28 +18,34 @@ declare global {
   }
 }
 
-/** Test-only observation of the page's relay stream (e2e/support/relayFrames.ts): the page itself is unchanged. */
+/** Test-only observation of the page's websocket: the page itself is unchanged. */
 export async function recordSeqsPerEpoch(page: Page): Promise<void> {
-  await page.addInitScript(observeRelayFrames);
   await page.addInitScript(() => {
     const epochs: Record<string, EpochRecord> = {};
     window.soakSeqs = epochs;
-    let epoch: string | null = null;
-    window.onRelayFrame = (text) => {
-      const strike = /^\{"type":"strike","seq":(\d+)/.exec(text);
-      if (strike && epoch) {
-        const seq = Number(strike[1]);
-        const record = epochs[epoch]!;
-        const last = record.ranges[record.ranges.length - 1];
-        if (last && seq === last[1] + 1) last[1] = seq;
-        else if (last && seq <= last[1]) record.backwards++;
-        else record.ranges.push([seq, seq]);
-        return;
-      }
-      if (text.includes('"type":"hello"')) {
-        const hello = JSON.parse(text) as { epoch: string; seq: number };
-        epoch = hello.epoch;
-        epochs[epoch] ??= { helloSeq: hello.seq, ranges: [], backwards: 0 };
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        let epoch: string | null = null;
+        this.addEventListener('message', (event: MessageEvent) => {
+          const text = String(event.data);
+          const strike = /^\{"type":"strike","seq":(\d+)/.exec(text);
+          if (strike && epoch) {
+            const seq = Number(strike[1]);
+            const record = epochs[epoch]!;
+            const last = record.ranges[record.ranges.length - 1];
+            if (last && seq === last[1] + 1) last[1] = seq;
+            else if (last && seq <= last[1]) record.backwards++;
+            else record.ranges.push([seq, seq]);
+            return;
+          }
+          if (text.includes('"type":"hello"')) {
+            const hello = JSON.parse(text) as { epoch: string; seq: number };
+            epoch = hello.epoch;
+            epochs[epoch] ??= { helloSeq: hello.seq, ranges: [], backwards: 0 };
+          }
+        });
       }
     };
   });

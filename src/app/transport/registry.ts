@@ -1,7 +1,6 @@
 // Every source of strikes, by the name `?source=` uses. Adding a source is one file and one line.
 import { RelayTransport, relayUrlFrom } from './relayTransport';
 import { ReplayTransport } from './replayTransport';
-import { offMainThreadSocket } from './workerSocket';
 import { SimTransport } from './simTransport';
 import { readSpeed, speedLimitsFor } from './speedOption';
 import type { Transport, TransportOptions } from './types';
@@ -9,11 +8,7 @@ import type { Transport, TransportOptions } from './types';
 type Location = { protocol: string; host: string };
 
 export const transports: Record<string, (options: TransportOptions, location: Location) => Transport> = {
-  // The page's own relay through a socket in a worker; a `?relay=` elsewhere on the plain WebSocket (workerSocket.ts says why).
-  relay: (options, location) => {
-    const WebSocketImpl = options.get('relay') ? undefined : offMainThreadSocket();
-    return new RelayTransport({ url: relayUrlFrom(options, location), ...(WebSocketImpl ? { WebSocketImpl } : {}) });
-  },
+  relay: (options, location) => new RelayTransport({ url: relayUrlFrom(options, location) }),
   sim: (options) => SimTransport.fromOptions(options),
   replay: (options) => ReplayTransport.fromOptions(options),
 };

@@ -4,7 +4,6 @@
 // know nothing of heartbeat silence, and would still need the since/epoch and hello handling here.
 import { fullJitterDelayMs, parseRelayMessage, VIEWER_SILENCE_DEAD_MS, type BackoffRange } from '../../protocol';
 import { StreamPosition } from './streamPosition';
-import type { RelaySocket, RelaySocketConstructor } from './workerSocket';
 import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
 /** How often the link checks for silence. */
@@ -23,8 +22,7 @@ type PolicyEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'
 export interface RelayTransportOptions {
   /** ws(s)://host/live; default: /live on this page's origin. */
   url: string;
-  /** Default: the browser's WebSocket. */
-  WebSocketImpl?: RelaySocketConstructor;
+  WebSocketImpl?: typeof WebSocket;
   silenceDeadMs?: number;
   random?: () => number;
   /** Where `securitypolicyviolation` events arrive; default: the window, if there is one. */
@@ -43,7 +41,7 @@ export class RelayTransport implements Transport {
   readonly wind = null;
   readonly position = new StreamPosition();
   reconnects = 0;
-  private socket: RelaySocket | null = null;
+  private socket: WebSocket | null = null;
   private sink: TransportSink | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +96,7 @@ export class RelayTransport implements Transport {
     const query = this.position.resumeQuery();
     const url = query ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}${query}` : this.options.url;
     if (this.attempt === 0 && this.position.epoch === null) this.sink?.status({ state: 'connecting' });
-    let socket: RelaySocket;
+    let socket: WebSocket;
     try {
       socket = new Impl(url);
     } catch (error) {

@@ -1,6 +1,6 @@
 // The ceiling of a page with frames uncapped (--disable-frame-rate-limit --disable-gpu-vsync): the
 // strike rate at which renderer main-thread work per frame passes one 60 Hz frame, or the page's
-// socket worker is nearly always busy, or the page falls behind (stale strikes, or fewer received
+// worker threads are nearly always busy, or the page falls behind (stale strikes, or fewer received
 // than sent). Doubling from a start rate until over, then bisecting between the last rate under and
 // the first over. Work is the main thread's CPU time by default (task wall time also counts waiting
 // for a core, which on a shared 2-core machine is other processes' doing), or its task time with
@@ -16,7 +16,7 @@ export interface CeilingStep {
   rate: number;
   workPerFrameMs: number;
   cpuPerFrameMs: number;
-  /** Share of the window the browser's dedicated workers were on a core (ours: the relay socket's). */
+  /** Share of the window the browser's dedicated-worker threads were on a core. */
   workerBusyShare: number;
   framesPerS: number;
   receivedPerS: number;
@@ -28,10 +28,10 @@ export const WORKER_BUSY_LIMIT = 0.9;
 /** A page that takes in less than this share of the strikes sent has fallen behind (or was not fed). */
 export const RECEIVED_SHARE_LIMIT = 0.95;
 
-/** Why a step is over (null: within): the main thread, the socket worker, or the page fell behind. */
-export function overReason(step: CeilingStep, by: CeilingOptions['by']): 'main thread' | 'socket worker' | 'fell behind' | null {
+/** Why a step is over (null: within): the main thread, a worker thread, or the page fell behind. */
+export function overReason(step: CeilingStep, by: CeilingOptions['by']): 'main thread' | 'worker thread' | 'fell behind' | null {
   if ((by === 'cpu' ? step.cpuPerFrameMs : step.workPerFrameMs) > WORK_PER_FRAME_BUDGET_MS) return 'main thread';
-  if (step.workerBusyShare > WORKER_BUSY_LIMIT) return 'socket worker';
+  if (step.workerBusyShare > WORKER_BUSY_LIMIT) return 'worker thread';
   if (step.stalePerS > 0 || step.receivedPerS < RECEIVED_SHARE_LIMIT * step.rate) return 'fell behind';
   return null;
 }

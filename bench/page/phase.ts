@@ -41,7 +41,7 @@ export interface PhaseResult {
   scriptPerFrameMs: number;
   /** Main-thread CPU time (ThreadTime) per frame, ms: the tasks' work without waiting for a core. */
   cpuPerFrameMs: number;
-  /** Share of the window the browser's dedicated-worker threads were on a core (ours: the relay socket's worker), 0..n. */
+  /** Share of the window the browser's dedicated-worker threads were on a core (work a page moves off its main thread), 0..n. */
   workerBusyShare: number;
   drawP50: number;
   drawP95: number;

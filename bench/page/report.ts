@@ -224,7 +224,7 @@ export function pageReport(results: PageResults, settings: ReportSettings): stri
         (settings.ceiling.by === 'cpu'
           ? 'Work per frame is the renderer main thread\'s CPU time (CDP Performance ThreadTime) over the frames drawn; its task time (TaskDuration, which also counts waiting for a core) is shown beside it.'
           : 'Work per frame is the renderer main thread\'s task time (CDP Performance TaskDuration) over the frames drawn; its CPU time (ThreadTime) is shown beside it.') +
-        ` Worker threads busy: the CPU time of the browser's dedicated-worker threads (ours: the relay socket's worker, and Tone's clock; from /proc) over the window. A step is also over when the page fell behind: any stale strike, or under ${RECEIVED_SHARE_LIMIT * 100} % of the strikes sent received (which is also where the bench process could not feed the rate).`,
+        ` Worker threads busy: the CPU time of the browser's dedicated-worker threads (ours: Tone's clock; from /proc) over the window. A step is also over when the page fell behind: any stale strike, or under ${RECEIVED_SHARE_LIMIT * 100} % of the strikes sent received (which is also where the bench process could not feed the rate).`,
       '',
       '| page | strikes/s | received/s (stale) | frames/s | main-thread task time per frame ms | main-thread CPU per frame ms | worker threads busy % | budget |',
       '|---|---:|---:|---:|---:|---:|---:|---|',

@@ -1,6 +1,6 @@
 // CPU time of the browser's dedicated-worker threads, read from /proc: CDP's Performance metrics
-// cover only a page's main thread, and the page's relay socket lives in a worker
-// (src/app/transport/workerSocket.ts). Tone's clock worker is counted too (a wake-up every 250 ms).
+// cover only a page's main thread, so work a page moves into a worker would otherwise go uncounted.
+// Ours has one today: Tone's clock (a wake-up every 250 ms).
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux's USER_HZ: /proc/<pid>/task/<tid>/stat counts CPU time in these ticks per second. */

@@ -26,8 +26,8 @@ async function recordSeqs(page: Page) {
       constructor(url: string | URL, protocols?: string | string[]) {
         super(url, protocols);
         this.addEventListener('message', (event: MessageEvent) => {
-          const match = /"type":"strike","seq":(\d+)/.exec(String(event.data));
-          if (match) seqs.push(Number(match[1]));
+          // A frame may be a batch of several messages (the page asks with batch=1).
+          for (const match of String(event.data).matchAll(/"type":"strike","seq":(\d+)/g)) seqs.push(Number(match[1]));
         });
       }
     };

@@ -30,20 +30,26 @@ export async function recordSeqsPerEpoch(page: Page): Promise<void> {
         let epoch: string | null = null;
         this.addEventListener('message', (event: MessageEvent) => {
           const text = String(event.data);
-          const strike = /^\{"type":"strike","seq":(\d+)/.exec(text);
-          if (strike && epoch) {
-            const seq = Number(strike[1]);
-            const record = epochs[epoch]!;
-            const last = record.ranges[record.ranges.length - 1];
-            if (last && seq === last[1] + 1) last[1] = seq;
-            else if (last && seq <= last[1]) record.backwards++;
-            else record.ranges.push([seq, seq]);
+          // A frame may be a batch: a JSON array of messages (the page asks with batch=1).
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
             return;
           }
-          if (text.includes('"type":"hello"')) {
-            const hello = JSON.parse(text) as { epoch: string; seq: number };
-            epoch = hello.epoch;
-            epochs[epoch] ??= { helloSeq: hello.seq, ranges: [], backwards: 0 };
+          for (const message of Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]) {
+            if (typeof message !== 'object' || message === null) continue;
+            const { type, seq, epoch: helloEpoch } = message as { type?: unknown; seq?: unknown; epoch?: unknown };
+            if (type === 'strike' && typeof seq === 'number' && epoch) {
+              const record = epochs[epoch]!;
+              const last = record.ranges[record.ranges.length - 1];
+              if (last && seq === last[1] + 1) last[1] = seq;
+              else if (last && seq <= last[1]) record.backwards++;
+              else record.ranges.push([seq, seq]);
+            } else if (type === 'hello' && typeof helloEpoch === 'string' && typeof seq === 'number') {
+              epoch = helloEpoch;
+              epochs[epoch] ??= { helloSeq: seq, ranges: [], backwards: 0 };
+            }
           }
         });
       }

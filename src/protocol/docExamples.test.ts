@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDeviceFrame, parseDeviceMessage } from './deviceFrame';
-import { parseRelayMessage } from './relayMessage';
+import { parseRelayFrame, parseRelayMessage } from './relayMessage';
 import { parseDeviceCapabilities } from './striker';
 import { parseTouchRequest, parseTouchServerMessage } from './touch';
 
-const KINDS = ['device-frame', 'device-status', 'device-capabilities', 'relay-message', 'touch-request', 'touch-reply'] as const;
+const KINDS = ['device-frame', 'device-status', 'device-capabilities', 'relay-message', 'relay-frame', 'touch-request', 'touch-reply'] as const;
 type Kind = (typeof KINDS)[number];
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -19,6 +19,11 @@ const blocks = [...doc.matchAll(new RegExp(`\`\`\`(${KINDS.join('|')}) (ok|refus
 function parse(kind: Kind, body: string): { ok: boolean; detail?: string } {
   if (kind === 'device-frame') return parseDeviceFrame(body, 6);
   if (kind === 'relay-message') return parseRelayMessage(body);
+  if (kind === 'relay-frame') {
+    // A frame is accepted when every message in it is; a refused one names its first refusal.
+    const results = parseRelayFrame(body);
+    return results.find((result) => !result.ok) ?? { ok: true };
+  }
   if (kind === 'touch-request') return parseTouchRequest(body);
   if (kind === 'touch-reply') return parseTouchServerMessage(body);
   if (kind === 'device-capabilities') return parseDeviceCapabilities(body) ?? { ok: false, detail: 'not a capabilities message' };

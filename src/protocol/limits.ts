@@ -35,6 +35,12 @@ export const VIEWER_BACKLOG_BYTES = 1024 * 1024;
  * once the viewer answers a ping sent after this one, so a socket that never reads costs no more.
  */
 export const VIEWER_REPLAY_IN_FLIGHT_BYTES = 64 * 1024;
+/**
+ * A viewer that asks with `batch=1` gets what the relay writes it at once as one text frame holding
+ * a JSON array of at most this many messages (more go in further frames): one websocket message per
+ * write instead of one per strike, which is what a browser's main thread pays for most.
+ */
+export const MAX_MESSAGES_PER_VIEWER_FRAME = 256;
 /** Viewers one client address may hold open (VIEWERS_PER_ADDRESS overrides): a gallery or NAT shares one address. */
 export const MAX_VIEWERS_PER_ADDRESS = 64;
 /** On SIGTERM every socket is closed within this, then the process exits. */

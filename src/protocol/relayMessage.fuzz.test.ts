@@ -2,8 +2,8 @@
 // never an exception, and every message the relay can send parses back to itself.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CHIMES_PER_STATION, PROTOCOL_VERSION } from './limits';
-import { parseRelayMessage } from './relayMessage';
+import { MAX_CHIMES_PER_STATION, MAX_MESSAGES_PER_VIEWER_FRAME, PROTOCOL_VERSION } from './limits';
+import { parseRelayFrame, parseRelayMessage } from './relayMessage';
 import { stationNameSchema, type RelayMessage, type Station } from './schema';
 
 const stationId = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,39}$/);
@@ -106,5 +106,59 @@ describe('parseRelayMessage under fuzzing', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('parseRelayFrame (a /live frame: one message, or a batch for `batch=1` viewers) under fuzzing', () => {
+  it('a batch the relay can send gives back every message, in order', () => {
+    fc.assert(
+      fc.property(fc.array(validMessage, { minLength: 1, maxLength: 20 }), (messages) => {
+        const text = `[${messages.map((message) => JSON.stringify(message)).join(',')}]`;
+        expect(parseRelayFrame(text)).toEqual(messages.map((message) => ({ ok: true, message: JSON.parse(JSON.stringify(message)) })));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a single message is the same as parseRelayMessage gives, as a list of one', () => {
+    fc.assert(
+      fc.property(hostileText.filter((text) => !text.trimStart().startsWith('[')), (text) => {
+        expect(parseRelayFrame(text)).toEqual([parseRelayMessage(text)]);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('a bad message inside a batch is refused alone: the good ones around it still come through', () => {
+    fc.assert(
+      fc.property(fc.array(validMessage, { minLength: 1, maxLength: 6 }), fc.nat(), mutated, (messages, at, bad) => {
+        const badAt = at % (messages.length + 1);
+        const texts = messages.map((message) => JSON.stringify(message));
+        texts.splice(badAt, 0, bad);
+        const results = parseRelayFrame(`[${texts.join(',')}]`);
+        expect(results).toHaveLength(texts.length);
+        results.forEach((result, index) => {
+          if (index !== badAt) expect(result.ok).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws; an empty or oversized array is one refusal saying the bounds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }), (values) => {
+        const results = parseRelayFrame(JSON.stringify(values));
+        expect(results.length).toBeGreaterThan(0);
+        for (const result of results) if (!result.ok) expect(result.detail.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(parseRelayFrame('[]')).toEqual([{ ok: false, reason: 'invalid_batch', detail: `a batch holds 1 to ${MAX_MESSAGES_PER_VIEWER_FRAME} messages, not 0` }]);
+    const presence = JSON.stringify({ type: 'presence', viewers: 1 });
+    const tooMany = `[${Array.from({ length: MAX_MESSAGES_PER_VIEWER_FRAME + 1 }, () => presence).join(',')}]`;
+    expect(parseRelayFrame(tooMany)).toMatchObject([{ ok: false, reason: 'invalid_batch' }]);
+    const most = `[${Array.from({ length: MAX_MESSAGES_PER_VIEWER_FRAME }, () => presence).join(',')}]`;
+    expect(parseRelayFrame(most).every((result) => result.ok)).toBe(true);
   });
 });

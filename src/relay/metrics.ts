@@ -100,7 +100,7 @@ export class RelayMetrics {
 
     this.broadcastSeconds = new Histogram({
       name: 'aeolian_broadcast_duration_seconds',
-      help: 'Broadcast latency in the relay: message appended to the fan-out log -> written to every viewer socket.',
+      help: 'Broadcast latency in the relay: message appended to the fan-out log -> written to every viewer socket (observed once per sweep with viewers: one frame per message, and batch=1).',
       registers,
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5],
     });

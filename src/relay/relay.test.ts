@@ -55,6 +55,28 @@ describe('relay: devices to viewers', () => {
     expect(Math.abs(strikes[2]!.t - sentAt)).toBeLessThan(500);
   });
 
+  it('a viewer that asks with batch=1 gets the same messages, several to a websocket message', async () => {
+    const relay = await testRelay();
+    const plain = await record(relay.ws('/live'));
+    const batched = await record(relay.ws('/live?batch=1'));
+    const batchedTokyo = await record(relay.ws('/live?batch=1&stations=tokyo'));
+    const chicago = await device(relay.ws('/device'), TEST_TOKENS.chicago);
+    const tokyo = await device(relay.ws('/device'), TEST_TOKENS.tokyo);
+    chicago.socket.send('0,1,2,3,4,5'); // six strikes in one device frame: broadcast in one turn
+    tokyo.socket.send('0,1,2');
+    for (const viewer of [plain, batched]) await viewer.waitFor(() => viewer.strikes().length === 9);
+    await batchedTokyo.waitFor(() => batchedTokyo.strikes().length === 3);
+    const strikesOf = (viewer: typeof plain) => viewer.strikes().map((s) => [s.seq, s.station, s.chime]);
+    expect(strikesOf(batched)).toEqual(strikesOf(plain));
+    const broadcasts = (viewer: typeof plain) => viewer.messages.filter((m) => m.type === 'strike' || m.type === 'station');
+    expect(broadcasts(batched)).toEqual(broadcasts(plain)); // hello and presence count the viewers: they differ
+    expect(strikesOf(batchedTokyo)).toEqual(strikesOf(plain).filter(([, station]) => station === 'tokyo'));
+    // A frame per message for the plain viewer; the batched ones had far fewer websocket messages.
+    expect(plain.frames).toBe(plain.messages.length);
+    expect(batched.frames).toBeLessThanOrEqual(plain.frames - 5);
+    expect(batchedTokyo.frames).toBeLessThan(batchedTokyo.messages.length);
+  });
+
   it('filters by station with ?stations=', async () => {
     const relay = await testRelay();
     const onlyTokyo = await record(relay.ws('/live?stations=tokyo'));

@@ -1,10 +1,12 @@
 // Test helpers: real ws clients on loopback that record what they receive.
 import WebSocket from 'ws';
-import { parseRelayMessage, type RelayMessage } from '../../src/protocol';
+import { parseRelayFrame, type RelayMessage } from '../../src/protocol';
 
 export interface RecordingClient {
   socket: WebSocket;
   messages: RelayMessage[];
+  /** Websocket messages received (a `batch=1` viewer's frame may hold several messages). */
+  frames: number;
   /** Resolves with the close code. */
   closed: Promise<number>;
   /** Waits until `predicate` holds for the messages so far. */
@@ -19,16 +21,19 @@ export function record(url: string, options?: WebSocket.ClientOptions): Promise<
   const strikes: Extract<RelayMessage, { type: 'strike' }>[] = [];
   const waiters = new Set<() => void>();
   socket.on('message', (data) => {
-    const parsed = parseRelayMessage(String(data));
-    if (!parsed.ok) throw new Error(`relay sent an invalid message: ${parsed.detail}: ${String(data)}`);
-    messages.push(parsed.message);
-    if (parsed.message.type === 'strike') strikes.push(parsed.message);
+    client.frames++;
+    for (const parsed of parseRelayFrame(String(data))) {
+      if (!parsed.ok) throw new Error(`relay sent an invalid message: ${parsed.detail}: ${String(data)}`);
+      messages.push(parsed.message);
+      if (parsed.message.type === 'strike') strikes.push(parsed.message);
+    }
     for (const wake of waiters) wake();
   });
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
   const client: RecordingClient = {
     socket,
     messages,
+    frames: 0,
     closed,
     strikes: () => strikes,
     waitFor(predicate, timeoutMs = 5_000) {

@@ -129,7 +129,8 @@ describe('RelayTransport', () => {
     t.start(sink);
     await until(() => sink.strikes.length === 4);
     expect(sink.strikes).toEqual([6, 7, 8, 9]);
-    expect(urls[1]!.search).toBe('?since=7&epoch=e1');
+    expect(urls[0]!.search).toBe('?batch=1');
+    expect(urls[1]!.search).toBe('?batch=1&since=7&epoch=e1');
     expect(sink.statuses.map((s) => s.state)).toEqual(['connecting', 'live', 'reconnecting', 'live']);
     expect(sink.starts[1]!.notice).toBeUndefined();
     expect(sink.starts[1]!.historyUntilSeq).toBe(9); // 8 and 9 are the missed backlog: counted, not shown
@@ -184,6 +185,31 @@ describe('RelayTransport', () => {
     transport(url).start(sink);
     await until(() => sink.strikes.length === 1);
     expect(sink.refusals).toHaveLength(3);
+  });
+
+  it('asks for batches and reads one: every message in order, a bad one refused alone, the rest kept', async () => {
+    const url = await scriptedRelay((socket, _n, requestUrl) => {
+      if (requestUrl.searchParams.get('batch') !== '1') return socket.close(1008, 'expected batch=1');
+      socket.send(`[${hello('e1', 0)},${strike(1)},${strike(2)}]`);
+      socket.send(`[${strike(3)},{"type":"weather"},${strike(4)}]`);
+      socket.send(strike(5)); // a lone message needs no array
+      socket.send('[]');
+    });
+    const sink = recorder();
+    transport(url).start(sink);
+    await until(() => sink.strikes.length === 5 && sink.refusals.length === 2);
+    expect(sink.starts).toHaveLength(1);
+    expect(sink.strikes).toEqual([1, 2, 3, 4, 5]);
+    expect(sink.refusals).toEqual(['unknown message type "weather"', expect.stringMatching(/^a batch holds 1 to \d+ messages, not 0$/)]);
+  });
+
+  it('an incompatible hello inside a batch stops the page before the strikes behind it', async () => {
+    const url = await scriptedRelay((socket) => socket.send(`[${hello('e1', 0, { protocol: 2 })},${strike(1)}]`));
+    const sink = recorder();
+    transport(url).start(sink);
+    await until(() => sink.statuses.some((s) => s.state === 'offline'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sink.strikes).toEqual([]);
   });
 
   it('backs off with the jittered schedule while nothing answers', async () => {

@@ -2,7 +2,7 @@
 // backoff, resumes with since+epoch, treats silence as a dead link, and never invents strikes.
 // Own code rather than reconnecting-websocket/partysocket: those grow delays without full jitter,
 // know nothing of heartbeat silence, and would still need the since/epoch and hello handling here.
-import { fullJitterDelayMs, parseRelayMessage, VIEWER_SILENCE_DEAD_MS, type BackoffRange } from '../../protocol';
+import { fullJitterDelayMs, parseRelayFrame, VIEWER_SILENCE_DEAD_MS, type BackoffRange, type RelayMessageResult } from '../../protocol';
 import { StreamPosition } from './streamPosition';
 import type { Transport, TransportHealth, TransportOptions, TransportSink } from './types';
 
@@ -93,8 +93,11 @@ export class RelayTransport implements Transport {
   private connect(): void {
     if (this.stopped) return;
     const Impl = this.options.WebSocketImpl ?? WebSocket;
-    const query = this.position.resumeQuery();
-    const url = query ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}${query}` : this.options.url;
+    // batch=1: what the relay writes at once comes as one websocket message (docs/protocol.md), which
+    // is what a browser's main thread pays for most at a high strike rate. A relay that predates
+    // batches ignores it and sends a message per frame, which this page reads as well.
+    const query = ['batch=1', this.position.resumeQuery()].filter(Boolean).join('&');
+    const url = `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}${query}`;
     if (this.attempt === 0 && this.position.epoch === null) this.sink?.status({ state: 'connecting' });
     let socket: WebSocket;
     try {
@@ -130,12 +133,18 @@ export class RelayTransport implements Transport {
       sink.refused('binary frame');
       return;
     }
-    const parsed = parseRelayMessage(data);
+    for (const parsed of parseRelayFrame(data)) {
+      if (this.handle(parsed, sink) === 'stopped') return;
+    }
+  }
+
+  /** One message of a frame (a batch holds several, in order). */
+  private handle(parsed: RelayMessageResult, sink: TransportSink): 'stopped' | undefined {
     if (!parsed.ok) {
       if (parsed.reason === 'incompatible_protocol') {
         this.stop();
         sink.status({ state: 'offline', reason: `Incompatible relay: ${parsed.detail}. Reload the page to get the current version.` });
-        return;
+        return 'stopped';
       }
       sink.refused(parsed.detail);
       return;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames, type BareWriter, type FanOutTarget } from './rollingFanOut';
+import { MAX_MESSAGES_PER_VIEWER_FRAME } from '../../protocol';
+import { batchWireFrames, FAN_OUT_CHUNK_VIEWERS, RollingFanOut, wireFrames, type BareWriter, type FanOutTarget } from './rollingFanOut';
 
 interface Target extends FanOutTarget {
   name: string;
@@ -40,15 +41,34 @@ function readFrames(wire: Buffer): [number, string][] {
   return frames;
 }
 
+/**
+ * The framings a fan-out can write with, and how a viewer reads each back into message texts: a
+ * batch frame's array gives its elements (JSON texts, so the tests' texts are JSON strings).
+ */
+interface Framing {
+  name: string;
+  framing: (payloads: readonly Buffer[]) => Buffer;
+  texts: (frameText: string) => string[];
+}
+const FRAMINGS: readonly [Framing, Framing] = [
+  { name: 'a frame per message', framing: wireFrames, texts: (frameText: string) => [frameText] },
+  {
+    name: 'batches (batch=1)',
+    framing: batchWireFrames,
+    texts: (frameText: string) => (frameText.startsWith('[') ? (JSON.parse(frameText) as unknown[]).map((message) => JSON.stringify(message)) : [frameText]),
+  },
+];
+const json = (text: string) => JSON.stringify(text);
+
 /** A fan-out whose writes are recorded per target as the texts received, plus the raw writes. */
-function recorder(onWrite?: (t: Target, fanOut: RollingFanOut<Target>) => void, chunkViewers?: number) {
+function recorder(onWrite?: (t: Target, fanOut: RollingFanOut<Target>) => void, chunkViewers?: number, framing: Framing = FRAMINGS[0]) {
   const received = new Map<string, string[]>();
   const writes: [string, Buffer][] = [];
   const fanOut: RollingFanOut<Target> = new RollingFanOut<Target>((t, wire) => {
     writes.push([t.name, wire]);
-    received.set(t.name, [...(received.get(t.name) ?? []), ...readFrames(wire).map(([, text]) => text)]);
+    received.set(t.name, [...(received.get(t.name) ?? []), ...readFrames(wire).flatMap(([, text]) => framing.texts(text))]);
     onWrite?.(t, fanOut);
-  }, undefined, chunkViewers);
+  }, undefined, chunkViewers, undefined, framing.framing);
   const drain = async () => {
     while (fanOut.busy) await nextTurn();
   };
@@ -211,12 +231,12 @@ describe('RollingFanOut', () => {
     expect((fanOut as unknown as { frames: Buffer[] }).frames.length).toBe(0);
   });
 
-  it('any interleaving of joins, leaves, broadcasts and turns: each target gets exactly its frames, in order', async () => {
+  it.each(FRAMINGS)('any interleaving of joins, leaves, broadcasts and turns: each target gets exactly its frames, in order ($name)', async (framing) => {
     const opArb: fc.Arbitrary<CommonOp> = fc.oneof(...commonOpArbs);
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 80 }), fc.integer({ min: 1, max: 4 }), async (ops, chunk) => {
         // A small chunk so sweeps really span turns.
-        const { fanOut, received, drain } = recorder(undefined, chunk);
+        const { fanOut, received, drain } = recorder(undefined, chunk, framing);
         const expected = new Map<string, string[]>();
         const receivedAtRemoval = new Map<string, number>();
         const live: Target[] = [];
@@ -225,19 +245,19 @@ describe('RollingFanOut', () => {
           if (op.op === 'add') {
             const t = target(`t${n++}`, op.filter ? ['a'] : null);
             live.push(t);
-            expected.set(t.name, [`hello ${t.name}`]);
-            fanOut.add(t, [frame(`hello ${t.name}`)]);
+            expected.set(t.name, [json(`hello ${t.name}`)]);
+            fanOut.add(t, [frame(json(`hello ${t.name}`))]);
           } else if (op.op === 'remove' && live.length > 0) {
             const [t] = live.splice(op.pick % live.length, 1);
             fanOut.remove(t!);
             receivedAtRemoval.set(t!.name, received.get(t!.name)?.length ?? 0);
           } else if (op.op === 'broadcast') {
-            const text = `m${n++}`;
+            const text = json(`m${n++}`);
             for (const t of live) if (!t.stations || op.station === undefined || t.stations.has(op.station)) expected.get(t.name)!.push(text);
             fanOut.broadcast(frame(text), op.station);
           } else if (op.op === 'send' && live.length > 0) {
             const t = live[op.pick % live.length]!;
-            const text = `own${n++}`;
+            const text = json(`own${n++}`);
             expected.get(t.name)!.push(text);
             fanOut.send(t, frame(text));
           } else if (op.op === 'turn') await nextTurn();
@@ -260,7 +280,7 @@ describe('RollingFanOut', () => {
  * A fan-out with bare writes (BareWriter, as native/viewerWrite.c does them, over fake descriptors):
  * every target's bytes, bare or through `write`, land in one stream per target, read back at the end.
  */
-function bareRecorder(chunkViewers?: number) {
+function bareRecorder(chunkViewers?: number, framing: Framing = FRAMINGS[0]) {
   const streams = new Map<string, Buffer[]>();
   const byFd = new Map<number, Target>();
   /** The next bare write to this descriptor takes only this many bytes (then the rest goes through `write`). */
@@ -304,12 +324,13 @@ function bareRecorder(chunkViewers?: number) {
     undefined,
     chunkViewers,
     bareWriter,
+    framing.framing,
   );
   const arm = (t: Target, fd: number) => {
     byFd.set(fd, t);
     fanOut.armed(t, fd);
   };
-  const received = (name: string) => readFrames(Buffer.concat(streams.get(name) ?? [])).map(([, text]) => text);
+  const received = (name: string) => readFrames(Buffer.concat(streams.get(name) ?? [])).flatMap(([, text]) => framing.texts(text));
   const drain = async () => {
     while (fanOut.busy) await nextTurn();
   };
@@ -367,7 +388,7 @@ describe('RollingFanOut with bare writes (armed targets)', () => {
     expect(received('b')).toEqual(['first', 'second']);
   });
 
-  it('any interleaving with arming, disarming and partial bare writes: each target gets exactly its frames, in order', async () => {
+  it.each(FRAMINGS)('any interleaving with arming, disarming and partial bare writes: each target gets exactly its frames, in order ($name)', async (framing) => {
     type Op =
       | CommonOp
       | { op: 'ping'; pick: number }
@@ -383,7 +404,7 @@ describe('RollingFanOut with bare writes (armed targets)', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 80 }), fc.integer({ min: 1, max: 4 }), async (ops, chunk) => {
-        const { fanOut, arm, shortNext, received, drain } = bareRecorder(chunk);
+        const { fanOut, arm, shortNext, received, drain } = bareRecorder(chunk, framing);
         const expected = new Map<string, string[]>();
         const removed = new Set<string>();
         const live: Target[] = [];
@@ -395,18 +416,18 @@ describe('RollingFanOut with bare writes (armed targets)', () => {
             const t = target(`t${n}`, op.filter ? ['a'] : null);
             fds.set(t, n++);
             live.push(t);
-            expected.set(t.name, [`hello ${t.name}`]);
-            fanOut.add(t, [frame(`hello ${t.name}`)]);
+            expected.set(t.name, [json(`hello ${t.name}`)]);
+            fanOut.add(t, [frame(json(`hello ${t.name}`))]);
           } else if (op.op === 'remove' && picked) {
             live.splice(live.indexOf(picked), 1);
             fanOut.remove(picked);
             removed.add(picked.name);
           } else if (op.op === 'broadcast') {
-            const text = `m${n++}`;
+            const text = json(`m${n++}`);
             for (const t of live) if (!t.stations || op.station === undefined || t.stations.has(op.station)) expected.get(t.name)!.push(text);
             fanOut.broadcast(frame(text), op.station);
           } else if (op.op === 'send' && picked) {
-            const text = `own${n++}`;
+            const text = json(`own${n++}`);
             expected.get(picked.name)!.push(text);
             fanOut.send(picked, frame(text));
           } else if (op.op === 'ping' && picked) fanOut.ping(picked);
@@ -433,5 +454,32 @@ describe('wireFrames', () => {
     const sizes = [0, 125, 126, 65_535, 65_536];
     const payloads = sizes.map((size) => Buffer.alloc(size, 0x61));
     expect(readFrames(wireFrames(payloads)).map(([opcode, text]) => [opcode, text.length])).toEqual(sizes.map((size) => [1, size]));
+  });
+});
+
+describe('batchWireFrames (viewers that asked with batch=1)', () => {
+  it('sends what one write carries as one text frame holding a JSON array, a lone message as it is', () => {
+    const [a, b, c] = ['{"type":"strike","seq":1}', '{"type":"strike","seq":2}', '{"type":"presence","viewers":3}'];
+    expect(readFrames(batchWireFrames([frame(a), frame(b), frame(c)]))).toEqual([[1, `[${a},${b},${c}]`]]);
+    expect(readFrames(batchWireFrames([frame(a)]))).toEqual([[1, a]]);
+    expect(batchWireFrames([]).length).toBe(0);
+  });
+
+  it(`puts at most MAX_MESSAGES_PER_VIEWER_FRAME (${MAX_MESSAGES_PER_VIEWER_FRAME}) messages in a frame, in order`, () => {
+    const count = 2 * MAX_MESSAGES_PER_VIEWER_FRAME + 1;
+    const payloads = Array.from({ length: count }, (_, seq) => frame(JSON.stringify({ seq })));
+    const frames = readFrames(batchWireFrames(payloads));
+    expect(frames.map(([, text]) => (text.startsWith('[') ? (JSON.parse(text) as unknown[]).length : 1))).toEqual([MAX_MESSAGES_PER_VIEWER_FRAME, MAX_MESSAGES_PER_VIEWER_FRAME, 1]);
+    const seqs = frames.flatMap(([, text]) => FRAMINGS[1].texts(text)).map((text) => (JSON.parse(text) as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: count }, (_, seq) => seq));
+  });
+
+  it('a fan-out writing batches sends everything one sweep carries to a viewer as one websocket message', async () => {
+    const { fanOut, writes, drain } = recorder(undefined, undefined, FRAMINGS[1]);
+    fanOut.add(target('a'), [frame('{"type":"hello"}')]);
+    fanOut.broadcast(frame('{"seq":1}'));
+    fanOut.broadcast(frame('{"seq":2}'));
+    await drain();
+    expect(writes.map(([, wire]) => readFrames(wire))).toEqual([[[1, '[{"type":"hello"},{"seq":1},{"seq":2}]']]]);
   });
 });

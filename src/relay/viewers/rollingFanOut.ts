@@ -11,6 +11,7 @@
 // has it within one sweep. Flushing whole batches makes a strike wait for the batch under way and
 // then its own, two sweeps in the worst case. The sweep also yields to the event loop every
 // FAN_OUT_CHUNK_VIEWERS viewers, so device frames, pings and /healthz are served during it.
+import { MAX_MESSAGES_PER_VIEWER_FRAME } from '../../protocol';
 import { SweepOrder } from './sweepOrder';
 
 /** Viewers written per event-loop turn: about 5 ms of writes on loopback, then I/O gets a turn. */
@@ -102,6 +103,11 @@ export class RollingFanOut<T extends FanOutTarget> {
      * itself, a whole chunk of them per native call (docs/architecture.md, "Fan-out to viewers").
      */
     private readonly bareWriter?: BareWriter,
+    /**
+     * Wire bytes for the payloads a target gets in one write: a frame each (wireFrames), or one
+     * frame holding them all for targets that asked for batches (batchWireFrames).
+     */
+    private readonly framing: (payloads: readonly Buffer[]) => Buffer = wireFrames,
   ) {
     this.bareOut = new Int32Array(2 + 2 * chunkViewers);
   }
@@ -142,6 +148,9 @@ export class RollingFanOut<T extends FanOutTarget> {
 
   /** Sends one frame to every target whose filter admits `stationId` (undefined: to all). */
   broadcast(frame: Buffer, stationId?: string): void {
+    // Nobody to write: a target added later starts at the log's end anyway, and a broadcast
+    // written to nobody would report a 0 ms fan-out to onBroadcastWritten.
+    if (this.slots.size === 0) return;
     this.frames.push(frame);
     this.frameStations.push(stationId);
     this.startSweep();
@@ -306,7 +315,7 @@ export class RollingFanOut<T extends FanOutTarget> {
       if (from === this.head) return;
       if (slot.allStations) return this.writeLogFrames(slot, from);
     }
-    let wire = !slot.own && slot.allStations ? this.sharedWire(from) : wireFrames(this.pendingFrames(slot));
+    let wire = !slot.own && slot.allStations ? this.sharedWire(from) : this.framing(this.pendingFrames(slot));
     if (slot.pingDue) {
       slot.pingDue = false;
       wire = this.withPing(wire);
@@ -361,7 +370,7 @@ export class RollingFanOut<T extends FanOutTarget> {
     } else if (from === this.lastSharedFrom) return this.lastSharedWire!;
     let wire = this.shared.get(from);
     if (!wire) {
-      wire = wireFrames(this.frames.slice(from - this.base));
+      wire = this.framing(this.frames.slice(from - this.base));
       this.shared.set(from, wire);
     }
     this.lastSharedFrom = from;
@@ -395,6 +404,34 @@ export function wireFrames(payloads: readonly Buffer[]): Buffer {
     offset += payload.copy(wire, offset);
   }
   return wire;
+}
+
+/**
+ * Batches for targets that asked for them (`batch=1`): the payloads in one text frame whose payload
+ * is a JSON array of them, at most MAX_MESSAGES_PER_VIEWER_FRAME per frame; a lone payload goes as
+ * it is, exactly as wireFrames sends it. Payloads are JSON texts, so joining them makes valid JSON.
+ */
+export function batchWireFrames(payloads: readonly Buffer[]): Buffer {
+  if (payloads.length <= 1) return wireFrames(payloads);
+  const batches: Buffer[] = [];
+  for (let start = 0; start < payloads.length; start += MAX_MESSAGES_PER_VIEWER_FRAME) {
+    const group = payloads.slice(start, start + MAX_MESSAGES_PER_VIEWER_FRAME);
+    if (group.length === 1) {
+      batches.push(group[0]!);
+      continue;
+    }
+    let size = 1 + group.length; // '[', then ',' between them and ']' after the last
+    for (const payload of group) size += payload.length;
+    const batch = Buffer.allocUnsafe(size);
+    let offset = 0;
+    group.forEach((payload, index) => {
+      batch[offset++] = index === 0 ? 0x5b : 0x2c; // '[' before the first, ',' before the others
+      offset += payload.copy(batch, offset);
+    });
+    batch[offset] = 0x5d; // ']'
+    batches.push(batch);
+  }
+  return wireFrames(batches);
 }
 
 function headerBytes(length: number): number {

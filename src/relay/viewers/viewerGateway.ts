@@ -17,7 +17,7 @@ import type { Logger } from '../log';
 import { PacedReplay } from './pacedReplay';
 import { readPongsInPlace } from './pongReader';
 import { bareViewerWriter, viewerWriter, type ViewerWriter } from './rawFrameWrite';
-import { RollingFanOut } from './rollingFanOut';
+import { batchWireFrames, RollingFanOut } from './rollingFanOut';
 import { ViewerConnectionLog } from './viewerConnectionLog';
 import { pingOrDrop } from '../http/heartbeat';
 
@@ -40,6 +40,8 @@ interface ViewerLink {
   readonly writer: ViewerWriter;
   /** Station ids this viewer wants, or null for all. */
   readonly stations: ReadonlySet<string> | null;
+  /** The sweep that writes it: one frame per message, or batches (it asked with `batch=1`). */
+  readonly fanOut: RollingFanOut<ViewerLink>;
   /** Who it is (TRUST_PROXY-aware), for the per-address limit. */
   readonly address: string;
   missedPongs: number;
@@ -76,12 +78,13 @@ export class ViewerGateway implements ViewerFanOut {
   readonly stats = { slowViewerCloses: 0, resumeRequests: 0, viewerDataCloses: 0, connections: 0, perAddressRefusals: 0 };
   /** Observes, per broadcast, ms from its append to every viewer socket written (metrics). */
   onBroadcastWritten: ((durationMs: number) => void) | undefined;
-  private readonly fanOut = new RollingFanOut<ViewerLink>(
-    (link, wire, bareWritten) => (bareWritten === undefined ? this.writeWire(link, wire) : link.writer.writeRest(wire, bareWritten)),
-    (durationMs) => this.onBroadcastWritten?.(durationMs),
-    undefined,
-    bareViewerWriter,
-  );
+  /**
+   * Two sweeps over the same broadcasts: viewers that get a frame per message (Node clients, older
+   * pages) and viewers that asked for batches (`batch=1`: the page), each group sharing its wires.
+   * An empty one costs nothing per broadcast (RollingFanOut.broadcast).
+   */
+  private readonly fanOut = this.newFanOut(undefined);
+  private readonly batchedFanOut = this.newFanOut(batchWireFrames);
   private readonly connectionLog: ViewerConnectionLog;
 
   constructor(
@@ -100,16 +103,18 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   get count(): number {
-    return this.fanOut.size;
+    return this.fanOut.size + this.batchedFanOut.size;
   }
 
-  /** Writes the sweep made bare to armed viewers (the native path), whole and short (metrics). */
+  /** Writes the sweeps made bare to armed viewers (the native path), whole and short (metrics). */
   get bareWriteCounts(): { whole: number; short: number } {
-    return this.fanOut.bareWriteCounts;
+    const [plain, batched] = [this.fanOut.bareWriteCounts, this.batchedFanOut.bareWriteCounts];
+    return { whole: plain.whole + batched.whole, short: plain.short + batched.short };
   }
 
   broadcast(frame: Buffer, stationId?: string): void {
     this.fanOut.broadcast(frame, stationId);
+    this.batchedFanOut.broadcast(frame, stationId);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -124,7 +129,9 @@ export class ViewerGateway implements ViewerFanOut {
   }
 
   closeAll(code: number, reason: string): void {
-    this.fanOut.flushAll(); // strikes accepted before shutdown go out before the close frame
+    // strikes accepted before shutdown go out before the close frame
+    this.fanOut.flushAll();
+    this.batchedFanOut.flushAll();
     for (const link of this.links) link.socket.close(code, reason);
   }
 
@@ -138,6 +145,16 @@ export class ViewerGateway implements ViewerFanOut {
     this.wss.close();
   }
 
+  private newFanOut(framing: ((payloads: readonly Buffer[]) => Buffer) | undefined): RollingFanOut<ViewerLink> {
+    return new RollingFanOut<ViewerLink>(
+      (link, wire, bareWritten) => (bareWritten === undefined ? this.writeWire(link, wire) : link.writer.writeRest(wire, bareWritten)),
+      (durationMs) => this.onBroadcastWritten?.(durationMs),
+      undefined,
+      bareViewerWriter,
+      framing,
+    );
+  }
+
   private attach(socket: WebSocket, url: URL, address: string): void {
     const stationsParam = url.searchParams.get('stations');
     const stations = stationsParam ? new Set(stationsParam.split(',').map((s) => s.trim()).filter(Boolean)) : null;
@@ -149,10 +166,11 @@ export class ViewerGateway implements ViewerFanOut {
 
     const heartbeatSlice = this.nextSlice;
     this.nextSlice = (this.nextSlice + 1) % VIEWER_HEARTBEAT_SLICES;
-    const link: ViewerLink = { socket, writer: viewerWriter(socket), stations, address, missedPongs: 0, heartbeatSlice, closed: false, replay: undefined };
+    const fanOut = url.searchParams.get('batch') === '1' ? this.batchedFanOut : this.fanOut;
+    const link: ViewerLink = { socket, writer: viewerWriter(socket), stations, fanOut, address, missedPongs: 0, heartbeatSlice, closed: false, replay: undefined };
     const { hello, replay } = this.hub.greet(stations, { since: sinceParam !== null ? (since ?? -1) : undefined, epoch });
     // An armed writer's frames go out bare from the sweep, except behind a paced replay.
-    link.writer.onArmedChange = (fd) => this.fanOut.armed(link, link.replay ? -1 : fd);
+    link.writer.onArmedChange = (fd) => fanOut.armed(link, link.replay ? -1 : fd);
     this.links.add(link);
     this.heartbeatSlices[heartbeatSlice]!.add(link);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
@@ -160,10 +178,10 @@ export class ViewerGateway implements ViewerFanOut {
     if (paced) {
       // A long replay: the fan-out's frames for this viewer wait behind it (writeWire).
       link.replay = paced;
-      this.fanOut.add(link, []);
+      fanOut.add(link, []);
       if (paced.start() === 'done') this.replayDone(link);
     } else {
-      this.fanOut.add(link, [hello, ...replay]);
+      fanOut.add(link, [hello, ...replay]);
       this.readPongsInPlace(link);
     }
     this.hub.presenceChanged();
@@ -206,7 +224,7 @@ export class ViewerGateway implements ViewerFanOut {
   /** The paced replay is out: broadcasts go to the viewer directly again (bare, if its writer is armed). */
   private replayDone(link: ViewerLink): void {
     link.replay = undefined;
-    this.fanOut.armed(link, link.writer.descriptor);
+    link.fanOut.armed(link, link.writer.descriptor);
     this.readPongsInPlace(link);
   }
 
@@ -232,7 +250,7 @@ export class ViewerGateway implements ViewerFanOut {
     if (link.closed) return;
     link.closed = true;
     link.replay = undefined;
-    this.fanOut.remove(link);
+    link.fanOut.remove(link);
     this.links.delete(link);
     this.heartbeatSlices[link.heartbeatSlice]!.delete(link);
     const left = (this.perAddress.get(link.address) ?? 1) - 1;
@@ -249,7 +267,7 @@ export class ViewerGateway implements ViewerFanOut {
     pingOrDrop(
       slice,
       (link) => this.detach(link),
-      (link) => (link.replay ? link.socket.ping() : this.fanOut.ping(link)),
+      (link) => (link.replay ? link.socket.ping() : link.fanOut.ping(link)),
     );
   }
 }

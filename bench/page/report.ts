@@ -133,7 +133,8 @@ function ceilingRatio(ours: Ceiling, naive: Ceiling): { text: string; atLeast: n
   return { text: `between ${atLeast.toFixed(1)}x and ${atMost === Infinity ? '∞' : `${atMost.toFixed(1)}x`}`, atLeast, ...(atMost !== Infinity ? { atMost } : {}) };
 }
 
-const ceilingText = (c: Ceiling, max: number) => (c.firstOver === null ? `≥ ${c.ceiling} (still within at the highest rate tried, ${max}/s)` : `${c.ceiling} (over at ${c.firstOver})`);
+const ceilingText = (c: Ceiling, max: number) =>
+  c.firstOver === null ? `≥ ${c.ceiling} (still within at the highest rate tried: the search stops at BENCH_PAGE_CEILING_MAX, ${max}/s)` : `${c.ceiling} (over at ${c.firstOver})`;
 
 function memoryLines(m: NonNullable<PageResults['memory']>['result']): string[] {
   const circles = (page: string, c: CirclesMemory) =>

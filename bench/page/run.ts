@@ -43,7 +43,7 @@ const CEILING_OPTIONS: CeilingOptions = {
   by: process.env.BENCH_PAGE_CEILING_BY === 'task' ? 'task' : 'cpu',
   startRate: num('BENCH_PAGE_CEILING_START', 250),
   minRate: num('BENCH_PAGE_CEILING_MIN', 25),
-  maxRate: num('BENCH_PAGE_CEILING_MAX', 40_000),
+  maxRate: num('BENCH_PAGE_CEILING_MAX', 160_000),
   bisectSteps: num('BENCH_PAGE_CEILING_STEPS', 3),
   phaseMs: num('BENCH_PAGE_CEILING_PHASE_MS', 5_000),
   warmupMs: num('BENCH_PAGE_CEILING_WARMUP_MS', 2_500),

@@ -24,12 +24,19 @@ export interface ProcSample {
   at: number;
 }
 
-export function sampleProcess(pid: number): ProcSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces; fields after it are fixed (utime is field 14).
+/** A process's or a thread's /proc .../stat line: its name, and its user and system CPU seconds. */
+export function parseStat(stat: string): { name: string; userS: number; sysS: number } {
+  // The name (field 2, in parentheses) may contain spaces; fields after it are fixed (utime is field 14).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const userS = Number(fields[11]) / CLOCK_TICKS_PER_S;
-  const sysS = Number(fields[12]) / CLOCK_TICKS_PER_S;
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    userS: Number(fields[11]) / CLOCK_TICKS_PER_S,
+    sysS: Number(fields[12]) / CLOCK_TICKS_PER_S,
+  };
+}
+
+export function sampleProcess(pid: number): ProcSample {
+  const { userS, sysS } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
   const io = readFileSync(`/proc/${pid}/io`, 'utf8');

@@ -17,7 +17,7 @@ import type { Logger } from '../log';
 import { PacedReplay } from './pacedReplay';
 import { readPongsInPlace } from './pongReader';
 import { bareViewerWriter, viewerWriter, type ViewerWriter } from './rawFrameWrite';
-import { batchWireFrames, RollingFanOut } from './rollingFanOut';
+import { batchWireFrames, RollingFanOut, wireFrames } from './rollingFanOut';
 import { ViewerConnectionLog } from './viewerConnectionLog';
 import { pingOrDrop } from '../http/heartbeat';
 
@@ -83,7 +83,7 @@ export class ViewerGateway implements ViewerFanOut {
    * pages) and viewers that asked for batches (`batch=1`: the page), each group sharing its wires.
    * An empty one costs nothing per broadcast (RollingFanOut.broadcast).
    */
-  private readonly fanOut = this.newFanOut(undefined);
+  private readonly fanOut = this.newFanOut(wireFrames);
   private readonly batchedFanOut = this.newFanOut(batchWireFrames);
   private readonly connectionLog: ViewerConnectionLog;
 
@@ -145,7 +145,7 @@ export class ViewerGateway implements ViewerFanOut {
     this.wss.close();
   }
 
-  private newFanOut(framing: ((payloads: readonly Buffer[]) => Buffer) | undefined): RollingFanOut<ViewerLink> {
+  private newFanOut(framing: (payloads: readonly Buffer[]) => Buffer): RollingFanOut<ViewerLink> {
     return new RollingFanOut<ViewerLink>(
       (link, wire, bareWritten) => (bareWritten === undefined ? this.writeWire(link, wire) : link.writer.writeRest(wire, bareWritten)),
       (durationMs) => this.onBroadcastWritten?.(durationMs),
